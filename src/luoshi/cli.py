@@ -1,0 +1,72 @@
+"""The `luoshi` command.
+
+`luoshi extract` is handled by the pure extraction library and never imports
+Django, so it stays fast and usable without a database. Every other command
+is a Django management command of the same name (a few are renamed to avoid
+clashing with Django's own commands).
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+# luoshi verb -> Django management command
+_COMMANDS = {
+    "serve": "serve",
+    "demo": "demo",
+    "units": "units",
+    "ledger": "ledger",
+    "check": "luoshi_check",
+    "audit": "audit",
+    "calendar": "workcal",
+    "sweep": "sweep",
+    "manage": None,  # raw Django manage.py
+}
+
+USAGE = """usage: luoshi COMMAND [ARGS]
+
+commands:
+  serve [--host H] [--port P]   run the web server (migrations applied)
+  demo                          fresh demo database with sample data; prints logins
+  units import FILE.xlsx        import the unit tree (单位) from Excel
+  units export FILE.xlsx        export the unit tree to Excel
+  ledger export --xlsx FILE     export the task ledger (台账)
+  calendar load FILE            load a holiday notice (节假日安排) table
+  audit verify                  verify the audit trail hash chain
+  check                         configuration sanity check
+  extract FILE|DIR              extract tasks from speeches (no database needed)
+  manage ...                    any Django management command
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    verb, rest = argv[0], argv[1:]
+    if verb == "extract":
+        from luoshi.extract.cli import main as extract_main
+
+        return extract_main(rest)
+    if verb == "--version":
+        from luoshi import __version__
+
+        print(__version__)
+        return 0
+    if verb not in _COMMANDS:
+        print(f"luoshi: unknown command {verb!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    from django.core.management import execute_from_command_line
+
+    command = _COMMANDS[verb]
+    if command is None:
+        execute_from_command_line(["luoshi", *rest])
+    else:
+        execute_from_command_line(["luoshi", command, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
