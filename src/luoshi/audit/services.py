@@ -1,0 +1,128 @@
+"""Append to and verify the audit trail (全程留痕)."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _default(value):
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _jsonable(value):
+    return None if value is None else json.loads(json.dumps(value, default=_default, ensure_ascii=False))
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, actor_id, actor_name: str, action: str,
+               object_type: str, object_id: str, summary: str, before, after) -> str:
+    payload = json.dumps(
+        [prev_hash, seq, at, actor_id, actor_name, action, object_type, object_id, summary, before, after],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _hash_of(entry: AuditEntry) -> str:
+    return entry_hash(entry.prev_hash, entry.seq, entry.at.isoformat(), entry.actor_id, entry.actor_name,
+                      entry.action, entry.object_type, entry.object_id, entry.summary,
+                      entry.before, entry.after)
+
+
+def record(actor, action: str, obj=None, *, object_type: str | None = None, object_id=None,
+           summary: str = "", before=None, after=None) -> AuditEntry:
+    """Append one entry; call inside the transaction of the change it records."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        object_repr = str(obj)[:300]
+    else:
+        object_repr = ""
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        at = timezone.now()
+        entry = AuditEntry(
+            seq=head.last_seq + 1,
+            at=at,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None)
+            else (actor if isinstance(actor, str) else "系统"),
+            action=action,
+            object_type=object_type or "",
+            object_id=str(object_id or ""),
+            object_repr=object_repr,
+            summary=summary[:500],
+            before=_jsonable(before),
+            after=_jsonable(after),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = _hash_of(entry)
+        entry.save()
+        head.last_seq, head.last_hash = entry.seq, entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(progress=None) -> VerifyResult:
+    """Walk the chain in order; report the first entry whose hash or link is wrong."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return VerifyResult(False, checked, expected_seq, f"entry #{expected_seq} is missing")
+        if entry.prev_hash != prev:
+            return VerifyResult(False, checked, entry.seq, f"entry #{entry.seq} does not link to the entry before it")
+        if _hash_of(entry) != entry.hash:
+            return VerifyResult(False, checked, entry.seq, f"entry #{entry.seq} was altered (hash mismatch)")
+        prev = entry.hash
+        expected_seq += 1
+        checked += 1
+        if progress:
+            progress(1)
+    head = AuditHead.objects.filter(id=1).first()
+    if head and head.last_seq != checked:
+        return VerifyResult(False, checked, checked + 1 if head.last_seq > checked else head.last_seq,
+                            f"chain ends at #{checked} but {head.last_seq} entries were written")
+    return VerifyResult(True, checked)
+
+
+def snapshot(obj, fields) -> dict:
+    """The values of `fields` of a model instance, for before/after."""
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "all") and callable(value.all):
+            value = sorted(str(v) for v in value.all())
+        elif hasattr(value, "pk"):
+            value = str(value)
+        out[name] = value
+    return _jsonable(out)
+
+
+def history(obj):
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")

@@ -1,0 +1,37 @@
+"""Errors that carry a message for each audience: Chinese for the UI, English for CLI/API."""
+from __future__ import annotations
+
+import re
+
+
+class LuoshiError(ValueError):
+    """A refused operation. Nothing was written when this is raised."""
+
+    def __init__(self, message_en: str, message_zh: str, *, field: str | None = None):
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_zh = message_zh
+        self.field = field
+
+
+class NotAllowed(LuoshiError):
+    """The user may not do this to this object (无权操作)."""
+
+
+# A tag-like "<x", "</x" or "<!" — markup has no business in ledger text.
+_MARKUP = re.compile(r"<\s*[/!]?\s*[A-Za-z]")
+
+
+def check_plain_text(value: str | None, label_zh: str, label_en: str, *, max_length: int | None = None,
+                     required: bool = False) -> str:
+    """Strip and validate a free-text field; refuse HTML/script and oversize text."""
+    value = (value or "").strip()
+    if required and not value:
+        raise LuoshiError(f"{label_en} is required", f"{label_zh}不能为空", field=label_en)
+    if _MARKUP.search(value):
+        raise LuoshiError(f"{label_en} must not contain HTML or script tags",
+                          f"{label_zh}中不能包含HTML或脚本标签", field=label_en)
+    if max_length and len(value) > max_length:
+        raise LuoshiError(f"{label_en} is longer than {max_length} characters",
+                          f"{label_zh}超过{max_length}字", field=label_en)
+    return value

@@ -1,0 +1,323 @@
+"""Ingest: bytes of a .txt/.html/.docx/.pdf file -> plain text (读入).
+
+Encoding detection tries BOMs and strict UTF-8 first (fast path), then strict
+GB18030 (the usual legacy encoding of Chinese government sites), and only then
+asks charset-normalizer.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from html.parser import HTMLParser
+
+from .errors import (
+    CorruptFileError,
+    EncodingError,
+    TooLargeError,
+    UnsupportedTypeError,
+    ZipBombError,
+)
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024  # raw file
+MAX_TEXT_CHARS = 30 * 1024 * 1024  # decoded text
+MAX_ZIP_TOTAL = 200 * 1024 * 1024  # sum of uncompressed docx members
+MAX_ZIP_RATIO = 200  # compression ratio above which a big member is a bomb
+MAX_PDF_PAGES = 2000
+
+TEXT_EXT = {".txt", ".text", ".md", ".csv"}
+HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
+DOCX_EXT = {".docx"}
+PDF_EXT = {".pdf"}
+REFUSED_EXT = {".doc": ("legacy .doc (Word 97-2003) is not supported; save it as .docx",
+                        "不支持旧版 .doc 格式,请另存为 .docx 后再导入"),
+               ".wps": ("WPS .wps files are not supported; save as .docx",
+                        "不支持 .wps 格式,请另存为 .docx 后再导入")}
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_COMMON_CJK = re.compile(r"[的一是在了不和有大这主中人上为们地个用工时要动国产以我到会]")
+
+
+def _ext(filename: str) -> str:
+    name = (filename or "").lower()
+    dot = name.rfind(".")
+    return name[dot:] if dot >= 0 else ""
+
+
+def sniff_kind(data: bytes, filename: str) -> str:
+    """Return 'txt', 'html', 'docx' or 'pdf' (by extension, else by content)."""
+    ext = _ext(filename)
+    if ext in REFUSED_EXT:
+        en, zh = REFUSED_EXT[ext]
+        raise UnsupportedTypeError(en, zh)
+    if ext in DOCX_EXT:
+        return "docx"
+    if ext in PDF_EXT:
+        return "pdf"
+    if ext in HTML_EXT:
+        return "html"
+    if ext in TEXT_EXT:
+        return "txt"
+    head = data[:2048]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedTypeError("legacy OLE (.doc/.xls) files are not supported",
+                                   "不支持旧版 Office 文件,请另存为 .docx")
+    low = head.lower()
+    if b"<html" in low or b"<!doctype html" in low or b"<body" in low:
+        return "html"
+    if ext and ext not in {"", ".log"}:
+        # Unknown extension: accept only if it decodes as text.
+        try:
+            decode_text(data)
+        except EncodingError:
+            raise UnsupportedTypeError(f"unsupported file type {ext!r}",
+                                       f"不支持的文件类型 {ext}") from None
+    return "txt"
+
+
+def _looks_chinese(text: str) -> bool:
+    sample = text[:20000]
+    cjk = len(_CJK.findall(sample))
+    if cjk < 20:
+        return True  # too little to judge; accept
+    return len(_COMMON_CJK.findall(sample)) >= cjk * 0.04
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes of unknown encoding (UTF-8/16/32 with or without BOM, GB18030/GBK, …)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        return data.decode("utf-32", errors="replace")
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # BOM-less UTF-16: many NUL bytes in one parity.
+    head = data[:4096]
+    if len(head) >= 4 and head.count(0) > len(head) // 4:
+        even_nul = head[0::2].count(0)
+        odd_nul = head[1::2].count(0)
+        enc = "utf-16-le" if odd_nul > even_nul else "utf-16-be"
+        # CJK in UTF-16 has few NULs; ASCII-heavy text has NUL in one parity.
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in head and head.count(0) > len(head) // 10:
+        raise EncodingError("binary data, not text", "文件是二进制数据,不是文本")
+    try:
+        text = data.decode("gb18030")
+        if _looks_chinese(text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover
+        from_bytes = None
+    if from_bytes is not None:
+        best = from_bytes(data[:200000]).best()
+        if best is not None and best.encoding:
+            try:
+                return data.decode(best.encoding, errors="replace")
+            except LookupError:
+                pass
+    raise EncodingError("cannot detect the text encoding", "无法识别文本编码")
+
+
+# ---------------------------------------------------------------- HTML
+
+_SKIP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+              "iframe", "select", "button", "template", "svg", "head", "title", "object"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+               "article", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "hr", "td", "th"}
+_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed",
+              "param", "source", "track", "wbr"}
+_NAV_ATTR = re.compile(r"nav|menu|breadcrumb|crumb|footer|header|sidebar|share|related|comment|"
+                       r"copyright|pager|pagination|position|location|toolbar|login|advert|\bad\b",
+                       re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip_stack: list[str] = []  # tags opened while skipping
+        self.title_parts: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self._in_title = True
+        if tag in _VOID_TAGS:
+            if tag in ("br", "hr") and not self.skip_stack:
+                self.out.append("\n")
+            return
+        if self.skip_stack:
+            self.skip_stack.append(tag)
+            return
+        skip = tag in _SKIP_TAGS
+        if not skip and tag in ("div", "ul", "ol", "section", "aside", "span", "p", "td", "table"):
+            for k, v in attrs:
+                if k in ("class", "id", "role") and v and _NAV_ATTR.search(v):
+                    skip = True
+                    break
+        if skip:
+            self.skip_stack.append(tag)
+        elif tag in _BLOCK_TAGS:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        if tag in _VOID_TAGS:
+            return
+        if self.skip_stack:
+            # pop to the matching tag (tolerates unclosed children)
+            if tag in self.skip_stack:
+                while self.skip_stack:
+                    if self.skip_stack.pop() == tag:
+                        break
+            return
+        if tag in _BLOCK_TAGS:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title_parts.append(data)
+        if not self.skip_stack:
+            self.out.append(data)
+
+
+def html_to_text(data: bytes | str) -> str:
+    if isinstance(data, bytes):
+        m = _META_CHARSET.search(data[:4096])
+        text = None
+        if m:
+            try:
+                text = data.decode(m.group(1).decode("ascii", "ignore"))
+            except (LookupError, UnicodeDecodeError):
+                text = None
+        if text is None:
+            text = decode_text(data)
+    else:
+        text = data
+    parser = _TextExtractor()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:  # html.parser is lenient; be safe anyway
+        raise CorruptFileError(f"cannot parse HTML: {exc}", "无法解析网页文件") from None
+    body = "".join(parser.out)
+    # Collapse whitespace inside lines (HTML source wrapping is not meaningful).
+    body = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v\n]*", "\n", body)
+    body = re.sub(r"[ \t\r\f\v]+", " ", body)
+    return body.strip()
+
+
+# ---------------------------------------------------------------- DOCX
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CorruptFileError(f"corrupt .docx (not a valid zip archive: {exc})",
+                               "文件已损坏:不是有效的 .docx(zip)文件") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise ZipBombError(
+                f"refused .docx: member {info.filename} expands {info.file_size // max(info.compress_size, 1)}x (zip bomb)",
+                "拒绝处理:文件解压后体积异常膨胀(疑似压缩炸弹)")
+    if total > MAX_ZIP_TOTAL:
+        raise ZipBombError(f"refused .docx: expands to {total // (1024 * 1024)} MB",
+                           "拒绝处理:文件解压后过大(疑似压缩炸弹)")
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise CorruptFileError("corrupt .docx (word/document.xml missing)",
+                               "文件已损坏:缺少正文 word/document.xml")
+    return zf
+
+
+def docx_to_text(data: bytes) -> str:
+    _check_zip(data)
+    try:
+        import docx  # python-docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        body = document.element.body
+        for child in body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append(Paragraph(child, document).text)
+            elif tag == "tbl":
+                table = Table(child, document)
+                for row in table.rows:
+                    cells = []
+                    for cell in row.cells:
+                        t = cell.text.strip()
+                        if t and (not cells or cells[-1] != t):
+                            cells.append(t)
+                    lines.append(" ".join(cells))
+        return "\n".join(lines)
+    except (ZipBombError, CorruptFileError):
+        raise
+    except Exception as exc:
+        raise CorruptFileError(f"corrupt .docx ({type(exc).__name__}: {exc})"[:300],
+                               "文件已损坏,无法读取 .docx 内容") from None
+
+
+# ---------------------------------------------------------------- PDF
+
+def pdf_to_text(data: bytes) -> str:
+    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise CorruptFileError("corrupt .pdf (no %PDF header)", "文件已损坏:不是有效的 PDF 文件")
+    try:
+        from pdfminer.high_level import extract_text
+        from pdfminer.layout import LAParams
+
+        text = extract_text(io.BytesIO(data), laparams=LAParams(), maxpages=MAX_PDF_PAGES)
+    except Exception as exc:
+        raise CorruptFileError(f"corrupt .pdf ({type(exc).__name__}: {exc})"[:300],
+                               "文件已损坏,无法读取 PDF 内容") from None
+    text = text.replace("\x0c", "\n")
+    if not text.strip():
+        raise CorruptFileError("the .pdf has no text layer (scanned image?)",
+                               "PDF 没有文字层(可能是扫描件),无法提取")
+    return text
+
+
+def bytes_to_text(data: bytes, filename: str) -> tuple[str, str]:
+    """Return (text, kind) for the raw bytes of a file."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise TooLargeError(f"file too large ({len(data) // (1024 * 1024)} MB > {MAX_INPUT_BYTES // (1024 * 1024)} MB)",
+                            f"文件过大(超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB)")
+    kind = sniff_kind(data, filename)
+    if kind == "docx":
+        text = docx_to_text(data)
+    elif kind == "pdf":
+        text = pdf_to_text(data)
+    elif kind == "html":
+        text = html_to_text(data)
+    else:
+        text = decode_text(data)
+        # A .txt that is really HTML (saved web page).
+        if "<" in text[:2000] and re.search(r"<(html|body|p|div)\b", text[:5000], re.I):
+            text = html_to_text(text)
+            kind = "html"
+    if len(text) > MAX_TEXT_CHARS:
+        raise TooLargeError("text too large after decoding", "文件文字内容过多")
+    return text, kind

@@ -1,0 +1,523 @@
+"""Every write to the ledger goes through one `do_…` function here, called alike
+by the views, the API, the CLI, the demo and the scheduler. Each checks
+permission and state, writes in one transaction, adds a timeline event and an
+audit entry, and raises LuoshiError (with English and Chinese text) otherwise."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.audit.services import record, snapshot
+from luoshi.errors import LuoshiError, NotAllowed, check_plain_text
+from luoshi.orgs.models import Unit
+from luoshi.orgs.services import subtree_ids
+from luoshi.workcal.services import current_calendar
+
+from .models import (OPEN_STATUSES, ExtensionRequest, Instruction, Priority, ProgressReport, Source,
+                     SourceKind, Status, Target, Task, TaskEvent)
+from .permissions import can_read, can_supervise, is_co_liaison, is_lead_liaison
+
+TASK_FIELDS = ["number", "title", "requirement", "source", "section", "parent", "lead_units", "co_units",
+               "responsible_leader", "deadline", "deadline_working_days", "deadline_provisional",
+               "original_deadline", "recurrence", "priority", "tags", "status", "progress",
+               "assigned_on", "closed_on"]
+
+_RECURRENCE = re.compile(r"^(monthly:(0?[1-9]|[12]\d|3[01])|quarterly(:\d{1,2})?|weekly:[1-7]|"
+                         r"yearly:(0?[1-9]|1[0-2])(,(0?[1-9]|1[0-2]))*|half-yearly)$")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _deny(what_en: str, what_zh: str):
+    raise NotAllowed(f"you are not allowed to {what_en}", f"您无权{what_zh}")
+
+
+def _transition(task: Task, actor, kind: str, to_status: str | None, note: str = "",
+                unit=None, allowed_from=None) -> TaskEvent:
+    from_status = task.status
+    if allowed_from is not None and from_status not in allowed_from:
+        raise LuoshiError(
+            f"cannot {kind} a task that is {Status(from_status).label} ({from_status})",
+            f"当前状态为“{Status(from_status).label}”,不能执行此操作", field="status")
+    if to_status:
+        task.status = to_status
+    return TaskEvent.objects.create(task=task, kind=kind, from_status=from_status,
+                                    to_status=to_status or from_status, actor=actor,
+                                    unit=unit or getattr(actor, "unit", None), note=note)
+
+
+def _locked(task: Task) -> Task:
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def _audit_task(actor, action: str, task: Task, before, summary: str = "") -> None:
+    record(actor, action, task, before=before, after=snapshot(task, TASK_FIELDS), summary=summary)
+
+
+# ---- sources -------------------------------------------------------------
+
+@transaction.atomic
+def do_create_source(actor, *, title: str, kind: str = SourceKind.SPEECH, date=None, issuer: str = "",
+                     speaker: str = "", doc_number: str = "", text: str = "", attachment=None) -> Source:
+    if not actor.sees_everything:
+        _deny("create sources", "登记任务来源")
+    if kind not in SourceKind.values:
+        raise LuoshiError(f"unknown source kind {kind!r}", f"未知的来源类型“{kind}”", field="kind")
+    source = Source(
+        kind=kind, date=date,
+        title=check_plain_text(title, "来源标题", "source title", max_length=300, required=True),
+        issuer=check_plain_text(issuer, "发文单位", "issuer", max_length=200),
+        speaker=check_plain_text(speaker, "讲话人", "speaker", max_length=200),
+        doc_number=check_plain_text(doc_number, "文号", "document number", max_length=100),
+        text=check_plain_text(text, "正文", "text"), created_by=actor,
+    )
+    if attachment:
+        source.attachment = attachment
+    source.save()
+    record(actor, "source.create", source, after=snapshot(source, ["kind", "title", "date", "issuer", "speaker",
+                                                                   "doc_number"]))
+    return source
+
+
+# ---- tasks ---------------------------------------------------------------
+
+def _clean_units(units, label_zh: str, label_en: str) -> list[Unit]:
+    out = []
+    for u in units or []:
+        if not isinstance(u, Unit):
+            try:
+                u = Unit.objects.get(pk=int(u))
+            except (Unit.DoesNotExist, ValueError, TypeError):
+                raise LuoshiError(f"{label_en}: unknown unit {u!r}", f"{label_zh}:单位不存在", field=label_en)
+        if not u.is_active:
+            raise LuoshiError(f"{label_en}: unit {u.name!r} is inactive", f"{label_zh}:“{u.name}”已停用",
+                              field=label_en)
+        if u not in out:
+            out.append(u)
+    return out
+
+
+def _clean_targets(targets) -> list[dict]:
+    out = []
+    for t in targets or []:
+        metric = check_plain_text(t.get("metric"), "指标名称", "target metric", max_length=100, required=True)
+        op = t.get("op") or ">="
+        if op not in Target.Op.values:
+            raise LuoshiError(f"target comparator must be one of {Target.Op.values}", "目标比较符无效", field="targets")
+        try:
+            value = Decimal(str(t.get("value")))
+            if not value.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise LuoshiError(f"target value {t.get('value')!r} is not a number", f"目标值“{t.get('value')}”不是数字",
+                              field="targets") from None
+        out.append({"metric": metric, "op": op, "value": value,
+                    "unit": check_plain_text(t.get("unit"), "单位", "target unit", max_length=20),
+                    "text": check_plain_text(t.get("text"), "目标原文", "target text", max_length=300)})
+    return out
+
+
+def _clean_recurrence(value: str) -> str:
+    value = (value or "").strip()
+    if value and not _RECURRENCE.match(value):
+        raise LuoshiError(f"recurrence {value!r} is not understood (e.g. monthly:28, quarterly)",
+                          f"定期报送规则“{value}”无法识别(如 monthly:28 表示每月28日前)", field="recurrence")
+    return value
+
+
+def _apply_deadline(task: Task, start: dt.date) -> None:
+    """Compute a working-day deadline from `start` and check the date is after it."""
+    cal = current_calendar()
+    if task.deadline_working_days:
+        task.deadline = cal.add_working_days(start, task.deadline_working_days)
+    if task.deadline:
+        if task.deadline < start:
+            raise LuoshiError(f"the deadline {task.deadline} is before the assignment date {start}",
+                              f"完成时限({task.deadline})早于交办日期({start})", field="deadline")
+        task.deadline_provisional = cal.is_provisional(start, task.deadline)
+    else:
+        task.deadline_provisional = False
+
+
+@transaction.atomic
+def do_create_task(actor, *, title: str, lead_units, co_units=(), requirement: str = "", source=None,
+                   section: str = "", responsible_leader: str = "", deadline: dt.date | None = None,
+                   deadline_working_days: int | None = None, recurrence: str = "",
+                   priority: int = Priority.NORMAL, tags=(), targets=(), parent: Task | None = None,
+                   assign: bool = False) -> Task:
+    """立项: register a new task (optionally 交办 at once)."""
+    if parent is not None:
+        if not (actor.sees_everything or is_lead_liaison(actor, parent)):
+            _deny("break down this task", "分解此任务")
+        if parent.status not in OPEN_STATUSES:
+            raise LuoshiError("sub-tasks can only be added to an open task", "只能对办理中的任务进行分解")
+    elif not actor.sees_everything:
+        _deny("create tasks", "立项督办事项")
+    lead = _clean_units(lead_units, "牵头单位", "lead units")
+    co = _clean_units(co_units, "配合单位", "co-units")
+    if not lead:
+        raise LuoshiError("at least one lead unit is required", "至少需要一个牵头单位", field="lead_units")
+    if set(lead) & set(co):
+        raise LuoshiError("a unit cannot be both lead and co-unit", "同一单位不能既是牵头单位又是配合单位",
+                          field="co_units")
+    if parent is not None and not actor.sees_everything:
+        allowed = set()
+        for u in parent.lead_units.all():
+            allowed |= subtree_ids(u.pk)
+        outside = [u.name for u in lead + co if u.pk not in allowed]
+        if outside:
+            raise LuoshiError(f"sub-tasks go to subordinate units only; not: {', '.join(outside)}",
+                              f"只能分解给下级单位,以下单位不属于本单位:{'、'.join(outside)}", field="lead_units")
+    if deadline and deadline_working_days:
+        raise LuoshiError("give either a deadline date or a number of working days, not both",
+                          "完成时限请填写日期或工作日数,二者选一", field="deadline")
+    if deadline_working_days is not None and not (1 <= int(deadline_working_days) <= 3650):
+        raise LuoshiError("working days must be between 1 and 3650", "工作日数应在1到3650之间",
+                          field="deadline_working_days")
+    if deadline and deadline < today() and not assign:
+        raise LuoshiError(f"the deadline {deadline} is already past", f"完成时限({deadline})早于今天", field="deadline")
+    try:
+        priority = Priority(int(priority))
+    except (ValueError, TypeError):
+        raise LuoshiError("unknown priority", "重要程度无效", field="priority") from None
+    clean_targets = _clean_targets(targets)
+    task = Task(
+        number=f"tmp-{uuid.uuid4().hex[:20]}",
+        title=check_plain_text(title, "工作任务", "title", max_length=300, required=True),
+        requirement=check_plain_text(requirement, "具体要求", "requirement", max_length=20000),
+        source=source, parent=parent,
+        section=check_plain_text(section, "所属章节", "section", max_length=500),
+        responsible_leader=check_plain_text(responsible_leader, "责任领导", "responsible leader", max_length=100),
+        deadline=deadline, deadline_working_days=deadline_working_days or None,
+        recurrence=_clean_recurrence(recurrence), priority=priority,
+        tags=[check_plain_text(t, "标签", "tag", max_length=30) for t in tags if str(t).strip()],
+        created_by=actor,
+    )
+    if deadline:
+        task.deadline_provisional = current_calendar().is_provisional(today(), deadline)
+    task.save()
+    task.number = f"DB{task.created_at:%Y}-{task.pk:05d}"
+    task.save(update_fields=["number"])
+    task.lead_units.set(lead)
+    task.co_units.set(co)
+    for t in clean_targets:
+        Target.objects.create(task=task, **t)
+    _transition(task, actor, "create", None, note="立项")
+    _audit_task(actor, "task.create", task, None, summary=f"立项:{task.title}")
+    if assign:
+        task = do_assign_task(actor, task)
+    return task
+
+
+EDITABLE = ["title", "requirement", "section", "responsible_leader", "deadline", "deadline_working_days",
+            "recurrence", "priority", "tags"]
+
+
+@transaction.atomic
+def do_update_task(actor, task: Task, **changes) -> Task:
+    """Edit a task's fields (supervisors only; deadline changes after 交办 go through 延期)."""
+    task = _locked(task)
+    if not can_supervise(actor, task):
+        _deny("edit this task", "修改此任务")
+    if task.status in (Status.CLOSED, Status.SUSPENDED):
+        raise LuoshiError("a closed or suspended task cannot be edited", "已办结或已中止的任务不能修改")
+    before = snapshot(task, TASK_FIELDS)
+    unknown = set(changes) - set(EDITABLE) - {"lead_units", "co_units", "targets"}
+    if unknown:
+        raise LuoshiError(f"cannot change {', '.join(sorted(unknown))}", "包含不可修改的字段")
+    if task.status != Status.DRAFT and ({"deadline", "deadline_working_days"} & set(changes)):
+        raise LuoshiError("after assignment the deadline changes only through an extension",
+                          "交办后修改完成时限请走延期申请", field="deadline")
+    for key in ("title", "requirement", "section", "responsible_leader"):
+        if key in changes:
+            limit = {"title": 300, "section": 500, "responsible_leader": 100}.get(key, 20000)
+            setattr(task, key, check_plain_text(changes[key], "字段", key, max_length=limit,
+                                                required=key == "title"))
+    if "recurrence" in changes:
+        task.recurrence = _clean_recurrence(changes["recurrence"])
+    if "priority" in changes:
+        task.priority = Priority(int(changes["priority"]))
+    if "tags" in changes:
+        task.tags = [check_plain_text(t, "标签", "tag", max_length=30) for t in changes["tags"] if str(t).strip()]
+    if "deadline" in changes or "deadline_working_days" in changes:
+        task.deadline = changes.get("deadline", task.deadline)
+        task.deadline_working_days = changes.get("deadline_working_days", task.deadline_working_days) or None
+        if task.deadline and task.deadline_working_days:
+            raise LuoshiError("give either a deadline date or a number of working days, not both",
+                              "完成时限请填写日期或工作日数,二者选一", field="deadline")
+    task.save()
+    if "lead_units" in changes or "co_units" in changes:
+        lead = _clean_units(changes.get("lead_units", task.lead_units.all()), "牵头单位", "lead units")
+        co = _clean_units(changes.get("co_units", task.co_units.all()), "配合单位", "co-units")
+        if not lead:
+            raise LuoshiError("at least one lead unit is required", "至少需要一个牵头单位", field="lead_units")
+        if set(lead) & set(co):
+            raise LuoshiError("a unit cannot be both lead and co-unit", "同一单位不能既是牵头单位又是配合单位")
+        task.lead_units.set(lead)
+        task.co_units.set(co)
+    if "targets" in changes:
+        clean = _clean_targets(changes["targets"])
+        task.targets.all().delete()  # targets are part of the task; the audit entry keeps the old ones
+        for t in clean:
+            Target.objects.create(task=task, **t)
+    _transition(task, actor, "update", None, note="修改任务信息")
+    _audit_task(actor, "task.update", task, before)
+    return task
+
+
+@transaction.atomic
+def do_assign_task(actor, task: Task, on: dt.date | None = None) -> Task:
+    """交办: send the task to its units; a working-day deadline starts counting now."""
+    task = _locked(task)
+    if not can_supervise(actor, task):
+        _deny("assign this task", "交办此任务")
+    before = snapshot(task, TASK_FIELDS)
+    _transition(task, actor, "assign", Status.ASSIGNED, note="交办", allowed_from=(Status.DRAFT,))
+    task.assigned_on = on or today()
+    _apply_deadline(task, task.assigned_on)
+    task.original_deadline = task.deadline
+    task.save()
+    _audit_task(actor, "task.assign", task, before, summary="交办")
+    return task
+
+
+@transaction.atomic
+def do_sign_task(actor, task: Task) -> Task:
+    """签收: the lead unit's liaison acknowledges receipt."""
+    task = _locked(task)
+    if not is_lead_liaison(actor, task):
+        _deny("sign for this task", "签收此任务")
+    before = snapshot(task, TASK_FIELDS)
+    _transition(task, actor, "sign", Status.SIGNED, note="签收", allowed_from=(Status.ASSIGNED,))
+    task.save()
+    _audit_task(actor, "task.sign", task, before, summary="签收")
+    return task
+
+
+def _update_parent_rollup(task: Task) -> None:
+    parent = task.parent
+    if parent is None:
+        return
+    subs = list(parent.subtasks.exclude(status=Status.SUSPENDED).values_list("status", "progress"))
+    if not subs:
+        return
+    rolled = round(sum(100 if s == Status.CLOSED else p for s, p in subs) / len(subs))
+    if rolled != parent.progress and parent.status in OPEN_STATUSES:
+        before = snapshot(parent, TASK_FIELDS)
+        Task.objects.filter(pk=parent.pk).update(progress=rolled)
+        parent.progress = rolled
+        TaskEvent.objects.create(task=parent, kind="rollup", from_status=parent.status, to_status=parent.status,
+                                 note=f"下级任务平均进度 {rolled}%")
+        record("系统", "task.rollup", parent, before=before, after=snapshot(parent, TASK_FIELDS),
+               summary=f"下级任务进度汇总为{rolled}%")
+        _update_parent_rollup(parent)
+
+
+@transaction.atomic
+def do_report_progress(actor, task: Task, *, text: str, percent: int, problems: str = "",
+                       next_steps: str = "", attachment=None) -> ProgressReport:
+    """进展反馈: lead or co-unit reports; history is appended, never overwritten."""
+    task = _locked(task)
+    lead = is_lead_liaison(actor, task)
+    if not (lead or is_co_liaison(actor, task)):
+        _deny("report on this task", "报送此任务进展")
+    if task.status not in (Status.SIGNED, Status.IN_PROGRESS):
+        msg_status = Status(task.status).label
+        raise LuoshiError(f"progress can be reported only on a signed task in progress (now {task.status})",
+                          f"任务当前状态为“{msg_status}”,签收后才能报送进展")
+    try:
+        percent = int(percent)
+    except (TypeError, ValueError):
+        raise LuoshiError("percent must be a whole number 0-100", "完成进度应为0到100的整数", field="percent") from None
+    if not 0 <= percent <= 100:
+        raise LuoshiError("percent must be between 0 and 100", "完成进度应在0到100之间", field="percent")
+    report = ProgressReport(
+        task=task, unit=actor.unit, author=actor, percent=percent,
+        text=check_plain_text(text, "进展情况", "progress text", max_length=20000, required=True),
+        problems=check_plain_text(problems, "存在问题", "problems", max_length=20000),
+        next_steps=check_plain_text(next_steps, "下步打算", "next steps", max_length=20000),
+    )
+    if attachment:
+        report.attachment = attachment
+    report.save()
+    before = snapshot(task, TASK_FIELDS)
+    to_status = Status.IN_PROGRESS if lead else None
+    _transition(task, actor, "report", to_status, note=f"报送进展 {percent}%:{report.text[:200]}")
+    if lead:
+        task.progress = percent
+    task.save()
+    record(actor, "report.create", report, after=snapshot(report, ["task", "unit", "text", "percent", "problems",
+                                                                   "next_steps"]))
+    _audit_task(actor, "task.report", task, before, summary=f"报送进展{percent}%")
+    _update_parent_rollup(task)
+    return report
+
+
+@transaction.atomic
+def do_request_completion(actor, task: Task, note: str = "") -> Task:
+    """申请办结: the lead unit says the work is done."""
+    task = _locked(task)
+    if not is_lead_liaison(actor, task):
+        _deny("request completion of this task", "申请办结此任务")
+    open_subs = task.subtasks.exclude(status__in=(Status.CLOSED, Status.SUSPENDED)).count()
+    if open_subs:
+        raise LuoshiError(f"{open_subs} sub-task(s) are still open", f"还有{open_subs}项下级任务未办结")
+    before = snapshot(task, TASK_FIELDS)
+    note = check_plain_text(note, "办结说明", "note", max_length=5000)
+    _transition(task, actor, "request_completion", Status.COMPLETION_REQUESTED, note=note or "申请办结",
+                allowed_from=(Status.SIGNED, Status.IN_PROGRESS))
+    task.save()
+    _audit_task(actor, "task.request_completion", task, before, summary="申请办结")
+    return task
+
+
+@transaction.atomic
+def do_start_review(actor, task: Task) -> Task:
+    """审核: the supervision office takes the completion request under review."""
+    task = _locked(task)
+    if not can_supervise(actor, task):
+        _deny("review this task", "审核此任务")
+    before = snapshot(task, TASK_FIELDS)
+    _transition(task, actor, "start_review", Status.UNDER_REVIEW, note="开始审核",
+                allowed_from=(Status.COMPLETION_REQUESTED,))
+    task.save()
+    _audit_task(actor, "task.start_review", task, before, summary="开始审核")
+    return task
+
+
+@transaction.atomic
+def do_approve_completion(actor, task: Task, note: str = "", on: dt.date | None = None) -> Task:
+    """办结(销号): the supervision office accepts the work as done."""
+    task = _locked(task)
+    if not can_supervise(actor, task):
+        _deny("approve this task", "审核办结此任务")
+    before = snapshot(task, TASK_FIELDS)
+    note = check_plain_text(note, "审核意见", "note", max_length=5000)
+    _transition(task, actor, "approve", Status.CLOSED, note=note or "审核通过,办结销号",
+                allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW))
+    task.closed_on = on or today()
+    task.progress = 100
+    task.save()
+    _audit_task(actor, "task.approve", task, before, summary="办结销号")
+    _update_parent_rollup(task)
+    return task
+
+
+@transaction.atomic
+def do_return_task(actor, task: Task, reason: str) -> Task:
+    """退回: send a completion request back to the unit with a reason."""
+    task = _locked(task)
+    if not can_supervise(actor, task):
+        _deny("return this task", "退回此任务")
+    reason = check_plain_text(reason, "退回理由", "reason", max_length=5000, required=True)
+    before = snapshot(task, TASK_FIELDS)
+    _transition(task, actor, "return", Status.IN_PROGRESS, note=reason,
+                allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW))
+    task.save()
+    _audit_task(actor, "task.return", task, before, summary=f"退回:{reason[:100]}")
+    return task
+
+
+@transaction.atomic
+def do_suspend_task(actor, task: Task, reason: str) -> Task:
+    """中止: stop a task that no longer applies; it stays in the ledger."""
+    task = _locked(task)
+    if not can_supervise(actor, task):
+        _deny("suspend this task", "中止此任务")
+    reason = check_plain_text(reason, "中止理由", "reason", max_length=5000, required=True)
+    before = snapshot(task, TASK_FIELDS)
+    _transition(task, actor, "suspend", Status.SUSPENDED, note=reason,
+                allowed_from=(Status.DRAFT, *OPEN_STATUSES))
+    task.save()
+    _audit_task(actor, "task.suspend", task, before, summary=f"中止:{reason[:100]}")
+    _update_parent_rollup(task)
+    return task
+
+
+@transaction.atomic
+def do_request_extension(actor, task: Task, *, new_deadline: dt.date, reason: str) -> ExtensionRequest:
+    """延期申请: the lead unit asks for a later deadline."""
+    task = _locked(task)
+    if not is_lead_liaison(actor, task):
+        _deny("request an extension for this task", "为此任务申请延期")
+    if task.status not in OPEN_STATUSES:
+        raise LuoshiError("only an open task can be extended", "只有办理中的任务可以申请延期")
+    if task.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+        raise LuoshiError("an extension request is already pending", "已有待审批的延期申请")
+    if not isinstance(new_deadline, dt.date):
+        raise LuoshiError("the new deadline is not a valid date", "申请延至的日期无效", field="new_deadline")
+    if task.deadline and new_deadline <= task.deadline:
+        raise LuoshiError("the new deadline must be after the current one", "申请延至的日期应晚于当前完成时限",
+                          field="new_deadline")
+    if new_deadline < today():
+        raise LuoshiError("the new deadline is in the past", "申请延至的日期已过", field="new_deadline")
+    req = ExtensionRequest.objects.create(
+        task=task, unit=actor.unit, requested_by=actor, old_deadline=task.deadline, new_deadline=new_deadline,
+        reason=check_plain_text(reason, "延期理由", "reason", max_length=5000, required=True))
+    _transition(task, actor, "extension_request", None, note=f"申请延期至{new_deadline}:{req.reason}")
+    record(actor, "extension.request", req, after={"task": task.number, "old_deadline": task.deadline,
+                                                   "new_deadline": new_deadline, "reason": req.reason})
+    return req
+
+
+@transaction.atomic
+def do_decide_extension(actor, req: ExtensionRequest, *, approve: bool, note: str = "") -> ExtensionRequest:
+    """延期审批: approve (the original deadline is kept for statistics) or refuse."""
+    req = ExtensionRequest.objects.select_for_update().get(pk=req.pk)
+    task = _locked(req.task)
+    if not can_supervise(actor, task):
+        _deny("decide on this extension", "审批此延期申请")
+    if req.decision != ExtensionRequest.Decision.PENDING:
+        raise LuoshiError("this request has already been decided", "该延期申请已审批")
+    note = check_plain_text(note, "审批意见", "note", max_length=5000)
+    before_task = snapshot(task, TASK_FIELDS)
+    req.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REFUSED
+    req.decided_by, req.decision_note, req.decided_at = actor, note, timezone.now()
+    req.save()
+    if approve:
+        if task.original_deadline is None:
+            task.original_deadline = task.deadline
+        task.deadline = req.new_deadline
+        task.deadline_working_days = None
+        task.deadline_provisional = current_calendar().is_provisional(today(), req.new_deadline)
+    _transition(task, actor, "extension_approved" if approve else "extension_refused", None,
+                note=(f"同意延期至{req.new_deadline}" if approve else "不同意延期") + (f":{note}" if note else ""))
+    task.save()
+    record(actor, "extension.decide", req, after={"decision": req.decision, "note": note})
+    if approve:
+        _audit_task(actor, "task.extend", task, before_task, summary=f"延期至{req.new_deadline}")
+    return req
+
+
+@transaction.atomic
+def do_add_instruction(actor, task: Task, text: str) -> Instruction:
+    """领导批示: a leader (or the supervision office) writes an instruction on a task."""
+    if not ((actor.is_leader and can_read(actor, task)) or actor.sees_everything):
+        _deny("write instructions on this task", "对此任务作出批示")
+    ins = Instruction.objects.create(task=task, author=actor,
+                                     text=check_plain_text(text, "批示内容", "instruction", max_length=5000,
+                                                           required=True))
+    _transition(task, actor, "instruction", None, note=ins.text)
+    record(actor, "instruction.create", ins, object_type="ledger.instruction",
+           after={"task": task.number, "text": ins.text})
+    return ins
+
+
+def deadline_state(task: Task, on: dt.date | None = None, warn_days: int = 3, calendar=None) -> str:
+    """'overdue' (逾期), 'due_soon' (临期: within warn_days working days) or 'ok'."""
+    if task.status not in OPEN_STATUSES or not task.deadline:
+        return "ok"
+    on = on or today()
+    if on > task.deadline:
+        return "overdue"
+    cal = calendar or current_calendar()
+    if cal.working_days_between(on, task.deadline) <= warn_days:
+        return "due_soon"
+    return "ok"

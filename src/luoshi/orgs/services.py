@@ -1,0 +1,115 @@
+"""Unit tree (单位) rules: names, aliases, cycles, subtree queries, name matching."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+
+from luoshi.audit.services import record, snapshot
+from luoshi.errors import LuoshiError, check_plain_text
+
+from .models import Unit, UnitKind
+
+UNIT_FIELDS = ["name", "short_names", "aliases", "kind", "parent", "code", "sort_order", "is_active"]
+
+
+def _names_clean(values) -> list[str]:
+    if isinstance(values, str):
+        values = values.replace(",", ",").replace("、", ",").replace(";", ",").split(",")
+    out = []
+    for v in values or []:
+        v = check_plain_text(str(v), "单位简称/别名", "unit alias", max_length=100)
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def name_index(exclude_pk=None) -> dict[str, int]:
+    """Every full name, short name and alias → unit id."""
+    index = {}
+    for pk, name, shorts, aliases in Unit.objects.values_list("id", "name", "short_names", "aliases"):
+        if pk == exclude_pk:
+            continue
+        for n in [name, *(shorts or []), *(aliases or [])]:
+            index.setdefault(n, pk)
+    return index
+
+
+def _check_names(unit: Unit) -> None:
+    index = name_index(exclude_pk=unit.pk)
+    for n in unit.all_names():
+        if n in index:
+            other = Unit.objects.get(pk=index[n])
+            raise LuoshiError(f"unit name {n!r} is already used by {other.name!r}",
+                              f"单位名称“{n}”已被“{other.name}”使用", field="name")
+
+
+def _check_parent(unit: Unit) -> None:
+    node, seen = unit.parent, set()
+    while node is not None:
+        if node.pk == unit.pk or node.pk in seen:
+            raise LuoshiError(f"making {unit.parent.name!r} the parent of {unit.name!r} would create a cycle",
+                              f"将“{unit.parent.name}”设为“{unit.name}”的上级会形成循环", field="parent")
+        seen.add(node.pk)
+        node = node.parent
+
+
+@transaction.atomic
+def do_save_unit(actor, unit: Unit | None = None, **fields) -> Unit:
+    """Create or change a unit; refuses duplicate names/aliases and cycles."""
+    creating = unit is None
+    unit = unit or Unit()
+    before = None if creating else snapshot(Unit.objects.get(pk=unit.pk), UNIT_FIELDS)
+    if "name" in fields:
+        fields["name"] = check_plain_text(fields["name"], "单位全称", "unit name", max_length=100, required=True)
+    for key in ("short_names", "aliases"):
+        if key in fields:
+            fields[key] = _names_clean(fields[key])
+    if "kind" in fields and fields["kind"] not in UnitKind.values:
+        raise LuoshiError(f"unknown unit kind {fields['kind']!r}", f"未知的单位类型“{fields['kind']}”", field="kind")
+    for k, v in fields.items():
+        setattr(unit, k, v)
+    if not unit.name:
+        raise LuoshiError("unit name is required", "单位全称不能为空", field="name")
+    _check_names(unit)
+    if unit.pk:
+        _check_parent(unit)
+    unit.save()
+    record(actor, "unit.create" if creating else "unit.update", unit,
+           before=before, after=snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+def children_map() -> dict[int | None, list[int]]:
+    out: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in Unit.objects.values_list("id", "parent_id"):
+        out[parent].append(pk)
+    return out
+
+
+def subtree_ids(unit_id: int, cmap=None) -> set[int]:
+    """The unit and every unit below it."""
+    cmap = cmap if cmap is not None else children_map()
+    out, stack = set(), [unit_id]
+    while stack:
+        pk = stack.pop()
+        if pk in out:
+            continue
+        out.add(pk)
+        stack.extend(cmap.get(pk, ()))
+    return out
+
+
+def match_units(names) -> dict[str, Unit | None]:
+    """Match extracted unit names to the tree by full name, short name or alias."""
+    index = name_index()
+    units = Unit.objects.in_bulk(set(index.values()))
+    out = {}
+    for name in names:
+        pk = index.get(name)
+        if pk is None:
+            # 市发展和改革委员会 written with or without brackets/space variants
+            key = name.replace(" ", "").replace("(", "(").replace(")", ")")
+            pk = index.get(key)
+        out[name] = units.get(pk) if pk else None
+    return out

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "落实 · 督查督办平台 管理后台"
+admin.site.site_title = "落实管理后台"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("luoshi.api_urls")),
+    path("", include("luoshi.web.urls")),
+]
