@@ -1,0 +1,80 @@
+"""Shared fixtures: a small unit tree and one user per role.
+
+    市政府 (city)
+    ├── 市政府督查室 (city_dept)        supervisor's unit
+    ├── 市发展和改革委员会 (市发展改革委 / 市发改委)
+    ├── 市教育局
+    ├── 甲区 (county) ── 甲区发改局, 东街道 (town), 西镇 (town)
+    └── 乙县 (county) ── 南乡 (town)
+"""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from luoshi.accounts.models import Role, User
+from luoshi.orgs.models import Unit, UnitKind
+
+PASSWORD = "luoshi-test-pw-1"
+_seq = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def units(db):
+    def mk(name, kind, parent=None, short=(), aliases=()):
+        return Unit.objects.create(name=name, kind=kind, parent=parent, short_names=list(short),
+                                   aliases=list(aliases), sort_order=next(_seq))
+
+    city = mk("某市人民政府", UnitKind.CITY, short=["市政府"])
+    t = {"city": city}
+    t["duchashi"] = mk("市人民政府督查室", UnitKind.CITY_DEPT, city, short=["市政府督查室"], aliases=["市督考办"])
+    t["fgw"] = mk("市发展和改革委员会", UnitKind.CITY_DEPT, city, short=["市发展改革委"], aliases=["市发改委"])
+    t["edu"] = mk("市教育局", UnitKind.CITY_DEPT, city)
+    t["jia"] = mk("甲区人民政府", UnitKind.COUNTY, city, short=["甲区"])
+    t["jia_fg"] = mk("甲区发展和改革局", UnitKind.COUNTY_DEPT, t["jia"], short=["甲区发改局"])
+    t["dong"] = mk("甲区东街道办事处", UnitKind.TOWN, t["jia"], short=["东街道"])
+    t["xi"] = mk("甲区西镇人民政府", UnitKind.TOWN, t["jia"], short=["西镇"])
+    t["yi"] = mk("乙县人民政府", UnitKind.COUNTY, city, short=["乙县"])
+    t["nan"] = mk("乙县南乡人民政府", UnitKind.TOWN, t["yi"], short=["南乡"])
+    return t
+
+
+def make_user(username, role, unit, **extra):
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, unit=unit,
+                                    display_name=extra.pop("display_name", username), **extra)
+    return user
+
+
+@pytest.fixture
+def users(units):
+    return {
+        "supervisor": make_user("duchayuan", Role.SUPERVISOR, units["duchashi"], display_name="张督查"),
+        "fgw": make_user("fgw_liaison", Role.LIAISON, units["fgw"], display_name="李联络"),
+        "edu": make_user("edu_liaison", Role.LIAISON, units["edu"], display_name="王联络"),
+        "jia": make_user("jia_liaison", Role.LIAISON, units["jia"], display_name="赵联络"),
+        "dong": make_user("dong_liaison", Role.LIAISON, units["dong"], display_name="钱联络"),
+        "yi": make_user("yi_liaison", Role.LIAISON, units["yi"], display_name="孙联络"),
+        "leader": make_user("leader", Role.LEADER, units["city"], display_name="周市长"),
+        "jia_leader": make_user("jia_leader", Role.LEADER, units["jia"], display_name="吴区长"),
+        "admin": make_user("admin", Role.ADMIN, units["duchashi"], display_name="系统管理员",
+                           is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def make_task(users, units):
+    """Create (and by default assign) a task through the real service."""
+    from luoshi.ledger.services import do_create_task
+
+    def _make(title="完成政务服务事项梳理", lead=("fgw",), co=(), assign=True, **kw):
+        return do_create_task(users["supervisor"], title=title,
+                              lead_units=[units[k] for k in lead], co_units=[units[k] for k in co],
+                              assign=assign, **kw)
+
+    return _make
