@@ -1,0 +1,93 @@
+"""Label a sentence action / principle / none (工作任务 / 一般要求 / 其他).
+
+Rules follow spec/annotation.md: a directive needs a modal (要, 必须, 确保 …)
+or an imperative verb at the head of the sentence; it is an *action* when it
+names checkable work (set up, issue, organise, inspect, reach a number …),
+else a *principle* (attitude, awareness, style).
+"""
+from __future__ import annotations
+
+import re
+
+# 要 as a modal, not inside 重要/主要/需要/只要/要求 nouns etc.
+_MODAL = re.compile(
+    r"(?<![重主只需纲摘扼首紧提概])要(?![求素害点闻件是不然紧])|必须|务必|务求|应当|应该|(?<![相适对供响反效])应(?![用对急有声邀])|"
+    r"须(?![知])|一定(?!程度|的|数量|比例|时期|范围|意义|作用)|确保|力争|争取|切实|坚决|严禁|不得|禁止|杜绝|决不|绝不|一律|"
+    r"(?<![的])希望|^请|,请|着力|努力|千方百计|进一步|认真|积极|大力|全面|深入|加快|加大|强化|加强|严格"
+)
+# Imperative verbs that open a work-plan sentence (no 要 needed).
+_IMPERATIVE = re.compile(
+    r"^(?:[^,。]{0,12}?[,]\s*)?(?:要|必须|应|并|同时|还|也|再|都)?\s*(?:继续|进一步|认真|切实|积极|大力|全面|深入|广泛|努力|着力|不断|逐步|加快|尽快|抓紧|持续|扎实|全力|重点)?"
+    r"(?:建立|健全|完善|制定|制订|出台|印发|开展|组织|举办|召开|实施|推进|推动|推行|推广|落实|加强|强化|深化|"
+    r"提高|提升|加大|加快|扩大|优化|规范|创新|构建|打造|培育|培养|引导|鼓励|支持|扶持|探索|整合|发挥|"
+    r"坚持|树立|增强|弘扬|营造|形成|抓好|做好|办好|搞好|抓紧|突出|注重|围绕|结合|依托|利用|开发|设立|成立|"
+    r"设置|配备|建设|创建|选拔|评选|表彰|奖励|考核|检查|督查|督促|清理|梳理|整改|严格|严肃|严厉|实行|试行|"
+    r"落实|贯彻|学习|宣传|动员|统筹|协调|指导|部署|确保|保障|保证|防止|杜绝|解决|破解|改进|改革|转变|"
+    r"筑牢|夯实|拓展|拓宽|巩固|提速|压缩|简化|精简|减少|降低|控制|坚决|切实|把|将|以|对|按照|根据|"
+    r"依法|全面|大力|广泛|深入|积极|进一步|不断|认真|着力|紧紧|紧密|牢牢|牢固|主动|自觉|努力|继续|集中|"
+    r"重点|抓住|把握|聚焦|力争|争取|推出|编制|组建|举行|引进|吸引|招募|选派|安排|拨付|投入|鼓励|倡导|"
+    r"关心|关注|尊重|重视|提倡|帮助|畅通|发展|繁荣|加强|增加)"
+)
+_NONE_START = re.compile(
+    r"^(?:同志们|各位|女士们|先生们|谢谢|最后,我|下面,我|今天,|刚才|会前|上午|下午|会上|会后,(?=我)|"
+    r"[^,。]{0,6}(?:指出|强调|说|讲|认为)[,:]|比如|例如|譬如|如,|据统计|据了解|据悉|其中,|总之,|总的来看|"
+    r"实践证明|事实证明|历史证明|实践告诉我们|这说明|这表明|应该看到|可以说)"
+)
+_PAST = re.compile(
+    r"了(?![解解决])|已经|已(?![经])|以来|去年|过去|近年来|这几年|这些年|曾经|先后|共计|累计|同比|分别为|"
+    r"取得(?:了)?(?:显著|明显|重要|可喜)|获得|荣获|涌现|呈现|成为"
+)
+_NEG_DIRECTIVE = re.compile(r"(?:不是要|不要以为|如果|假如|只有|只要|之所以|是因为|就是要|意味着|就会|就能|才能|就要|能否|是否|怎么|为什么|什么|吗[?。]?$|\?$)")
+
+# Checkable work (action) versus attitude/awareness (principle).
+_ACTION = re.compile(
+    r"建立|健全|制定|制订|出台|印发|下发|开展|组织|举办|召开|实施|完成|建设|建成|成立|设立|设置|配备|安装|"
+    r"检查|督查|督办|考核|评比|评选|评估|评议|表彰|奖励|培训|开设|开办|下放|进驻|梳理|清理|报送|上报|报告|"
+    r"启动|开发|推行|试行|编制|组建|举行|引进|选拔|选派|安排|拨付|投入|挂钩|问责|处理|查处|追究|整改|"
+    r"公开|公示|发布|汇编|清单|台账|方案|办法|细则|规划|计划|制度|机制|体系|平台|系统|工程|项目|活动|机构|"
+    r"窗口|大厅|中心|网络|队伍|专栏|讲座|考试|测评|普查|调查|统计|验收|监控|执法|审批|办结|登记|备案|"
+    r"宣传|推广|纳入|列入|整合|创建|打造|培育|扶持|引导|改革|规范|简化|压缩|取消|减少|降低|提高.{0,8}\d"
+)
+_PRINCIPLE = re.compile(
+    r"认识|意识|思想|观念|理念|重视|理解|领会|把握|坚持|树立|增强|弘扬|精神|作风|自觉|统一到|导向|原则|"
+    r"信心|决心|责任感|使命|方向|氛围|修养|情操|境界|态度|觉悟|党性|宗旨|初心|情怀|感情|品德|道德|"
+    r"牢记|铭记|发扬|勇于|敢于|善于|做到|形成.{0,6}(?:合力|共识|局面|格局)|站在|高度|全局|大局|"
+    r"团结|奉献|担当|务实|求真|清醒|警惕|心里|牢固|紧迫感|危机感|责任心|主动性|积极性|创造性"
+)
+_STRONG_ACTION = re.compile(
+    r"\d|[一两二三四五六七八九十百]个|年底前|月底前|日前|之前|以前|牵头|负责|建立|建设|制定|制订|出台|印发|"
+    r"成立|设立|完成|召开|举办|开展.{0,12}活动|实施.{0,12}工程|清理|梳理|考核|检查|督查|问责|查处|追究|"
+    r"试行|推行|配备|安装|开设|下放|进驻|评选|表彰|报送|上报|编制|组建|选拔|培训"
+)
+
+
+def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> str:
+    """Return 'action', 'principle' or 'none' for one sentence."""
+    s = text.strip()
+    if len(s) < 4:
+        return "none"
+    if s.endswith(":") and len(s) < 60 and not _MODAL.search(s):
+        return "none"  # addressee lines, "现就…提出如下意见:"
+    body = s
+    if _NONE_START.match(body):
+        return "none"
+    modal = _MODAL.search(body)
+    imperative = _IMPERATIVE.match(body)
+    past = _PAST.search(body)
+    if not modal and not imperative:
+        return "none"
+    if past and not (modal and modal.start() > past.start()):
+        # narrative of achievements unless a modal follows the past part
+        if not re.search(r"要|必须|务必|确保|应当|力争", body):
+            return "none"
+    if _NEG_DIRECTIVE.search(body) and not re.search(r"(?<![重主只需纲摘首])要(?![求素是])|必须|务必|确保|一定要", body):
+        return "none"
+    if not modal and imperative and not planlike and not heading:
+        # speeches: a bare verb opening is often narrative; demand a work word
+        if not _ACTION.search(body):
+            return "none"
+    a = len(_ACTION.findall(body))
+    p = len(_PRINCIPLE.findall(body))
+    strong = _STRONG_ACTION.search(body) is not None
+    score = a - 1.2 * p + (1.5 if strong else 0)
+    return "action" if score >= 1.5 else "principle"

@@ -1,0 +1,77 @@
+"""ingest -> clean -> split -> outline -> tasks; returns the luoshi.extract/1 dict."""
+from __future__ import annotations
+
+import re
+
+from .classify import label_sentence
+from .clean import clean
+from .deadlines import find_deadline
+from .outline import build_outline, split_sentences
+from .split import Document, split_documents
+from .targets import find_targets
+from .units import find_units, split_roles
+
+SCHEMA = "luoshi.extract/1"
+
+# Work plans (工作要点, 实施意见, 任务分解) are written as bare imperatives.
+_SPEECH_MARK = re.compile(r"同志们|我们|大家|我讲|我想|讲几点|谢谢")
+_MAX_TASK_CHARS = 2000
+
+
+def _planlike(text: str) -> bool:
+    n = len(text)
+    if n == 0:
+        return False
+    speech = len(_SPEECH_MARK.findall(text[:200000]))
+    return speech * 1500 < min(n, 200000)
+
+
+def extract_document(doc: Document, index: int) -> dict:
+    text = doc.text
+    sentences = split_sentences(text)
+    outline = build_outline(sentences)
+    plan = _planlike(text)
+    year = doc.year
+    month = int(doc.date[5:7]) if doc.date else None
+    tasks = []
+    for s in sentences:
+        if len(s.text) > _MAX_TASK_CHARS:
+            continue
+        kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan)
+        if kind == "none":
+            continue
+        mentions = find_units(s.text)
+        lead, co = split_roles(mentions)
+        task = {
+            "id": f"d{index}-t{len(tasks) + 1}",
+            "text": s.text,
+            "kind": kind,
+            "section": list(s.section),
+            "lead_units": lead,
+            "co_units": co,
+            "deadline": find_deadline(s.text, year, month),
+            "targets": find_targets(s.text),
+            "start": s.start,
+            "end": s.end,
+        }
+        if s.heading is not None:
+            task["heading"] = s.heading
+        tasks.append(task)
+    return {
+        "title": doc.title,
+        "speaker": doc.speaker,
+        "date": doc.date,
+        "text": text,
+        "outline": outline,
+        "tasks": tasks,
+    }
+
+
+def extract_clean_text(text: str, source: str) -> dict:
+    cleaned = clean(text)
+    docs = split_documents(cleaned) if cleaned.strip() else []
+    return {
+        "schema": SCHEMA,
+        "source": source,
+        "documents": [extract_document(d, i + 1) for i, d in enumerate(docs)],
+    }

@@ -1,0 +1,153 @@
+"""Split compilations (精选N篇, 篇1…篇7, repeated 讲话稿 headers) into documents.
+
+Each document gets title, speaker and date where its text has them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CN_DIGITS = "零一二三四五六七八九十"
+
+# "在全市…的讲话 篇1", "篇一", "【篇3】", "范文2:", "第二篇:"
+_PIECE = re.compile(
+    r"^(?:(?P<title>[^\n]{2,80}?)\s*篇\s*[0-9一二三四五六七八九十]{1,3}"
+    r"|[【\[]?\s*篇\s*[0-9一二三四五六七八九十]{1,3}\s*[】\]]?[:]?(?P<title2>[^\n]{0,80})"
+    r"|(?:范文|第)\s*[0-9一二三四五六七八九十]{1,3}\s*篇?\s*[:](?P<title3>[^\n]{0,80}))$",
+    re.M,
+)
+# Title lines of speeches and work documents.
+_TITLE = re.compile(
+    r"^(?:在[^\n。]{2,50}(?:上|中|时)的(?:讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)(?:稿|提纲)?"
+    r"|[^\n。,]{2,50}(?:讲话稿|讲话|发言稿|致辞|工作要点|实施意见|实施方案|工作方案|工作计划|任务分解(?:表|方案)?|"
+    r"责任分工方案|通知|意见|决定|办法|规划))$",
+    re.M,
+)
+_ROLE = r"(?:书记|副书记|市长|副市长|省长|副省长|区长|县长|镇长|乡长|主任|副主任|部长|局长|厅长|主席|常委|委员|秘书长|党组书记|署长|行长|校长|院长|理事长|总经理|董事长|负责人|同志)"
+_SPEAKER = re.compile(
+    r"^[(]?\s*(?:[^\n。,;:]{0,40}" + _ROLE + r")\s*[ ]?[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}\s*[)]?$"
+)
+_DATE_LINE = re.compile(
+    r"^[(\[]?\s*(?P<y>(?:19|20)\d\d)\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?:(?P<d>\d{1,2})\s*日?)?\s*[)\]]?$"
+)
+_CN_DATE_LINE = re.compile(
+    r"^[(\[]?\s*(?P<y>[〇零一二三四五六七八九○]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?:(?P<d>[一二三四五六七八九十]{1,3})日)?\s*[)\]]?$"
+)
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+@dataclass
+class Document:
+    text: str
+    title: str | None = None
+    speaker: str | None = None
+    date: str | None = None
+    year: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _cn_num(s: str) -> int:
+    digits = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+    if all(c in digits for c in s):
+        return int("".join(str(digits[c]) for c in s))
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + digits.get(s[1:], 0)
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return digits.get(a, 1) * 10 + (digits.get(b, 0) if b else 0)
+    return 0
+
+
+def parse_date_line(line: str) -> str | None:
+    line = line.strip()
+    m = _DATE_LINE.match(line)
+    if m:
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"] or 0)
+    else:
+        m = _CN_DATE_LINE.match(line)
+        if not m:
+            return None
+        y, mo, d = _cn_num(m["y"]), _cn_num(m["m"]), _cn_num(m["d"] or "")
+    if not 1 <= mo <= 12 or not 0 <= d <= 31:
+        return None
+    if d == 0:
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _meta(text: str, piece_title: str | None) -> Document:
+    lines = text.split("\n")
+    doc = Document(text=text, title=piece_title)
+    head = lines[:6]
+    tail = lines[-4:]
+    for i, line in enumerate(head):
+        s = line.strip()
+        if not s:
+            continue
+        if doc.title is None and i <= 2 and len(s) <= 60 and _TITLE.match(s):
+            doc.title = s
+            continue
+        if doc.speaker is None and len(s) <= 40 and _SPEAKER.match(s) and "要" not in s:
+            doc.speaker = re.sub(r"^[(]|[)]$", "", s).strip()
+            continue
+        if doc.date is None:
+            d = parse_date_line(s)
+            if d:
+                doc.date = d
+    if doc.date is None:
+        for s in tail:
+            d = parse_date_line(s.strip())
+            if d:
+                doc.date = d
+    if doc.date:
+        doc.year = int(doc.date[:4])
+    elif doc.title:
+        m = _YEAR_IN_TITLE.search(doc.title)
+        if m:
+            doc.year = int(m.group(1))
+    if doc.title:
+        doc.title = re.sub(r"\s+篇\s*[0-9一二三四五六七八九十]+$", "", doc.title)
+    return doc
+
+
+def split_documents(text: str) -> list[Document]:
+    """Split cleaned text into documents; a plain speech gives one document."""
+    pieces = list(_PIECE.finditer(text))
+    if len(pieces) >= 2 or (len(pieces) == 1 and pieces[0].start() < 400):
+        docs = []
+        for i, m in enumerate(pieces):
+            end = pieces[i + 1].start() if i + 1 < len(pieces) else len(text)
+            body = text[m.end():end].strip("\n")
+            if not body.strip():
+                continue
+            title = (m.group("title") or m.group("title2") or m.group("title3") or "").strip() or None
+            docs.append(_meta(body, title))
+        if docs:
+            return docs
+    # Repeated title lines (several speeches pasted one after another).
+    titles = [m for m in _TITLE.finditer(text) if len(m.group()) <= 50]
+    if len(titles) >= 2:
+        starts = []
+        last = -10**9
+        for m in titles:
+            # a new document needs substantial text since the previous title
+            if m.start() - last >= 300 or not starts:
+                starts.append(m.start())
+                last = m.start()
+        if len(starts) >= 2:
+            bounds = starts + [len(text)]
+            docs = []
+            pre = text[: starts[0]].strip("\n")
+            for a, b in zip(bounds, bounds[1:]):
+                body = text[a:b].strip("\n")
+                if body:
+                    docs.append(_meta(body, None))
+            if pre and len(pre) >= 200:
+                docs.insert(0, _meta(pre, None))
+            elif pre and docs:
+                docs[0] = _meta(pre + "\n" + docs[0].text, None)
+            return docs
+    return [_meta(text, None)]
