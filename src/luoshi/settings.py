@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "luoshi.orgs",
     "luoshi.workcal",
     "luoshi.ledger",
+    "luoshi.supervision",
+    "luoshi.review",
     "luoshi.web",
 ]
 
@@ -149,6 +151,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
+    # LuoshiError → 400 {detail, detail_zh, field}; NotAllowed → 403.
+    "EXCEPTION_HANDLER": "luoshi.api_urls.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "luoshi 落实 API",
