@@ -1,9 +1,66 @@
-"""REST API routes (filled in by each app's api module)."""
-from django.urls import path
+"""REST API routes (each app's api module holds its serializers and views) and
+the API's error format.
+
+Errors: a refused operation (LuoshiError) is HTTP 400
+{"detail": English, "detail_zh": Chinese, "field": name or null}; NotAllowed is
+403 with the same body; invalid input is 400 with the same body plus "errors"
+(DRF's per-field messages); objects the user may not see are 404.
+"""
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from luoshi.accounts import api as accounts_api
+from luoshi.audit import api as audit_api
+from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.ledger import api as ledger_api
+from luoshi.orgs import api as orgs_api
+
+
+def _first_message(errors):
+    """(field, message) of the first message in a DRF ValidationError detail."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            field, msg = _first_message(value)
+            return (key if key != "non_field_errors" else field), msg
+    if isinstance(errors, list) and errors:
+        return _first_message(errors[0])
+    return None, str(errors)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, LuoshiError):
+        code = status.HTTP_403_FORBIDDEN if isinstance(exc, NotAllowed) else status.HTTP_400_BAD_REQUEST
+        return Response({"detail": exc.message_en, "detail_zh": exc.message_zh, "field": exc.field}, status=code)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        field, msg = _first_message(exc.detail)
+        response.data = {"detail": f"{field}: {msg}" if field else msg, "detail_zh": "提交的数据有误,请检查后重试",
+                         "field": field, "errors": exc.detail}
+    return response
+
+
+def _routes():
+    router = SimpleRouter()
+    router.register("units", orgs_api.UnitViewSet, basename="unit")
+    router.register("sources", ledger_api.SourceViewSet, basename="source")
+    router.register("tasks", ledger_api.TaskViewSet, basename="task")
+    router.register("extensions", ledger_api.ExtensionViewSet, basename="extension")
+    router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
+    return [
+        path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
+        path("users/me/", accounts_api.MeView.as_view(), name="api-me"),
+        path("ledger.xlsx", ledger_api.LedgerExportView.as_view(), name="api-ledger-xlsx"),
+        path("", include(router.urls)),
+    ]
+
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    *_routes(),
 ]
