@@ -61,33 +61,72 @@ _STRONG_ACTION = re.compile(
 )
 
 
+_STRONG = re.compile(
+    r"(?<![重主只需纲摘扼首紧提概就是不])要(?![求素害点闻件是不然想])(?!.{0,4}看到)|必须(?!.{0,4}看到)|务必|务求|应当(?!.{0,4}看到)|应该(?!.{0,4}看到|予以)|"
+    r"(?<![相适对供响反效回])应(?![用对急有声邀该])|(?<![必无])须(?![知])|一定要|确保|力争|争取|严禁|不得|禁止|一律|"
+    r"(?<![的])希望|^请|[,:]请|切实|坚决|务请|责成"
+)
+_COPULA = re.compile(
+    r"(?<![特尤还而但于凡或总不只可要若真像倒硬老光])是(?![否非])|就是要|在于|关键在|意味着|离不开"
+)
+_QUESTION = re.compile(r"[?]|吗[。!]?$|呢[。!]?$")
+_NONE_START2 = re.compile(r"^(?:有些|有的|有人|还有些|还有的|个别|少数|比如|例如|如,|像|正如|俗话说|古人|历史上|据)")
+_PAST2 = re.compile(
+    r"(?<![为除罢])了(?![解])|已经|(?<![而])已(?![经])|以来|去年|过去|近年来|这几年|这些年|曾经|先后|共计|累计|同比|分别为|"
+    r"取得|获得|荣获|涌现|得到(?:了)?(?:进一步|明显|有效|较大|很大)|有待|稳步推进|全面推开|不断健全|明显(?:提高|提升|增强|改善)|显著|"
+    r"进一步(?:优化|强化|规范|完善|提高|提升|健全|加强)[。;]?$"
+)
+_NOUN_LABEL = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[。]?$")
+_PLAN_VERB = re.compile(
+    r"^.{0,30}?(?:开展|组织|建立|健全|完善|制定|制订|实施|推进|推行|推广|建设|创建|构建|设立|成立|举办|办好|"
+    r"培养|培育|整合|开发|探索|加强|强化|深化|落实|提高|提升|引导|鼓励|支持|扶持|试行|实行|形成|发挥|利用|集中|宣传|"
+    r"研究|部署|指导|督促|协调|负责|牵头|承担|安排|拨付|检查|考核|评选|表彰|学习|培训|坚持)"
+)
+_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.]|[(]\s*[一二三四五六七八九十\d]{1,3}\s*[)]|\d{1,2}\s*(?:[、.](?!\d)|\s)|[①-⑳]|"
+    r"第[一二三四五六七八九十]{1,3}(?:[,、:]|是)?|[一二三四五六七八九十]{1,2}是(?!否)|(?:首先|其次|再次|最后)[,:])\s*"
+)
+
+
+def strip_marker(text: str) -> tuple[str, bool]:
+    m = _MARKER.match(text)
+    if m:
+        return text[m.end():], True
+    return text, False
+
+
 def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> str:
     """Return 'action', 'principle' or 'none' for one sentence."""
     s = text.strip()
-    if len(s) < 4:
+    body, marked = strip_marker(s)
+    body = body.strip()
+    if len(body) < 2:
         return "none"
-    if s.endswith(":") and len(s) < 60 and not _MODAL.search(s):
+    if s.endswith(":") and len(s) < 60 and not _STRONG.search(s):
         return "none"  # addressee lines, "现就…提出如下意见:"
-    body = s
-    if _NONE_START.match(body):
+    if _QUESTION.search(body) or _NONE_START.match(body) or _NONE_START2.match(body):
         return "none"
-    modal = _MODAL.search(body)
-    imperative = _IMPERATIVE.match(body)
-    past = _PAST.search(body)
-    if not modal and not imperative:
+    strong = _STRONG.search(body)
+    copula = _COPULA.search(body)
+    if copula and not strong:
         return "none"
-    if past and not (modal and modal.start() > past.start()):
-        # narrative of achievements unless a modal follows the past part
-        if not re.search(r"要|必须|务必|确保|应当|力争", body):
-            return "none"
-    if _NEG_DIRECTIVE.search(body) and not re.search(r"(?<![重主只需纲摘首])要(?![求素是])|必须|务必|确保|一定要", body):
+    past = _PAST2.search(body)
+    if past and not strong:
         return "none"
-    if not modal and imperative and not planlike and not heading:
-        # speeches: a bare verb opening is often narrative; demand a work word
-        if not _ACTION.search(body):
-            return "none"
+    head = marked or heading
+    if strong:
+        directive = True
+    elif head:
+        directive = not (_NOUN_LABEL.match(body) and not _IMPERATIVE.match(body) and not _PLAN_VERB.match(body)
+                         and not re.search(r"原则|制度|机制|活动|工程|建设", body))
+    elif planlike:
+        directive = bool(_IMPERATIVE.match(body) or _PLAN_VERB.match(body))
+    else:
+        directive = bool(_IMPERATIVE.match(body)) and bool(_ACTION.search(body))
+    if not directive:
+        return "none"
     a = len(_ACTION.findall(body))
     p = len(_PRINCIPLE.findall(body))
-    strong = _STRONG_ACTION.search(body) is not None
-    score = a - 1.2 * p + (1.5 if strong else 0)
+    strong_a = _STRONG_ACTION.search(body) is not None
+    score = a - 1.2 * p + (1.5 if strong_a else 0)
     return "action" if score >= 1.5 else "principle"

@@ -27,7 +27,13 @@ _TARGET = re.compile(
 )
 _PAST_CTX = re.compile(r"同比|比上年|比去年|已经|已(?!经)|了$|共有|现有|累计|先后|分别|去年|上年|近年来|以来")
 _TIME_UNIT_AFTER = re.compile(r"^(?:个)?(?:工作日|日|天|周|月|年|季度)")
-_METRIC_CUT = re.compile(r".*(?:[的使让把将要确保力争争取务必保证实现全面其中,、:;。])")
+_METRIC_CUT = re.compile(r".*(?:的|使|让|把|将|要|确保|力争|争取|务必|保证|实现|全面|其中|[,、:;。])")
+# A metric without an explicit comparison must look like a measure (…率, …量, …数).
+_MEASURE = re.compile(r"(?:率|量|数|额|比重|比例|指数|面积|人次|总值|收入|产值|规模|覆盖面|时间|时限|天数|个数|件数)$")
+_STRONG_PRE = {"不低于", "不少于", "不小于", "至少", "最少", "达到", "达", "超过", "高于", "大于", "多于", "突破",
+               "提高到", "提升到", "提高至", "提升至", "增加到", "增至", "不超过", "不高于", "不大于", "不多于", "低于",
+               "少于", "小于", "控制在", "降低到", "降到", "降至", "下降到", "压缩到", "压缩至", "缩短到", "缩短至", "减少到",
+               "稳定在", "保持在", "维持在"}
 _EACH = re.compile(r"每(?:个|一个)?([\u4e00-\u9fff()]{1,10}?)(?:都|要|均)?(?:建立|建成|建设|设立|配备|培育|打造|组建|创建|开设|有)"
                    r"(?P<num>[一二两三四五六七八九十\d]+)(?P<unit>个|所|支|名|家|处|座|间|套)(?P<obj>[\u4e00-\u9fff“”\"]{1,12})")
 
@@ -53,9 +59,10 @@ def find_targets(sentence: str) -> list[dict]:
         if any(a <= m.start("num") < b for a, b in used):
             continue
         num, unit = m["num"], m["unit"]
-        if not re.match(r"^\d", num) and unit in ("个", "次", "项", "人", "名", "家", "件", "本", "部"):
-            # Chinese numerals with measure words are usually prose (一个, 三项), unless a target verb precedes
-            if not m["pre"] or m["pre"] in ("在", "为", "是", "建立", "建设"):
+        pre0, post0 = m["pre"] or "", m["post"] or ""
+        if not re.match(r"^\d", num):
+            # Chinese numerals are usually prose (一批, 三项, 四条原则) unless compared
+            if pre0 not in _STRONG_PRE and post0 not in ("以上", "以下", "以内"):
                 continue
         after = sentence[m.end("num"):m.end("num") + 6]
         if _TIME_UNIT_AFTER.match(after):
@@ -92,6 +99,8 @@ def find_targets(sentence: str) -> list[dict]:
         elif obj and pre in ("建立", "建成", "建设", "设立", "配备", "培育", "打造", "新建", "新增", "培训", "完成"):
             metric = metric + obj
         if not metric or len(metric) < 2:
+            continue
+        if pre not in _STRONG_PRE and not post and unit not in ("%", "‰", "个百分点") and not _MEASURE.search(metric):
             continue
         text = sentence[m.start("metric") + (len(m["metric"]) - len(m["metric"].lstrip("“”\"() "))):m.end()]
         out.append({"text": text, "metric": metric, "op": op, "value": v, "unit": unit})
