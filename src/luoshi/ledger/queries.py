@@ -1,0 +1,81 @@
+"""Read-only ledger queries shared by the web pages (filters, sorting, due dates).
+
+Callers always pass a queryset that already went through
+permissions.visible_tasks(user); these functions only narrow it."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+
+from .models import OPEN_STATUSES, Status, Task
+from .services import today
+
+WARN_DAYS = 3
+
+# Order of the workflow, for sorting by status.
+STATUS_ORDER = [Status.DRAFT, Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETION_REQUESTED,
+                Status.UNDER_REVIEW, Status.CLOSED, Status.SUSPENDED]
+
+SORTS = {
+    "deadline": ("完成时限", [F("deadline").asc(nulls_last=True), "id"]),
+    "-deadline": ("完成时限(倒序)", [F("deadline").desc(nulls_last=True), "-id"]),
+    "number": ("编号", ["number", "id"]),
+    "-number": ("编号(倒序)", ["-number", "-id"]),
+    "status": ("状态", ["status_rank", "id"]),
+    "progress": ("进度(低→高)", ["progress", "id"]),
+    "-progress": ("进度(高→低)", ["-progress", "-id"]),
+}
+DEFAULT_SORT = "-number"
+
+DUE_FILTERS = {"overdue": "逾期", "due_soon": "临期(3个工作日内)", "open": "未办结"}
+
+
+def due_soon_cutoff(on: dt.date, calendar) -> dt.date:
+    """First date that is NOT due soon: deadlines in [on, cutoff) are 临期.
+
+    deadline_state says due_soon when working_days_between(on, deadline) <= WARN_DAYS,
+    i.e. the deadline comes before the (WARN_DAYS+1)-th working day after `on`.
+    """
+    return calendar.add_working_days(on, WARN_DAYS + 1)
+
+
+def overdue_q(on: dt.date) -> Q:
+    return Q(status__in=OPEN_STATUSES, deadline__lt=on)
+
+
+def due_soon_q(on: dt.date, calendar) -> Q:
+    return Q(status__in=OPEN_STATUSES, deadline__gte=on, deadline__lt=due_soon_cutoff(on, calendar))
+
+
+def filter_tasks(qs: QuerySet, *, unit=None, status=None, source=None, due=None, q=None, on=None,
+                 calendar=None) -> QuerySet:
+    """Narrow a visible-tasks queryset by the ledger page's filters."""
+    on = on or today()
+    if unit:
+        ids = Task.objects.filter(Q(lead_units=unit) | Q(co_units=unit)).values("id")
+        qs = qs.filter(id__in=ids)
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source_id=source)
+    if due == "overdue":
+        qs = qs.filter(overdue_q(on))
+    elif due == "due_soon":
+        if calendar is None:
+            from luoshi.workcal.services import current_calendar
+            calendar = current_calendar()
+        qs = qs.filter(due_soon_q(on, calendar))
+    elif due == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(number__iexact=q))
+    return qs
+
+
+def sort_tasks(qs: QuerySet, sort: str | None) -> QuerySet:
+    key = sort if sort in SORTS else DEFAULT_SORT
+    if key == "status":
+        qs = qs.annotate(status_rank=Case(*[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)],
+                                          default=Value(99), output_field=IntegerField()))
+    return qs.order_by(*SORTS[key][1])
