@@ -110,8 +110,16 @@ if [ "${LUOSHI_TEST_SKIP_PG:-}" = 1 ]; then
     ORDER+=(postgresql)
 elif start_postgres; then
     mkdir -p "$WORK/pg-data"
-    DATABASE_URL="postgres://luoshi:luoshi-test-pw@127.0.0.1:$PG_PORT/luoshi" LUOSHI_DATA_DIR="$WORK/pg-data" \
-        run_pytest postgresql -m "not browser" "$@"
+    PG_URL="postgres://luoshi:luoshi-test-pw@127.0.0.1:$PG_PORT/luoshi"
+    # Make sure Django really talks to this server before trusting the pass.
+    if DATABASE_URL="$PG_URL" LUOSHI_DATA_DIR="$WORK/pg-data" DJANGO_SETTINGS_MODULE=luoshi.settings \
+        "$VENV/bin/python" -c 'import django; django.setup(); from django.db import connection as c; c.ensure_connection(); print("Django connects to", c.vendor, c.pg_version)' \
+        </dev/null; then
+        DATABASE_URL="$PG_URL" LUOSHI_DATA_DIR="$WORK/pg-data" run_pytest postgresql -m "not browser" "$@"
+    else
+        RESULT[postgresql]="FAILED (Django cannot connect)"
+        ORDER+=(postgresql)
+    fi
 else
     RESULT[postgresql]="FAILED (could not start PostgreSQL)"
     ORDER+=(postgresql)
