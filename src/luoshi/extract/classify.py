@@ -129,4 +129,4 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> 
     p = len(_PRINCIPLE.findall(body))
     strong_a = _STRONG_ACTION.search(body) is not None
     score = a - 1.2 * p + (1.5 if strong_a else 0)
-    return "action" if score >= 1.5 else "principle"
+    return "action" if score >= 1.0 else "principle"

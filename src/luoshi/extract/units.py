@@ -18,47 +18,48 @@ _SUFFIX = (
     r"财政|公安|税务|国税|地税|海关|质监|工商|法制办|监察局|宣传部|组织部|统战部|管理部门|主管部门)"
 )
 # Sets of organisations: 各区县, 各地各部门, 各乡镇(街道), 各县(市、区) …
-_SET_CORE = r"(?:地|级|区|县|市|区县|县区|县\(市、区\)|县\(市\)|乡镇|乡|镇|街道|乡镇\(街道\)|村|村\(居\)|社区|部门|单位|地区|系统|行业|委办局|分中心)"
+_SET_CORE = r"(?:地|级|区|县|市|区县|县区|县\(市、区\)|县\(市\)|乡镇|乡|镇|街道|乡镇\(街道\)|村|村\(居\)|社区|部门|单位|地区|系统|行业|委办局|分中心|开发区|园区)"
+# characters that never occur inside an organisation name (verbs, adverbs, particles)
+_NC = r"[^\s,.;:!?。、“”《》\"\'()要应将把被对向从让使给为是在了着过也都就还再又很更最不没须必请]"
+_NAME = "(?:" + _NC + r"|[()和的]){1,18}?" + _SUFFIX + r"(?:\([\u4e00-\u9fff、]{1,10}\))?"
 _SET = (
-    r"(?:全市|全省|全区|全县|市级|市直|省直|区直|县直|区县|有关|相关)?(?:各级?)?(?:各|每个|每一个)"
+    r"(?:全市|全省|全区|全县|市级|市直|省直|区直|县直|区县|我们)?(?:各级?)?(?:各|每个|每一个)"
     r"(?:有关|相关|级)?" + _SET_CORE + r"(?:[、]?各(?:有关|相关)?" + _SET_CORE + r"){0,3}"
-    r"(?:[\u4e00-\u9fff]{0,8}?" + _SUFFIX + r")?"
+    r"(?:" + _NC + r"{0,8}?" + _SUFFIX + r")?(?:\([\u4e00-\u9fff、]{1,10}\))?"
+    r"|(?:有关|相关)(?:部门|单位|方面)|(?:全市|全省)?各级" + _NC + r"{0,6}?" + _SUFFIX
 )
-_NAME = r"[\u4e00-\u9fff()]{1,18}?" + _SUFFIX + r"(?:\([\u4e00-\u9fff、]{1,10}\))?"
-_UNIT = "(?:" + _SET + "|" + _NAME + "|市里|省里|区里|县里)"
-_UNIT_RX = re.compile(_UNIT)
+_BARE = r"(?:政府|党委|企业|高校|科研机构|科研院所|学校|医院|新闻媒体|媒体|社会组织|金融机构|行业协会|市里|省里|区里|县里)(?:\([\u4e00-\u9fff、]{1,10}\))?"
+_UNIT = "(?:" + _SET + "|" + _NAME + "|" + _BARE + ")"
 _UNIT_FULL = re.compile("^(?:" + _UNIT + ")$")
+_ADMIN = re.compile(r"^(?:省|市|区|县|乡|镇|区县|县区|乡镇|街道|(?![各每全])[\u4e00-\u9fff]{2,4}[省市])$")
 
 _PEOPLE = re.compile(
     r"(?:干部|领导|同志|群众|市民|人员|工作者|党员|职工|员工|书记|市长|主任|部长|局长|县长|区长|人民|农民|学生|家长|"
     r"代表|委员(?!会)|专家|大家|我们|你们|他们|自己|本人|一把手|负责人|人才|艺术家|作家)$"
 )
 _NOT_UNIT = re.compile(
-    r"^(?:[\u4e00-\u9fff]*(?:工作|建设|制度|机制|体系|活动|意识|能力|水平|作用|问题|情况|精神|思想|服务|管理|社会|环境|"
-    r"发展|改革|创新|项目|工程|平台|中心工作|重点|任务|目标|要求)|部|处|科|所|社|站|院|委|办|局|队|股|中心|单位|部门|机构|组织|系统|行业|企业)$"
+    r"^(?:[\u4e00-\u9fff()]*(?:工作|建设|制度|机制|体系|活动|意识|能力|水平|作用|问题|情况|精神|思想|服务|管理|社会|环境|"
+    r"发展|改革|创新|项目|工程|平台|中心工作|重点|任务|目标|要求)|部|处|科|所|社|站|院|委|办|局|队|股|中心|单位|部门|机构|组织|系统|行业)$"
 )
-
-_LEAD_NOTE = re.compile(r"[(\[]\s*(?:牵头单位|责任单位|主办单位|承办单位|责任部门|牵头部门|主责单位)\s*[:]\s*([^()\[\]\n]{1,200}?)\s*[)\]]")
 _NOTE_PART = re.compile(r"(牵头单位|责任单位|主办单位|承办单位|责任部门|牵头部门|主责单位|配合单位|协办单位|参与单位|配合部门|协助单位)\s*[:]\s*([^;:]+)")
 _CO_NOTE = re.compile(r"(?:配合单位|协办单位|参与单位|配合部门|协助单位)")
 
-# Markers after a subject that make it the one who must act.
+# What may follow a subject that must act.
 _AFTER_SUBJ = re.compile(
-    r"^(?:等(?:部门|单位|有关部门|相关部门|部门单位))?\s*(?:也|还|都|均|就|仍|要|应|须|必须|务必|一定|要求|将|负责|牵头|主抓|主管|统揽|"
-    r"具体|认真|切实|积极|继续|进一步|按照|根据|结合|每年|定期|立即|尽快|抓紧|不断|全面|深入|加强|加快|着力|"
-    r"共同|联合|组织|成立|建立|设立|下设|试行|实行|制定|牵|主动|自觉|严格|统一|负|承担|做好|抓好|督促|"
-    r"在|对|于|把|将|向|与|会同|从|通过|围绕|以|安排|开展|实施|推进|出台|完成|拨付|提供|落实|配合|协助|参与|协同)"
+    r"^(?:也|还|都|均|就|仍|要|应|须|必须|务必|一定|要求|将|负责|牵头|主抓|主管|统揽|统一领导|具体|认真|切实|积极|继续|进一步|"
+    r"按照|根据|结合|每年|每月|定期|立即|尽快|抓紧|及时|不断|全面|深入|加强|加快|着力|共同|联合|组织|成立|建立|设立|下设|"
+    r"试行|实行|制定|主动|自觉|严格|统一|承担|做好|抓好|督促|对|把|向|会同|从|通过|围绕|安排|开展|实施|推进|出台|完成|"
+    r"拨付|提供|落实|争取|力争|已经|已|决定|引起|高度重视|重视|无论|不论|一如既往|始终|务请|直接|专门|重点|全力|不折不扣|分别|在)"
 )
-_CO_VERB = re.compile(r"^(?:等(?:部门|单位))?\s*(?:要|也要|积极|主动|全力)?\s*(?:配合|协助|协办|参与|协同)")
+_CO_AFTER = re.compile(r"^(?:要|也要|应|积极|主动|全力|要积极)?(?:配合|协助|协办|参与|协同|共同推进|共同参与)")
 _CLAUSE = re.compile(r"[^,;:。!?]+")
 _LEAD_PREFIX = re.compile(
-    r"^(?:同时|此外|另外|为此|今后|今年|明年|下一步|特别是|其中|尤其是|因此|最后|首先|其次|当前|目前|我们|请|希望|由|并由|"
-    r"要求|责成|凡是|对于|而|但|并|和|还要|[一二三四五六七八九十]是|第[一二三四五六七八九十]+)*"
+    r"^(?:(?:同时|此外|另外|为此|今后|今年|明年|下一步|特别是|其中|尤其是|因此|所以|最后|首先|其次|当前|目前|我们|请|希望|并由|由|"
+    r"要求|而|但|并|还要|会后|会上|[一二三四五六七八九十]是|第[一二三四五六七八九十]+)\s*)*"
 )
-_SPLIT_ITEMS = re.compile(r"、|和|及|以及|与")
+_OBJ_PREFIX = re.compile(r"^(?:责成|指导|督促|要求|支持|鼓励|引导|帮助|推动)")
 _DENG = re.compile(r"等(?:部门|单位|有关部门|相关部门|部门单位|单位部门)$")
-
-
+_SUFFIX_END = re.compile("(?:" + _SUFFIX + "|" + _BARE + ")" + r"(?:\([\u4e00-\u9fff、]{1,10}\))?(?:等(?:部门|单位|有关部门|相关部门|部门单位))?")
 @dataclass
 class UnitMention:
     name: str
@@ -70,63 +71,112 @@ class UnitMention:
         return {"name": self.name, "role": self.role, "start": self.start, "end": self.end}
 
 
+_TOP_SPLIT = re.compile(r"、(?![^()]*\))")  # 、 outside parentheses
+_VERB_START = re.compile(
+    r"^(?:建立|健全|完善|做到|做好|形成|充分|认识|加强|推进|开展|组织(?!部)|实施|明确|周密|精心|尽快|确保|提高|强化|促进|推动|"
+    r"认真|制定|制订|深入|积极|努力|不断|进一步|加快|加大|抓好|落实|贯彻|坚持|发挥|依托|利用|整合|优化|规范|打造|构建|"
+    r"设立|成立|培育|培养|引导|鼓励|支持|探索|创新|研究|部署|指导|督促|协调|统筹|负责|牵头|配合|参与|承担|安排|检查|考核)"
+)
+
+
 def is_unit(name: str) -> bool:
     """True if the string looks like an organisation or set of organisations."""
-    if not name or len(name) > 30:
+    if not name or len(name) > 30 or _VERB_START.match(name):
         return False
     if _PEOPLE.search(name) or _NOT_UNIT.match(name):
         return False
     return bool(_UNIT_FULL.match(name))
 
 
+def _clean_name(n: str) -> str:
+    n = n.strip(" 、,")
+    if n.startswith("我") and len(n) > 3:
+        n = n[1:]  # 我市机关… -> 市机关…
+    return n
+
+
 def _items(chunk: str) -> list[str]:
-    """Split '市委组织部、市委宣传部和市人事局等部门' into unit names."""
+    """Split '市委组织部、市委宣传部和市人事局等部门' into unit names ([] if not a unit list)."""
     chunk = chunk.strip(" 、")
     core = _DENG.sub("", chunk)
-    parts = [p for p in re.split(r"、", core) if p]
-    out: list[str] = []
+    parts = [p for p in _TOP_SPLIT.split(core) if p]
+    # '省、清远市垂直部门', '市、区县政务服务中心': bare levels belong to the next name
+    merged: list[str] = []
+    carry = ""
     for p in parts:
+        if _ADMIN.match(p):
+            carry += p + "、"
+            continue
+        merged.append(carry + p)
+        carry = ""
+    if carry:
+        if merged:
+            merged[-1] += "、" + carry.rstrip("、")
+        else:
+            return []
+    out: list[str] = []
+    for p in merged:
         # split on 和/及/与 only where both sides are units (市劳动和社会保障局 stays whole)
-        m = re.search(r"(.+?)(?:和|及|以及|与)(.+)$", p)
+        m = re.match(r"(.+?)(?:以及|和|及|与)(.+)$", p)
         if m and is_unit(m.group(1)) and is_unit(m.group(2)):
             out.extend([m.group(1), m.group(2)])
         else:
             out.append(p)
     if out and all(is_unit(x) for x in out):
-        return out
+        return [_clean_name(x) for x in out]
     # "各区县国税、地税、公安、质监等部门": the whole list is one set
-    if chunk != core and len(chunk) <= 30:
+    if chunk != core and len(chunk) <= 30 and not re.search(r"[,。;要应将]", chunk):
         return [chunk]
-    return [x for x in out if is_unit(x)]
+    return []
 
 
-def _leading_units(clause: str) -> tuple[str, int] | None:
-    """Longest run of units (joined by 、/和) at the start of a clause, and its end."""
-    best = None
-    for m in re.finditer(r"[、和及与]|等(?:部门|单位|有关部门|相关部门)|(?=[要应须将也还都就在对把向按根结认切积继进负牵主具共联组成建设下试实制督统承做抓拨提落配协参])", clause[:60]):
-        end = m.end() if m.group().startswith("等") else m.start()
-        cand = clause[:end]
-        if not cand:
-            continue
+_SUFFIX_AT = re.compile("(?=(" + _SUFFIX_END.pattern + "))")
+
+
+def _ends(head: str) -> list[int]:
+    """Every position where a unit suffix ends (overlapping: 宣传部 and 部门)."""
+    return sorted({m.start() + len(m.group(1)) for m in _SUFFIX_AT.finditer(head)})
+
+
+def _longest_units(span: str) -> list[str]:
+    for end in reversed(_ends(span[:80])):
+        items = _items(span[:end])
+        if items:
+            return items
+    return []
+
+
+def _subject(clause: str):
+    """Unit list at the start of a clause followed by a predicate: (names, rest) or None."""
+    head = clause[:70]
+    ends = _ends(head)
+    for end in reversed(ends):
+        cand = head[:end]
         items = _items(cand)
-        if items and sum(len(i) for i in items) >= len(_DENG.sub("", cand).replace("、", "").replace("和", "")) - 2:
-            rest = clause[end:]
-            if _AFTER_SUBJ.match(rest) or _CO_VERB.match(rest):
-                best = (cand, end)
-    return best
+        if not items:
+            continue
+        rest = clause[end:].lstrip()
+        if _CO_AFTER.match(rest):
+            return items, "co", rest
+        if _AFTER_SUBJ.match(rest):
+            return items, "lead", rest
+        # 市、区县政务服务中心现场办结率要… / 科研机构、高校的产业技术研究也要…
+        if re.match(r"^的?[\u4e00-\u9fff“”]{1,10}?(?:也要|要|应|必须|务必|争取|力争)", rest):
+            return items, "lead", rest
+    return None
 
 
 def find_units(sentence: str) -> list[UnitMention]:
     """Unit mentions with roles in one sentence (no inference from context)."""
     found: dict[str, UnitMention] = {}
 
-    def add(name: str, role: str, start: int):
-        name = name.strip(" 、,")
-        if not name or not is_unit(name) and "等" not in name:
+    def add(name: str, role: str, start: int, override: bool = False):
+        name = _clean_name(name)
+        if not name:
             return
         if name in found:
-            if role == "lead":
-                found[name].role = "lead"
+            if override:
+                found[name].role = role
             return
         found[name] = UnitMention(name, role, start, start + len(name))
 
@@ -134,41 +184,58 @@ def find_units(sentence: str) -> list[UnitMention]:
     for m in re.finditer(r"[(\[]([^()\[\]]{0,200}?(?:牵头|责任|主办|承办|主责|配合|协办|参与|协助)(?:单位|部门)\s*[:][^()\[\]]{1,200}?)[)\]]", sentence):
         for part in _NOTE_PART.finditer(m.group(1)):
             kind, names = part.group(1), part.group(2)
-            items = _items(names.strip(" ,。")) or [x for x in re.split(r"[、,]", names) if x.strip()]
+            items = _items(names.strip(" ,。")) or [x.strip() for x in re.split(r"[、,]", names) if x.strip()]
             for i, it in enumerate(items):
-                it = it.strip()
                 role = "co" if _CO_NOTE.match(kind) or i > 0 else "lead"
-                if it:
-                    found.setdefault(it, UnitMention(it, role, m.start(), m.end()))
+                add(it, role, m.start())
     if found:
         return list(found.values())
-    # 由A牵头,与B、C共同负责
-    for m in re.finditer(r"由([^,。;由]{2,80}?)(?:牵头|负责|主抓|主办|组织|统筹|承担|具体|强化|会同|联合|对|在|按照|根据|,)", sentence):
+    # 由A牵头(,与B、C共同负责)
+    for m in re.finditer(r"由([^,。;由]{2,80}?)(?=牵头|负责|主抓|主办|组织|统筹|承担|具体|强化|会同|联合|对|在|按照|根据|,)", sentence):
         for it in _items(m.group(1)):
             add(it, "lead", m.start(1))
-    for m in re.finditer(r"(?:与|会同|配合|协助|督促|联合)([^,。;与]{2,80}?)(?:等(?:部门|单位|有关部门|部门单位))?(?:共同|一起|联合|协同|密切|做好|明确|合署|,|。|;|尽快|加强)", sentence):
-        if found or re.search(r"牵头|负责|要|将|应", sentence[: m.start()]):
-            for it in _items(m.group(1)):
-                add(it, "co", m.start(1))
-    # subjects of clauses
-    pos = 0
-    for cm in _CLAUSE.finditer(sentence):
-        clause = cm.group()
-        off = cm.start()
+    has_lead_word = bool(found) or "牵头" in sentence
+    # clause subjects
+    lead_seen = bool(found)
+    clauses = list(_CLAUSE.finditer(sentence))
+    for ci, cm in enumerate(clauses):
+        clause = cm.group().lstrip()
+        co_clause = bool(re.match(r"^\s*(?:与|会同|配合|协助|协同)", clause))
         pm = _LEAD_PREFIX.match(clause)
-        lead_off = pm.end() if pm else 0
-        sub = clause[lead_off:]
-        res = _leading_units(sub)
+        off = pm.end() if pm else 0
+        sub = clause[off:]
+        obj = _OBJ_PREFIX.match(sub)
+        if obj:
+            sub = sub[obj.end():]
+            off += obj.end()
+        res = None if co_clause else _subject(sub)
+        if res is None and not co_clause and ci + 1 < len(clauses) and re.match(r"^\s*(?:要|应|必须|务必|一定要|都要|也要)", clauses[ci + 1].group()):
+            items = _items(sub)
+            res = (items, "lead", "") if items else None
         if res:
-            cand, end = res
-            rest = sub[end:]
-            role = "co" if _CO_VERB.match(rest) else "lead"
-            for it in _items(cand):
-                add(it, role, off + lead_off)
-        pos = cm.end()
+            items, role, _rest = res
+            if obj and lead_seen:
+                role = "co"
+            for it in items:
+                add(it, role, cm.start() + off)
+            lead_seen = lead_seen or role == "lead"
+        # objects of 督促/责成/与/会同 inside the clause
+        for om in re.finditer(r"(?:督促|责成|会同|与|配合|协助)", clause):
+            if cm.start() + om.start() == 0:
+                continue
+            kw = om.group()
+            items = _longest_units(clause[om.end():])
+            if not items:
+                continue
+            if kw in ("督促", "责成") and not lead_seen:
+                role = "lead"
+            elif lead_seen or has_lead_word or kw in ("会同", "配合", "协助"):
+                role = "co"
+            else:
+                continue
+            for it in items:
+                add(it, role, cm.start() + om.end())
     return list(found.values())
-
-
 def split_roles(mentions: list[UnitMention]) -> tuple[list[str], list[str]]:
     lead = [m.name for m in mentions if m.role == "lead"]
     co = [m.name for m in mentions if m.role == "co" and m.name not in lead]
