@@ -88,6 +88,12 @@ _MARKER = re.compile(
 )
 
 
+_TARGET_HINT = re.compile(
+    r"(?:达到|不低于|不少于|不超过|不高于|控制在|提高到|提升到|降低到|降至|稳定在)\s*\d|\d+(?:\.\d+)?\s*%\s*(?:以上|以下|以内)|"
+    r"(?:年|月)(?:底|末)?(?:前|之前)(?:全面|基本)?完成|\((?:牵头|责任)(?:单位|部门)\s*:"
+)
+
+
 def strip_marker(text: str) -> tuple[str, bool]:
     m = _MARKER.match(text)
     if m:
@@ -114,6 +120,8 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> 
     if past and not strong:
         return "none"
     head = marked or heading
+    if _TARGET_HINT.search(body):
+        return "action"
     if strong:
         directive = True
     elif head:

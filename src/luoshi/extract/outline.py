@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass
 
 # A sentence ends in 。！？!?；; (plus closing quotes) or a line break.
-_SENT = re.compile(r"[^。!?;\n]+(?:[。!?;]+[”’\"』」)]*)?|[。!?;]+[”’\"』」)]*")
+# Parenthesised notes are atomic, and a trailing (牵头单位:…) note belongs to its sentence.
+_SENT = re.compile(
+    r"(?:\([^()\n]{0,300}\)|[^。!?;\n(]|\()+(?:[。!?;]+[”’\"』」)]*)?"
+    r"(?:[ ]*\((?:牵头|责任|主办|承办|配合|协办|主责|完成时限|时限)[^()\n]{0,300}\)[。;]?)?"
+    r"|[。!?;]+[”’\"』」)]*"
+)
 
 _N = "一二三四五六七八九十"
 _MARKERS = [

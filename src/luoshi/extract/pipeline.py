@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .classify import label_sentence
+from .classify import label_sentence, strip_marker
 from .clean import clean
 from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
@@ -34,13 +34,17 @@ def extract_document(doc: Document, index: int) -> dict:
     year = doc.year
     month = int(doc.date[5:7]) if doc.date else None
     tasks = []
+    first_line = text.split("\n", 1)[0].strip()
     for s in sentences:
         if len(s.text) > _MAX_TASK_CHARS:
             continue
+        if s.start == 0 and doc.title and s.text == first_line and s.text == doc.title:
+            continue  # the document title is not a task
         kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan)
         if kind == "none":
             continue
-        mentions = find_units(s.text)
+        body = strip_marker(s.text)[0]
+        mentions = find_units(body)
         lead, co = split_roles(mentions)
         task = {
             "id": f"d{index}-t{len(tasks) + 1}",
@@ -49,8 +53,8 @@ def extract_document(doc: Document, index: int) -> dict:
             "section": list(s.section),
             "lead_units": lead,
             "co_units": co,
-            "deadline": find_deadline(s.text, year, month),
-            "targets": find_targets(s.text),
+            "deadline": find_deadline(body, year, month),
+            "targets": find_targets(body),
             "start": s.start,
             "end": s.end,
         }
