@@ -1,0 +1,5 @@
+"""Extraction tests need no database and no Django settings."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "src"))

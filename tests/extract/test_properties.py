@@ -1,0 +1,45 @@
+"""Property tests: random and adversarial text never crashes, and task texts are verbatim."""
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from luoshi.extract import extract_text
+
+ALPHABET = st.sampled_from(list("要加强建立各部门市委局办中心一二三、,。;:()(一)1.①是了年月日前%0123456789\n 牵头单位配合由与和每个在以上达到abcXYZ“”"))
+TEXT = st.text(alphabet=ALPHABET, max_size=400) | st.text(max_size=200)
+
+
+def check(res):
+    for doc in res["documents"]:
+        for t in doc["tasks"]:
+            assert t["text"] in doc["text"]
+            assert doc["text"][t["start"]:t["end"]] == t["text"]
+            assert t["kind"] in ("action", "principle")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_random_text(text):
+    check(extract_text(text, "x"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["一、", "(一)", "1.", "①", "一是", "第一,", "篇1", "要", "(", "局", "各"]), st.integers(1, 3000))
+def test_repeated_tokens(token, n):
+    check(extract_text(token * n, "x"))
+
+
+def test_huge_inputs_are_fast():
+    for text in ("要" * 2_000_000, "各区县局委办" * 300_000, "a" * 3_000_000, "(" * 500_000,
+                 ("市发展改革委要牵头," * 20000), "一、" * 200_000):
+        t0 = time.perf_counter()
+        check(extract_text(text, "x"))
+        assert time.perf_counter() - t0 < 20
+
+
+def test_ten_megabytes_of_one_character():
+    t0 = time.perf_counter()
+    res = extract_text("的" * 10_000_000, "x")
+    assert time.perf_counter() - t0 < 30
+    check(res)
