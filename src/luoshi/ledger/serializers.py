@@ -46,7 +46,17 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["metric", "op", "value", "unit", "text"]
-        extra_kwargs = {"op": {"required": False}, "unit": {"required": False}, "text": {"required": False}}
+        read_only_fields = fields
+
+
+class TargetInputSerializer(serializers.Serializer):
+    """A quantitative target as sent; the service checks it (and explains in Chinese)."""
+
+    metric = serializers.CharField(allow_blank=True, help_text="指标, e.g. 网办率")
+    op = serializers.ChoiceField(choices=Target.Op.choices, required=False, default=Target.Op.GE)
+    value = serializers.CharField(help_text="a number, e.g. \"95\"")
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -99,7 +109,7 @@ class TaskCreateSerializer(serializers.Serializer):
                                        help_text="e.g. monthly:28, quarterly, weekly:5")
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.NORMAL)
     tags = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    targets = TargetSerializer(many=True, required=False, default=list)
+    targets = TargetInputSerializer(many=True, required=False, default=list)
     assign = serializers.BooleanField(required=False, default=False, help_text="交办 at once")
 
 
@@ -117,7 +127,7 @@ class TaskUpdateSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(), required=False)
     lead_units = serializers.ListField(child=serializers.IntegerField(), required=False)
     co_units = serializers.ListField(child=serializers.IntegerField(), required=False)
-    targets = TargetSerializer(many=True, required=False)
+    targets = TargetInputSerializer(many=True, required=False)
 
 
 class NoteSerializer(serializers.Serializer):
