@@ -1,0 +1,539 @@
+"""Speech import review (讲话稿导入审核): upload → extraction → reviewed rows → ledger.
+
+Every write goes through a `do_…` function here (views stay thin). The
+extraction dict (schema luoshi.extract/1) is stored on the ImportDraft; each of
+its tasks gets review keys the reviewer edits:
+
+    include        bool      import this row
+    title          str       工作任务 (defaults to the extracted text)
+    section_label  str       所属章节
+    lead_ids, co_ids            resolved unit ids
+    lead_unmatched, co_unmatched  extracted names not (yet) matched to the tree
+    deadline_date  "YYYY-MM-DD" or ""
+    working_days   int or None
+    recurrence     "monthly:28" … or ""
+    targets_text   one target per line: "网上可办率 >= 95 %"
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from luoshi import extract
+from luoshi.audit.services import record
+from luoshi.errors import LuoshiError, NotAllowed, check_plain_text
+from luoshi.ledger.models import SourceKind, Target
+from luoshi.ledger.services import do_create_source, do_create_task
+from luoshi.orgs.models import Unit
+from luoshi.orgs.services import match_units
+
+from .models import DraftStatus, ImportDraft
+
+log = logging.getLogger(__name__)
+
+ALLOWED_EXT = {".txt", ".html", ".htm", ".docx", ".pdf"}
+KINDS = {"action": "具体任务", "principle": "原则要求"}
+ROLES = (("lead", "牵头单位"), ("co", "配合单位"))
+IGNORE = "ignore"
+
+# A sentence ends in 。！？；!?; (plus closing quotes/brackets) or a line break.
+_SENT = re.compile(r"[^。!?;！？；\n]+(?:[。!?;！？；]+[”’\"』」)）]*)?|[。!?;！？；]+[”’\"』」)）]*")
+_TARGET_LINE = re.compile(r"^(?P<metric>.+?)\s*(?P<op>>=|<=|=|>|<|≥|≤)\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
+_OPS = {"≥": ">=", "≤": "<="}
+
+
+class RowErrors(LuoshiError):
+    """Some rows cannot be imported; `rows` maps row index (0-based) → Chinese message."""
+
+    def __init__(self, rows: dict[int, str]):
+        first = min(rows)
+        super().__init__(f"{len(rows)} row(s) cannot be imported (first: row {first + 1})",
+                         f"有{len(rows)}条任务无法导入,请修改后重试(第{first + 1}条:{rows[first]})")
+        self.rows = rows
+
+
+def _require_reviewer(actor) -> None:
+    if not getattr(actor, "sees_everything", False):
+        raise NotAllowed("only supervisors and administrators may import speeches",
+                         "只有督查员或管理员可以导入讲话稿")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences (kept verbatim; joining them gives the text back minus spaces at ends)."""
+    return [m.group() for m in _SENT.finditer(text or "") if m.group().strip()]
+
+
+# ---- preparing rows ----------------------------------------------------------
+
+def _units_state(names: list[str], matches: dict) -> tuple[list[int], list[str]]:
+    ids, unmatched = [], []
+    for name in names or []:
+        unit = matches.get(name)
+        if unit is not None and unit.is_active:
+            if unit.pk not in ids:
+                ids.append(unit.pk)
+        elif name not in unmatched:
+            unmatched.append(name)
+    return ids, unmatched
+
+
+def _targets_text(targets) -> str:
+    lines = []
+    for t in targets or []:
+        value = t.get("value")
+        if value is None or not t.get("metric"):
+            continue
+        value = f"{Decimal(str(value)).normalize():f}"
+        lines.append(f"{t['metric']} {t.get('op') or '>='} {value}{(' ' + t['unit']) if t.get('unit') else ''}")
+    return "\n".join(lines)
+
+
+def _review_keys(task: dict, matches: dict) -> dict:
+    dl = task.get("deadline") or {}
+    task.setdefault("include", task.get("kind") == "action" and task.get("heading") is None)
+    task.setdefault("title", task.get("text", ""))
+    task.setdefault("section_label", " / ".join(task.get("section") or []))
+    for role, _label in ROLES:
+        if f"{role}_ids" not in task:
+            task[f"{role}_ids"], task[f"{role}_unmatched"] = _units_state(task.get(f"{role}_units"), matches)
+    task.setdefault("deadline_date", dl.get("date") or "")
+    task.setdefault("working_days", dl.get("working_days") or None)
+    task.setdefault("recurrence", dl.get("recurrence") or "")
+    task.setdefault("targets_text", _targets_text(task.get("targets")))
+    return task
+
+
+def prepare(extraction: dict) -> dict:
+    """Add review keys to every task and match unit names to the tree."""
+    names = set()
+    for doc in extraction.get("documents") or []:
+        for t in doc.get("tasks") or []:
+            names.update(t.get("lead_units") or [])
+            names.update(t.get("co_units") or [])
+    matches = match_units(sorted(names))
+    for doc in extraction.get("documents") or []:
+        for t in doc.get("tasks") or []:
+            _review_keys(t, matches)
+    return extraction
+
+
+# ---- creating a draft ----------------------------------------------------------
+
+def _extension(filename: str) -> str:
+    return os.path.splitext(filename or "")[1].lower()
+
+
+def _run_extractor(fn, *args) -> dict:
+    try:
+        return fn(*args)
+    except extract.ExtractError as exc:
+        raise LuoshiError(exc.message_en, exc.message_zh, field="file") from None
+    except (MemoryError, RecursionError):
+        raise LuoshiError("the file is too complex to read", "文件内容过于复杂,无法读取", field="file") from None
+    except Exception as exc:  # a parser bug must not become a 500 page
+        log.exception("extractor failed")
+        raise LuoshiError(f"cannot read the file ({type(exc).__name__})",
+                          "无法读取该文件,文件可能已损坏", field="file") from None
+
+
+@transaction.atomic
+def do_create_draft(actor, *, data: bytes | None = None, filename: str = "", text: str | None = None) -> ImportDraft:
+    """Run the extractor on an uploaded file (data+filename) or pasted text; save a draft.
+
+    Unreadable input raises LuoshiError and saves nothing."""
+    _require_reviewer(actor)
+    limit = settings.LUOSHI_MAX_UPLOAD_BYTES
+    limit_mb = f"{limit / (1024 * 1024):.0f}" if limit >= 1024 * 1024 else f"{limit / (1024 * 1024):.2f}"
+    if data is not None:
+        filename = os.path.basename(filename or "")[:200]
+        if len(data) > limit:
+            raise LuoshiError(f"the file is larger than {limit} bytes", f"文件过大,不能超过 {limit_mb} MB", field="file")
+        if _extension(filename) not in ALLOWED_EXT:
+            raise LuoshiError(f"unsupported file type {_extension(filename) or '(none)'}",
+                              "仅支持 .txt、.html、.docx、.pdf 文件", field="file")
+        if not data:
+            raise LuoshiError("the file is empty", "文件是空的", field="file")
+        extraction = _run_extractor(extract.extract_bytes, data, filename)
+    else:
+        text = (text or "").strip()
+        if not text:
+            raise LuoshiError("paste the speech text or choose a file", "请选择文件或粘贴讲话稿全文", field="text")
+        if len(text.encode("utf-8")) > limit:
+            raise LuoshiError("the text is too long", f"粘贴的文字过多,不能超过 {limit_mb} MB", field="text")
+        extraction = _run_extractor(extract.extract_text, text, "粘贴文本")
+    docs = extraction.get("documents") or []
+    if not any(d.get("tasks") for d in docs):
+        raise LuoshiError("no tasks were found in the text", "未能从中识别出任何工作任务,请检查文件内容", field="file")
+    prepare(extraction)
+    first = next(i for i, d in enumerate(docs) if d.get("tasks"))
+    draft = ImportDraft(uploaded_by=actor, original_name=filename if data is not None else "",
+                        extraction=extraction, doc_index=first)
+    if data is not None:
+        draft.source_file.save(filename or "upload", ContentFile(data), save=False)
+    draft.save()
+    record(actor, "review.upload", draft,
+           summary=f"导入讲话稿:{draft}({len(docs)}篇,{sum(len(d.get('tasks') or []) for d in docs)}条)")
+    return draft
+
+
+# ---- editing --------------------------------------------------------------------
+
+def _locked(draft: ImportDraft) -> ImportDraft:
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != DraftStatus.DRAFT:
+        raise LuoshiError("this draft has already been imported or discarded", "该草稿已导入或已放弃,不能再修改")
+    return draft
+
+
+def _doc(draft: ImportDraft, doc_index: int) -> dict:
+    docs = draft.documents
+    if not 0 <= doc_index < len(docs):
+        raise LuoshiError("no such document", "文档不存在")
+    return docs[doc_index]
+
+
+def _check_ids(draft_rows: list[dict], ids: list[str]) -> None:
+    if ids is not None and [r.get("id") for r in draft_rows] != list(ids):
+        raise LuoshiError("the draft changed since the page was loaded; reload it",
+                          "草稿已在其他页面被修改,请刷新页面后重试")
+
+
+def _clean_ids(values) -> list[int]:
+    out = []
+    for v in values or []:
+        try:
+            v = int(v)
+        except (TypeError, ValueError):
+            continue
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _apply_edit(row: dict, edit: dict) -> None:
+    if "include" in edit:
+        row["include"] = bool(edit["include"])
+    for key in ("title", "section_label", "deadline_date", "recurrence", "targets_text"):
+        if key in edit:
+            row[key] = str(edit[key] or "").strip()
+    if edit.get("kind") in KINDS:
+        row["kind"] = edit["kind"]
+    if "working_days" in edit:
+        wd = str(edit["working_days"] or "").strip()
+        row["working_days"] = int(wd) if wd.isdigit() else (wd or None)
+    added = []
+    for role, _label in ROLES:
+        if f"{role}_ids" in edit:
+            ids = _clean_ids(edit[f"{role}_ids"])
+            still = []
+            picks = edit.get(f"{role}_picks") or {}
+            for name in row.get(f"{role}_unmatched") or []:
+                pick = str(picks.get(name) or "").strip()
+                if pick == IGNORE:
+                    continue
+                if pick.isdigit():
+                    if int(pick) not in ids:
+                        ids.append(int(pick))
+                    continue
+                still.append(name)
+            row[f"{role}_ids"] = ids
+            row[f"{role}_unmatched"] = still
+        add = [n.strip() for n in re.split(r"[,,、;;\s]+", edit.get(f"{role}_add") or "") if n.strip()]
+        added.extend((role, n) for n in add)
+    if added:
+        matches = match_units([n for _r, n in added])
+        for role, name in added:
+            unit = matches.get(name)
+            if unit is not None and unit.is_active:
+                if unit.pk not in row[f"{role}_ids"]:
+                    row[f"{role}_ids"].append(unit.pk)
+            elif name not in row[f"{role}_unmatched"]:
+                row[f"{role}_unmatched"].append(name[:100])
+
+
+@transaction.atomic
+def do_save_rows(actor, draft: ImportDraft, doc_index: int, edits: list[dict], row_ids: list[str] | None = None,
+                 source_meta: dict | None = None) -> ImportDraft:
+    """Store the reviewer's edits of the rows of one document (edits[i] applies to row i)
+    and the Source fields typed so far."""
+    _require_reviewer(actor)
+    draft = _locked(draft)
+    doc = _doc(draft, doc_index)
+    rows = doc.get("tasks") or []
+    _check_ids(rows, row_ids)
+    for row, edit in zip(rows, edits):
+        _apply_edit(row, edit)
+    if source_meta and any(source_meta.values()):
+        doc["source_meta"] = {k: str(v)[:300] for k, v in source_meta.items()}
+    draft.save(update_fields=["extraction", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def do_choose_document(actor, draft: ImportDraft, doc_index: int) -> ImportDraft:
+    _require_reviewer(actor)
+    draft = _locked(draft)
+    _doc(draft, doc_index)
+    draft.doc_index = doc_index
+    draft.save(update_fields=["doc_index", "updated_at"])
+    return draft
+
+
+def _union(a: list, b: list) -> list:
+    return a + [x for x in b if x not in a]
+
+
+def _span_ok(doc_text: str, row: dict) -> bool:
+    s, e = row.get("start"), row.get("end")
+    return isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(doc_text)
+
+
+@transaction.atomic
+def do_merge_rows(actor, draft: ImportDraft, doc_index: int, index: int, row_ids: list[str] | None = None
+                  ) -> ImportDraft:
+    """Merge row `index` with the row after it (合并)."""
+    _require_reviewer(actor)
+    draft = _locked(draft)
+    doc = _doc(draft, doc_index)
+    rows = doc.get("tasks") or []
+    _check_ids(rows, row_ids)
+    if not 0 <= index < len(rows) - 1:
+        raise LuoshiError("there is no next row to merge with", "没有可合并的下一条任务")
+    a, b = rows[index], rows[index + 1]
+    text_doc = doc.get("text") or ""
+    if _span_ok(text_doc, a) and _span_ok(text_doc, b) and a["start"] < b["end"]:
+        text = text_doc[a["start"]:b["end"]].replace("\n", "")
+        a["end"] = b["end"]
+    else:
+        text = a.get("text", "") + b.get("text", "")
+    a_title_edited = a.get("title") != a.get("text")
+    b_title_edited = b.get("title") != b.get("text")
+    a["title"] = (a.get("title", "") + b.get("title", "")) if (a_title_edited or b_title_edited) else text
+    a["text"] = text
+    a["kind"] = "action" if "action" in (a.get("kind"), b.get("kind")) else a.get("kind", "principle")
+    a["include"] = bool(a.get("include") or b.get("include"))
+    for role, _label in ROLES:
+        a[f"{role}_units"] = _union(a.get(f"{role}_units") or [], b.get(f"{role}_units") or [])
+        a[f"{role}_ids"] = _union(a.get(f"{role}_ids") or [], b.get(f"{role}_ids") or [])
+        a[f"{role}_unmatched"] = _union(a.get(f"{role}_unmatched") or [], b.get(f"{role}_unmatched") or [])
+    for key in ("deadline_date", "working_days", "recurrence"):
+        a[key] = a.get(key) or b.get(key) or ("" if key != "working_days" else None)
+    a["deadline"] = a.get("deadline") or b.get("deadline")
+    a["targets"] = (a.get("targets") or []) + (b.get("targets") or [])
+    a["targets_text"] = "\n".join(x for x in (a.get("targets_text"), b.get("targets_text")) if x)
+    a["id"] = f"{a.get('id')}+{b.get('id')}"
+    a.pop("heading", None)
+    del rows[index + 1]
+    draft.save(update_fields=["extraction", "updated_at"])
+    record(actor, "review.merge", draft, summary=f"合并第{index + 1}、{index + 2}条")
+    return draft
+
+
+def _doc_year_month(doc: dict) -> tuple[int | None, int | None]:
+    date = doc.get("date") or ""
+    if re.match(r"^\d{4}-\d{2}", date):
+        return int(date[:4]), int(date[5:7])
+    return None, None
+
+
+def _fresh_row(doc: dict, text: str, template: dict, new_id: str, start, end) -> dict:
+    year, month = _doc_year_month(doc)
+    lead, co = extract.split_roles(extract.find_units(text))
+    row = {
+        "id": new_id, "text": text, "kind": template.get("kind", "action"),
+        "section": list(template.get("section") or []), "lead_units": lead, "co_units": co,
+        "deadline": extract.find_deadline(text, year, month), "targets": extract.find_targets(text),
+    }
+    if start is not None:
+        row["start"], row["end"] = start, end
+    _review_keys(row, match_units(lead + co))
+    row["include"] = bool(template.get("include", True))
+    row["section_label"] = template.get("section_label", row["section_label"])
+    return row
+
+
+@transaction.atomic
+def do_split_row(actor, draft: ImportDraft, doc_index: int, index: int, after: int,
+                 row_ids: list[str] | None = None) -> ImportDraft:
+    """Split row `index` after its `after`-th sentence (拆分); both parts are re-read for units etc."""
+    _require_reviewer(actor)
+    draft = _locked(draft)
+    doc = _doc(draft, doc_index)
+    rows = doc.get("tasks") or []
+    _check_ids(rows, row_ids)
+    if not 0 <= index < len(rows):
+        raise LuoshiError("no such row", "任务不存在")
+    row = rows[index]
+    parts = sentences(row.get("text", ""))
+    if not 1 <= after < len(parts):
+        raise LuoshiError("a row can only be split between two of its sentences", "只能在两句之间拆分")
+    first, second = "".join(parts[:after]).strip(), "".join(parts[after:]).strip()
+    text_doc = doc.get("text") or ""
+    s1 = e1 = s2 = e2 = None
+    if _span_ok(text_doc, row):
+        span = text_doc[row["start"]:row["end"]]
+        cut = span.find(second, len(first) - 1 if first else 0)
+        if span.startswith(first) and cut >= 0:
+            s1, e1 = row["start"], row["start"] + len(first)
+            s2, e2 = row["start"] + cut, row["start"] + cut + len(second)
+    base = str(row.get("id"))
+    a = _fresh_row(doc, first, row, f"{base}.1", s1, e1)
+    b = _fresh_row(doc, second, row, f"{base}.2", s2, e2)
+    rows[index:index + 1] = [a, b]
+    draft.save(update_fields=["extraction", "updated_at"])
+    record(actor, "review.split", draft, summary=f"拆分第{index + 1}条(第{after}句后)")
+    return draft
+
+
+@transaction.atomic
+def do_discard_draft(actor, draft: ImportDraft) -> ImportDraft:
+    _require_reviewer(actor)
+    draft = _locked(draft)
+    draft.status = DraftStatus.DISCARDED
+    draft.save(update_fields=["status", "updated_at"])
+    record(actor, "review.discard", draft, summary=f"放弃导入:{draft}")
+    return draft
+
+
+# ---- accepting -------------------------------------------------------------------
+
+def parse_targets(text: str, originals=()) -> list[dict]:
+    """Parse "指标 >= 95 %" lines; keep the original sentence text of unchanged targets."""
+    out = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        m = _TARGET_LINE.match(line)
+        if not m:
+            raise LuoshiError(f"target {line!r} is not understood", f"量化目标“{line[:40]}”格式不对,应为“指标 >= 数值 单位”",
+                              field="targets")
+        op = _OPS.get(m["op"], m["op"])
+        if op not in Target.Op.values:
+            raise LuoshiError("unknown comparator", "目标比较符无效", field="targets")
+        metric, value, unit = m["metric"].strip(), Decimal(m["value"]), m["unit"].strip()
+        text_orig = ""
+        for o in originals or []:
+            try:
+                same = (o.get("metric") == metric and (o.get("op") or ">=") == op
+                        and Decimal(str(o.get("value"))) == value)
+            except (InvalidOperation, TypeError, ValueError):
+                same = False
+            if same:
+                text_orig = o.get("text") or ""
+                break
+        out.append({"metric": metric, "op": op, "value": value, "unit": unit, "text": text_orig[:300]})
+    return out
+
+
+def _parse_date(value: str, label_zh: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise LuoshiError(f"{value!r} is not a date", f"{label_zh}“{value}”不是有效日期(格式 2025-06-30)") from None
+
+
+def _row_kwargs(row: dict) -> dict:
+    """Check one row without writing; return the keyword arguments of do_create_task."""
+    for role, label in ROLES:
+        if row.get(f"{role}_unmatched"):
+            names = "、".join(row[f"{role}_unmatched"])
+            raise LuoshiError(f"{role} unit(s) {names} not matched", f"{label}“{names}”未匹配到单位,请从单位列表中选择或忽略")
+    if not row.get("lead_ids"):
+        raise LuoshiError("at least one lead unit is required", "至少需要一个牵头单位")
+    title = (row.get("title") or "").strip()
+    text = (row.get("text") or "").strip()
+    requirement = text if text and text != title else ""
+    if len(title) > 300:
+        requirement = requirement or title
+        title = title[:299] + "…"
+    wd = row.get("working_days")
+    if wd not in (None, ""):
+        if not str(wd).isdigit():
+            raise LuoshiError("working days must be a whole number", "办理时限(工作日)应为整数")
+        wd = int(wd)
+    else:
+        wd = None
+    return {
+        "title": title, "requirement": requirement, "section": row.get("section_label") or "",
+        "lead_units": row["lead_ids"], "co_units": row.get("co_ids") or [],
+        "deadline": _parse_date(row.get("deadline_date"), "完成时限"), "deadline_working_days": wd,
+        "recurrence": row.get("recurrence") or "", "targets": parse_targets(row.get("targets_text"), row.get("targets")),
+        "tags": ["讲话稿导入"] if row.get("kind") == "action" else ["讲话稿导入", "原则要求"],
+    }
+
+
+def source_defaults(doc: dict) -> dict:
+    title = (doc.get("title") or "").strip()
+    if not title:
+        first = next((ln.strip() for ln in (doc.get("text") or "").splitlines() if ln.strip()), "")
+        title = first[:100]
+    text = doc.get("text") or ""
+    kind = SourceKind.WORK_PLAN if re.search(r"工作要点|实施方案|工作方案|实施意见|工作计划|任务分解", title) else SourceKind.SPEECH
+    return {"kind": kind, "title": title, "date": doc.get("date") or "", "issuer": "",
+            "speaker": (doc.get("speaker") or "").strip(), "text_len": len(text)}
+
+
+@transaction.atomic
+def do_accept_draft(actor, draft: ImportDraft, doc_index: int, *, kind: str, title: str, date=None, issuer: str = "",
+                    speaker: str = "", doc_number: str = "") -> tuple:
+    """确认导入: create the Source and every included row as a 立项 task, all or nothing.
+
+    Raises RowErrors (row index → reason) if any included row is invalid; then
+    nothing at all is created."""
+    _require_reviewer(actor)
+    draft = _locked(draft)
+    doc = _doc(draft, doc_index)
+    rows = doc.get("tasks") or []
+    chosen = [(i, r) for i, r in enumerate(rows) if r.get("include")]
+    if not chosen:
+        raise LuoshiError("tick at least one task to import", "请至少勾选一条要导入的任务")
+    if isinstance(date, str):
+        date = _parse_date(date, "来源日期")
+    errors: dict[int, str] = {}
+    prepared = []
+    for i, row in chosen:
+        try:
+            prepared.append((i, _row_kwargs(row)))
+        except LuoshiError as exc:
+            errors[i] = exc.message_zh
+    if errors:
+        raise RowErrors(errors)
+    attachment = None
+    if draft.source_file:
+        try:
+            with draft.source_file.open("rb") as fh:
+                attachment = ContentFile(fh.read(), name=draft.original_name or os.path.basename(draft.source_file.name))
+        except OSError:
+            attachment = None
+    source = do_create_source(actor, title=title, kind=kind, date=date, issuer=issuer, speaker=speaker,
+                              doc_number=doc_number, text=doc.get("text") or "", attachment=attachment)
+    tasks = []
+    for i, kwargs in prepared:
+        try:
+            tasks.append(do_create_task(actor, source=source, **kwargs))
+        except LuoshiError as exc:  # do_create_task's own savepoint is rolled back; keep checking the rest
+            errors[i] = exc.message_zh
+    if errors:
+        raise RowErrors(errors)  # leaves the outer atomic block: the source and every task are rolled back
+    for (i, _kw), task in zip(prepared, tasks):
+        rows[i]["task_id"] = task.pk
+        rows[i]["task_number"] = task.number
+    doc["source_id"] = source.pk
+    draft.status = DraftStatus.ACCEPTED
+    draft.source = source
+    draft.doc_index = doc_index
+    draft.save()
+    record(actor, "review.accept", draft, summary=f"确认导入:{source.title},立项{len(tasks)}项")
+    return source, tasks
+

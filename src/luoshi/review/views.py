@@ -1,0 +1,298 @@
+"""讲话稿导入审核 pages. Thin: parse the form, call review.services, show message_zh."""
+from __future__ import annotations
+
+import mimetypes
+import os
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.ledger.models import SourceKind
+from luoshi.orgs.models import Unit
+
+from . import services as svc
+from .models import DraftStatus, ImportDraft
+
+SOURCE_FIELDS = ("kind", "title", "date", "issuer", "speaker", "doc_number")
+
+
+def reviewer_required(view):
+    """督查员/管理员 only; everybody else gets 403 (anonymous users go to the login page)."""
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.sees_everything:
+            return render(request, "403.html", {"message": "只有督查员或管理员可以使用讲话稿导入审核。"}, status=403)
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+# ---- list + upload ------------------------------------------------------------
+
+def _index(request, *, error: str = "", pasted: str = "", status: int = 200):
+    drafts = ImportDraft.objects.select_related("uploaded_by", "source").order_by("-created_at", "-id")
+    rows = []
+    for d in drafts[:100]:
+        docs = d.documents
+        rows.append({"draft": d, "docs": len(docs), "tasks": sum(len(x.get("tasks") or []) for x in docs),
+                     "title": next((x.get("title") for x in docs if x.get("title")), "") or str(d)})
+    return render(request, "review/index.html", {
+        "rows": rows, "error": error, "pasted": pasted,
+        "max_mb": f"{settings.LUOSHI_MAX_UPLOAD_BYTES / (1024 * 1024):.0f}",
+        "accept": ",".join(sorted(svc.ALLOWED_EXT)),
+    }, status=status)
+
+
+@reviewer_required
+def index(request):
+    return _index(request)
+
+
+@reviewer_required
+@require_POST
+def upload(request):
+    f = request.FILES.get("file")
+    text = request.POST.get("text", "")
+    try:
+        if f is not None:
+            if f.size > settings.LUOSHI_MAX_UPLOAD_BYTES:  # refuse before reading it into memory
+                raise LuoshiError("file too large", f"文件过大,不能超过 {settings.LUOSHI_MAX_UPLOAD_BYTES / (1024 * 1024):.0f} MB")
+            draft = svc.do_create_draft(request.user, data=f.read(), filename=f.name)
+        else:
+            draft = svc.do_create_draft(request.user, text=text)
+    except NotAllowed as exc:
+        return render(request, "403.html", {"message": exc.message_zh}, status=403)
+    except LuoshiError as exc:
+        return _index(request, error=exc.message_zh, pasted=text if f is None else "", status=400)
+    n = sum(len(d.get("tasks") or []) for d in draft.documents)
+    messages.success(request, f"已识别出{len(draft.documents)}篇文档、{n}条候选任务,请逐条审核。")
+    return redirect("review:draft", pk=draft.pk)
+
+
+# ---- review page ----------------------------------------------------------------
+
+def unit_options_html() -> str:
+    """<option>s of every active unit, grouped by parent (<optgroup>)."""
+    units = list(Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
+    by_id = {u.pk: u for u in units}
+    groups: dict = {}
+    for u in units:
+        key = u.parent_id if u.parent_id in by_id else None
+        groups.setdefault(key, []).append(u)
+    parts = ['<option value="">— 从单位列表选择 —</option>',
+             f'<option value="{svc.IGNORE}">(忽略此名称)</option>']
+    order = [None] + [u.pk for u in units if u.pk in groups]
+    for key in order:
+        members = groups.get(key)
+        if not members:
+            continue
+        label = "顶级单位" if key is None else by_id[key].name
+        parts.append(format_html('<optgroup label="{}">', label))
+        for u in members:
+            parts.append(format_html('<option value="{}">{}</option>', u.pk,
+                                     u.name if u.display_name == u.name else f"{u.name}({u.display_name})"))
+        parts.append("</optgroup>")
+    return mark_safe("".join(parts))
+
+
+def _spans(doc_text: str, rows: list[dict]) -> list[tuple[int, int, int]]:
+    spans, search_from = [], 0
+    for i, row in enumerate(rows):
+        if svc._span_ok(doc_text, row):
+            s, e = row["start"], row["end"]
+        else:
+            text = (row.get("text") or "").strip()
+            s = doc_text.find(text, search_from) if text else -1
+            if s < 0:
+                s = doc_text.find(text) if text else -1
+            if s < 0:
+                continue
+            e = s + len(text)
+        search_from = e
+        spans.append((s, e, i))
+    return sorted(spans)
+
+
+def marked_text(doc_text: str, rows: list[dict], errors: dict) -> str:
+    """The document text with each row's sentences wrapped in a link to the row."""
+    out, cur = [], 0
+    for s, e, i in _spans(doc_text, rows):
+        s = max(s, cur)
+        if e <= s:
+            continue
+        row = rows[i]
+        cls = f"mk mk-{row.get('kind', 'action')}"
+        if not row.get("include"):
+            cls += " mk-off"
+        if i in errors:
+            cls += " mk-err"
+        out.append(escape(doc_text[cur:s]))
+        out.append(format_html('<a class="{}" id="m-{}" href="#row-{}" data-row="{}" title="第{}条">{}</a>',
+                               cls, i, i, i, i + 1, doc_text[s:e]))
+        cur = e
+    out.append(escape(doc_text[cur:]))
+    return mark_safe("".join(out))
+
+
+def _row_views(rows: list[dict], errors: dict) -> list[dict]:
+    ids = set()
+    for r in rows:
+        ids.update(r.get("lead_ids") or [])
+        ids.update(r.get("co_ids") or [])
+    units = Unit.objects.in_bulk(ids)
+    out = []
+    for i, r in enumerate(rows):
+        n_sent = len(svc.sentences(r.get("text", "")))
+        out.append({
+            "i": i, "n": i + 1, "row": r, "error": errors.get(i, ""),
+            "kind_label": svc.KINDS.get(r.get("kind"), r.get("kind")),
+            "roles": [
+                {"key": role, "label": label,
+                 "units": [units[pk] for pk in r.get(f"{role}_ids") or [] if pk in units],
+                 "unmatched": list(enumerate(r.get(f"{role}_unmatched") or []))}
+                for role, label in svc.ROLES
+            ],
+            "split_points": list(range(1, n_sent)),
+            "is_last": i == len(rows) - 1,
+            "deadline_text": (r.get("deadline") or {}).get("text") or "",
+        })
+    return out
+
+
+def _render_draft(request, draft: ImportDraft, *, errors=None, source_error: str = "", source=None, status=200):
+    errors = errors or {}
+    doc_index = draft.doc_index if 0 <= draft.doc_index < len(draft.documents) else 0
+    doc = draft.document(doc_index)
+    rows = doc.get("tasks") or []
+    meta = dict(svc.source_defaults(doc))
+    meta.update(doc.get("source_meta") or {})
+    if source:
+        meta.update(source)
+    ctx = {
+        "draft": draft, "doc": doc, "doc_index": doc_index, "locked": draft.status != DraftStatus.DRAFT,
+        "docs": [{"i": i, "title": d.get("title") or f"第{i + 1}篇", "tasks": len(d.get("tasks") or []),
+                  "speaker": d.get("speaker") or "", "date": d.get("date") or ""}
+                 for i, d in enumerate(draft.documents)],
+        "marked": marked_text(doc.get("text") or "", rows, errors),
+        "rows": _row_views(rows, errors), "errors": errors, "source_error": source_error,
+        "unit_options": unit_options_html(), "kinds": list(svc.KINDS.items()),
+        "source_kinds": SourceKind.choices, "meta": meta,
+        "included": sum(1 for r in rows if r.get("include")),
+    }
+    return render(request, "review/draft.html", ctx, status=status)
+
+
+def _edits_from_post(post, rows: list[dict]) -> list[dict]:
+    edits = []
+    for i, row in enumerate(rows):
+        p = f"t{i}-"
+        if p + "title" not in post:
+            edits.append({})
+            continue
+        e = {"include": post.get(p + "include") == "1", "title": post.get(p + "title", ""),
+             "kind": post.get(p + "kind", ""), "section_label": post.get(p + "section", ""),
+             "deadline_date": post.get(p + "deadline", ""), "working_days": post.get(p + "wdays", ""),
+             "recurrence": post.get(p + "recurrence", ""), "targets_text": post.get(p + "targets", "")}
+        for role, _label in svc.ROLES:
+            e[f"{role}_ids"] = post.getlist(p + role)
+            e[f"{role}_picks"] = {name: post.get(f"{p}{role}pick-{j}", "")
+                                  for j, name in enumerate(row.get(f"{role}_unmatched") or [])}
+            e[f"{role}_add"] = post.get(f"{p}{role}_add", "")
+        edits.append(e)
+    return edits
+
+
+def _source_from_post(post) -> dict:
+    return {k: post.get(f"src_{k}", "").strip() for k in SOURCE_FIELDS}
+
+
+@reviewer_required
+def draft_page(request, pk):
+    draft = get_object_or_404(ImportDraft, pk=pk)
+    if request.method != "POST":
+        return _render_draft(request, draft)
+    if draft.status != DraftStatus.DRAFT:
+        messages.error(request, "该草稿已导入或已放弃,不能再修改。")
+        return redirect("review:draft", pk=draft.pk)
+    post = request.POST
+    op, _, arg = post.get("op", "save").partition(":")
+    try:
+        doc_index = int(post.get("doc_index", draft.doc_index))
+    except ValueError:
+        doc_index = draft.doc_index
+    rows = draft.document(doc_index).get("tasks") or []
+    row_ids = post.getlist("row_id")
+    source = _source_from_post(post)
+    anchor = ""
+    try:
+        draft = svc.do_save_rows(request.user, draft, doc_index, _edits_from_post(post, rows), row_ids,
+                                 source_meta=source)
+        if op == "merge":
+            draft = svc.do_merge_rows(request.user, draft, doc_index, int(arg), row_ids)
+            messages.success(request, f"已将第{int(arg) + 1}条与第{int(arg) + 2}条合并。")
+            anchor = f"#row-{int(arg)}"
+        elif op == "split":
+            after = int(post.get(f"t{int(arg)}-split_at") or 1)
+            draft = svc.do_split_row(request.user, draft, doc_index, int(arg), after, row_ids)
+            messages.success(request, f"已将第{int(arg) + 1}条拆分为两条。")
+            anchor = f"#row-{int(arg)}"
+        elif op == "doc":
+            draft = svc.do_choose_document(request.user, draft, int(post.get("doc", 0)))
+        elif op == "accept":
+            try:
+                src, tasks = svc.do_accept_draft(request.user, draft, doc_index, **source)
+            except svc.RowErrors as exc:
+                draft.refresh_from_db()
+                messages.error(request, exc.message_zh)
+                return _render_draft(request, draft, errors=exc.rows, source=source, status=400)
+            except LuoshiError as exc:
+                draft.refresh_from_db()
+                messages.error(request, exc.message_zh)
+                return _render_draft(request, draft, source_error=exc.message_zh, source=source, status=400)
+            messages.success(request, f"已导入“{src.title}”,立项{len(tasks)}项督办事项(待交办)。")
+            return redirect(reverse("ledger") + f"?source={src.pk}")
+        else:
+            messages.success(request, "已保存审核修改。")
+    except (ValueError, IndexError):
+        messages.error(request, "请求无效,请刷新页面后重试。")
+    except NotAllowed as exc:
+        return render(request, "403.html", {"message": exc.message_zh}, status=403)
+    except LuoshiError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(reverse("review:draft", args=[draft.pk]) + anchor)
+
+
+@reviewer_required
+@require_POST
+def discard(request, pk):
+    draft = get_object_or_404(ImportDraft, pk=pk)
+    try:
+        svc.do_discard_draft(request.user, draft)
+    except LuoshiError as exc:
+        messages.error(request, exc.message_zh)
+        return redirect("review:draft", pk=draft.pk)
+    messages.success(request, f"已放弃导入:{draft}")
+    return redirect("review:index")
+
+
+@reviewer_required
+def original_file(request, pk):
+    draft = get_object_or_404(ImportDraft, pk=pk)
+    if not draft.source_file:
+        raise Http404
+    try:
+        fh = draft.source_file.open("rb")
+    except OSError:
+        raise Http404 from None
+    name = draft.original_name or os.path.basename(draft.source_file.name)
+    return FileResponse(fh, as_attachment=True, filename=name,
+                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
