@@ -53,3 +53,73 @@ def row_of(draft, needle: str, doc_index: int = 0):
         if needle in row["text"]:
             return i, row
     raise AssertionError(f"no row contains {needle!r}")
+
+
+class _FormParser:
+    """Collect what a browser would submit for <form id=form_id> (no button value)."""
+
+    def __init__(self, html: str, form_id: str):
+        from html.parser import HTMLParser
+
+        fields: list[tuple[str, str]] = []
+        state = {"in_form": False, "select": None, "selected": None, "first": None, "textarea": None, "text": ""}
+
+        class P(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "form":
+                    state["in_form"] = a.get("id") == form_id
+                if not state["in_form"]:
+                    return
+                if tag == "input" and a.get("name"):
+                    t = a.get("type", "text")
+                    if t in ("submit", "button", "file"):
+                        return
+                    if t == "checkbox" and "checked" not in a:
+                        return
+                    fields.append((a["name"], a.get("value", "")))
+                elif tag == "select":
+                    state.update(select=a.get("name"), selected=None, first=None)
+                elif tag == "option" and state["select"]:
+                    if state["first"] is None:
+                        state["first"] = a.get("value", "")
+                    if "selected" in a:
+                        state["selected"] = a.get("value", "")
+                elif tag == "textarea":
+                    state.update(textarea=a.get("name"), text="")
+
+            def handle_endtag(self, tag):
+                if tag == "form":
+                    state["in_form"] = False
+                elif tag == "select" and state["select"]:
+                    fields.append((state["select"], state["selected"] if state["selected"] is not None
+                                   else (state["first"] or "")))
+                    state["select"] = None
+                elif tag == "textarea" and state["textarea"]:
+                    fields.append((state["textarea"], state["text"]))
+                    state["textarea"] = None
+
+            def handle_data(self, data):
+                if state["textarea"]:
+                    state["text"] += data
+
+        P(convert_charrefs=True).feed(html)
+        self.fields = fields
+
+
+def form_data(client, url: str, form_id: str = "rv-form", **overrides) -> dict:
+    """The review form as the page renders it (like an unchanged browser submit), with overrides."""
+    from django.utils.datastructures import MultiValueDict
+
+    resp = client.get(url)
+    assert resp.status_code == 200
+    data = MultiValueDict()
+    for name, value in _FormParser(resp.content.decode(), form_id).fields:
+        data.appendlist(name, value)
+    out = {k: data.getlist(k) for k in data}
+    for k, v in overrides.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = v
+    return out
