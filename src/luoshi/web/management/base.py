@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 
 class LuoshiCommand(BaseCommand):
@@ -14,6 +15,10 @@ class LuoshiCommand(BaseCommand):
             return super().execute(*args, **options)
         except CommandError:
             raise
+        except DatabaseError as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CommandError(f"database error: {first} (is the database set up? run `luoshi manage migrate`, "
+                               "or `luoshi demo` for a demo database)") from None
         except Exception as exc:
             message = getattr(exc, "message_en", None)
             if message is None:

@@ -11,6 +11,10 @@ from luoshi.workcal.models import CalendarDay, HolidayNotice
 from luoshi.workcal.services import current_calendar, do_load_holiday_notice, do_set_local_day, read_notice_file
 
 ACTOR = "命令行"
+# chinese-calendar names its holidays in English
+HOLIDAY_ZH = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+              "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+              "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "中国人民抗日战争胜利70周年纪念日"}
 
 
 def _date(value: str) -> dt.date:
@@ -81,7 +85,7 @@ class Command(LuoshiCommand):
                 if day in local or info.is_workday == weekend:
                     kind = ("上班" if info.is_workday else "放假")
                     tag = " [本地调整]" if day in local else ""
-                    self.stdout.write(f"  {day} {'一二三四五六日'[day.weekday()]} {kind} {info.name or ''}{tag}")
+                    self.stdout.write(f"  {day} {'一二三四五六日'[day.weekday()]} {kind} {HOLIDAY_ZH.get(info.name, info.name or '')}{tag}")
         self.stdout.write(f"{working} working days in {year}")
 
 

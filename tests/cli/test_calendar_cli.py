@@ -1,0 +1,83 @@
+"""`luoshi calendar load / set-day / show`: holiday notices and local days change the working-day calendar."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management.base import CommandError
+
+from luoshi.audit.models import AuditEntry
+from luoshi.workcal.models import CalendarDay, HolidayNotice
+from luoshi.workcal.services import current_calendar
+
+from .conftest import run
+
+pytestmark = pytest.mark.django_db
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "holidays-2027.csv"
+TITLE = "国务院办公厅关于2027年部分节假日安排的通知(示例)"
+
+
+def test_example_file_is_marked_as_example():
+    header = EXAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    assert "EXAMPLE" in header and "并非" in header
+
+
+def test_load_notice_makes_the_year_known():
+    assert not current_calendar().is_year_known(2027)
+    out = run("workcal", "load", str(EXAMPLE), "--year", "2027", "--title", TITLE)
+    assert "loaded the 2027 holiday notice" in out
+    cal = current_calendar()
+    assert cal.is_year_known(2027)
+    assert not cal.is_workday(dt.date(2027, 2, 8))      # a Monday in the (example) Spring Festival
+    assert cal.is_workday(dt.date(2027, 1, 31))         # a Sunday made a working day (调休上班)
+    assert not cal.day(dt.date(2027, 3, 1)).provisional
+    days = CalendarDay.objects.filter(notice__year=2027).count()
+    assert AuditEntry.objects.filter(action="calendar.load_notice").count() == 1
+
+    out = run("workcal", "load", str(EXAMPLE), "--year", "2027", "--title", TITLE)
+    assert "replaced" in out
+    assert CalendarDay.objects.filter(notice__year=2027).count() == days
+    assert HolidayNotice.objects.filter(year=2027).count() == 1
+
+    shown = run("workcal", "show", "2027")
+    assert TITLE in shown and "2027-02-08 一 放假 春节(示例)" in shown and "2027-01-31 日 上班" in shown
+
+
+def test_load_xlsx_and_refusals(tmp_path):
+    path = tmp_path / "notice.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["日期", "放假/上班", "说明"])
+    wb.active.append([dt.date(2028, 1, 1), "放假", "元旦"])
+    wb.active.append([dt.date(2028, 1, 2), "放假", "元旦"])
+    wb.save(path)
+    run("workcal", "load", str(path), "--year", "2028", "--title", "2028年节假日安排")
+    assert not current_calendar().is_workday(dt.date(2028, 1, 1))
+
+    with pytest.raises(CommandError, match="is not in 2029"):
+        run("workcal", "load", str(path), "--year", "2029", "--title", "x")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("日期,放假/上班\n2029-01-01,也许\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2: status must be 放假 or 上班"):
+        run("workcal", "load", str(bad), "--year", "2029", "--title", "x")
+    with pytest.raises(CommandError, match="file not found"):
+        run("workcal", "load", str(tmp_path / "missing.csv"), "--year", "2029", "--title", "x")
+    assert not HolidayNotice.objects.filter(year=2029).exists()
+
+
+def test_set_day_and_show():
+    day = dt.date(2026, 6, 3)  # a Wednesday
+    assert current_calendar().is_workday(day)
+    out = run("workcal", "set-day", "2026-06-03", "--off", "--name", "市运动会")
+    assert "local day off" in out
+    assert not current_calendar().is_workday(day)
+    assert "2026-06-03 三 放假 市运动会 [本地调整]" in run("workcal", "show", "2026")
+    run("workcal", "set-day", "2026-06-03", "--work")
+    assert current_calendar().is_workday(day)
+    assert CalendarDay.objects.filter(date=day, source="local").count() == 1
+    with pytest.raises(CommandError, match="invalid date"):
+        run("workcal", "set-day", "2026-13-40", "--off")
+    with pytest.raises(CommandError):
+        run("workcal", "set-day", "2026-06-03")  # neither --off nor --work
+    assert "NOT KNOWN" in run("workcal", "show", "2031")

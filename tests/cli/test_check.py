@@ -1,0 +1,83 @@
+"""`luoshi check`: prints the configuration, warns about what is unsafe for production, --strict fails on warnings."""
+from __future__ import annotations
+
+import pytest
+from django.core.management.base import CommandError
+from django.db import connection
+
+from luoshi.accounts.models import User
+from luoshi.web.management.commands import luoshi_check
+
+from .conftest import luoshi, run
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def production(settings, tmp_path):
+    """A configuration with nothing to warn about."""
+    settings.DEBUG = False
+    settings.SECRET_KEY = "x" * 50
+    settings.SECRET_KEY_FROM_ENV = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.ALLOWED_HOSTS = ["luoshi.example.gov.cn"]
+    # the current year's holidays must be known (they are, until the calendar package falls behind)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from luoshi.workcal.services import current_calendar, do_load_holiday_notice
+
+    year = timezone.localdate().year
+    if not current_calendar().is_year_known(year):
+        do_load_holiday_notice("test", year, "test notice", [(dt.date(year, 1, 1), False, "元旦")])
+    return settings
+
+
+def test_prints_configuration_and_passes_strict_when_safe(production, users):
+    out = run("luoshi_check", "--strict")
+    for label in ("data dir:", "database:", "secret key:", "DEBUG:", "allowed hosts:", "task backend:",
+                  "email backend:", "calendar years:", "Django system checks:"):
+        assert label in out
+    assert "from LUOSHI_SECRET_KEY" in out and "luoshi.example.gov.cn" in out
+    assert connection.vendor in out.lower() or "sqlite" in out.lower()
+    assert "no warnings" in out
+
+
+def test_unsafe_settings_warn_and_strict_fails(production, tmp_path):
+    production.DEBUG = True
+    production.SECRET_KEY_FROM_ENV = False
+    production.ALLOWED_HOSTS = ["*"]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    production.DATA_DIR = blocker / "data"  # cannot be created: its parent is a file
+    out = run("luoshi_check")  # no --strict: exit 0
+    assert "DEBUG is on" in out
+    assert "SECRET_KEY is not set from the environment" in out
+    assert "ALLOWED_HOSTS contains '*'" in out
+    assert "NOT WRITABLE" in out and "is not writable" in out
+    with pytest.raises(CommandError, match=r"4 warning\(s\) \(--strict\)"):
+        run("luoshi_check", "--strict")
+
+
+def test_many_users_on_sqlite(production, monkeypatch):
+    monkeypatch.setattr(luoshi_check, "MANY_USERS_FOR_SQLITE", 3)
+    User.objects.bulk_create([User(username=f"u{i}", role="liaison") for i in range(5)])
+    out = run("luoshi_check")
+    if connection.vendor == "sqlite":
+        assert "5 active users on SQLite" in out
+    else:
+        assert "active users on SQLite" not in out
+
+
+def test_database_password_is_hidden(tmp_path):
+    proc = luoshi("check", data_dir=tmp_path / "data",
+                  env={"DATABASE_URL": "postgres://luoshi:Sup3r-Secret-PW@127.0.0.1:1/luoshi"})
+    assert proc.returncode == 0, proc.stderr
+    assert "Sup3r-Secret-PW" not in proc.stdout + proc.stderr
+    assert "postgresql luoshi@127.0.0.1:1/luoshi, password set (hidden)" in proc.stdout
+    assert "cannot reach the database" in proc.stdout
+    strict = luoshi("check", "--strict", data_dir=tmp_path / "data",
+                    env={"DATABASE_URL": "postgres://luoshi:Sup3r-Secret-PW@127.0.0.1:1/luoshi"})
+    assert strict.returncode == 1 and "Sup3r-Secret-PW" not in strict.stdout + strict.stderr
