@@ -1,0 +1,193 @@
+"""Statistics and 通报 (bulletin): per unit and period.
+
+For a lead unit and a period [start, end], evaluated on `on` (default today):
+
+* tasks            tasks the unit leads whose deadline falls in the period (suspended and draft excluded)
+* on_time          closed on or before the deadline      → 按时办结率 = on_time / tasks
+* late             closed after the deadline, or still not closed with the deadline before `on`
+                                                        → 逾期率 = late / tasks
+* avg_days_late    mean calendar days past the deadline of the late tasks (closed_on or `on`)
+* notices          notices addressed to the unit issued in the period
+* extensions       approved extension requests of the unit decided in the period
+
+Ranking: 按时办结率 descending, then 逾期率 ascending, then unit order.
+Cards: 红牌 for a unit with a red-light task now, 黄牌 for one with a yellow (and no red).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+
+from luoshi.ledger.models import ExtensionRequest, Status, Task
+from luoshi.orgs.models import Unit
+
+from .models import SupervisionNotice, SupervisionState
+
+
+def _rate(n: int, d: int) -> float:
+    return round(n / d, 4) if d else 0.0
+
+
+def unit_stats(start: dt.date, end: dt.date, on: dt.date | None = None, units=None) -> list[dict]:
+    on = on or timezone.localdate()
+    qs = (Task.objects.exclude(status__in=(Status.DRAFT, Status.SUSPENDED))
+          .filter(deadline__gte=start, deadline__lte=end))
+    if units is not None:
+        qs = qs.filter(lead_units__in=units)
+    per: dict[int, dict] = defaultdict(lambda: {"tasks": 0, "on_time": 0, "late": 0, "days_late": 0})
+    rows = qs.values_list("id", "status", "deadline", "closed_on", "lead_units")
+    for _, status, deadline, closed_on, unit_id in rows:
+        if unit_id is None:
+            continue
+        s = per[unit_id]
+        s["tasks"] += 1
+        if status == Status.CLOSED and closed_on and closed_on <= deadline:
+            s["on_time"] += 1
+        elif status == Status.CLOSED and closed_on and closed_on > deadline:
+            s["late"] += 1
+            s["days_late"] += (closed_on - deadline).days
+        elif status != Status.CLOSED and deadline < on:
+            s["late"] += 1
+            s["days_late"] += (on - deadline).days
+    notices = dict(SupervisionNotice.objects.filter(issued_on__gte=start, issued_on__lte=end)
+                   .values_list("lead_unit").annotate(n=Count("id")).values_list("lead_unit", "n"))
+    ext: dict[int, int] = defaultdict(int)
+    tz = timezone.get_current_timezone()
+    for unit_id, decided_at in (ExtensionRequest.objects.filter(decision=ExtensionRequest.Decision.APPROVED,
+                                                                decided_at__isnull=False)
+                                .values_list("unit_id", "decided_at")):
+        if start <= timezone.localtime(decided_at, tz).date() <= end:
+            ext[unit_id] += 1
+    ids = set(per) | set(notices) | set(ext)
+    names = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    out = []
+    for uid in ids:
+        s = per.get(uid, {"tasks": 0, "on_time": 0, "late": 0, "days_late": 0})
+        u = names[uid]
+        out.append({
+            "unit_id": uid, "unit": u.name, "sort": (u.sort_order, u.pk),
+            "tasks": s["tasks"], "on_time": s["on_time"], "late": s["late"],
+            "on_time_rate": _rate(s["on_time"], s["tasks"]), "overdue_rate": _rate(s["late"], s["tasks"]),
+            "avg_days_late": round(s["days_late"] / s["late"], 1) if s["late"] else 0.0,
+            "notices": notices.get(uid, 0), "extensions": ext.get(uid, 0),
+        })
+    out.sort(key=lambda r: (-r["on_time_rate"], r["overdue_rate"], r["sort"]))
+    for i, r in enumerate(out, start=1):
+        r["rank"] = i
+        r["on_time_rate_pct"] = f"{r['on_time_rate'] * 100:.1f}%"
+        r["overdue_rate_pct"] = f"{r['overdue_rate'] * 100:.1f}%"
+        del r["sort"]
+    return out
+
+
+def lights_by_unit(limit: int | None = None) -> list[dict]:
+    """Current light counts per lead unit, most red/yellow first."""
+    counts: dict[int, dict] = defaultdict(lambda: {"green": 0, "blue": 0, "yellow": 0, "red": 0})
+    for unit_id, light, n in (SupervisionState.objects.values_list("task__lead_units", "light")
+                              .annotate(n=Count("id")).values_list("task__lead_units", "light", "n")):
+        if unit_id is not None:
+            counts[unit_id][light] += n
+    names = dict(Unit.objects.filter(pk__in=counts).values_list("id", "name"))
+    rows = [{"unit_id": uid, "unit": names[uid], **c} for uid, c in counts.items()]
+    rows.sort(key=lambda r: (-r["red"], -r["yellow"], -r["blue"], r["unit"]))
+    return rows[:limit] if limit else rows
+
+
+def weekly_trend(end: dt.date, weeks: int = 12) -> dict:
+    """Notices issued per ISO week (Monday start) and colour, the last `weeks` weeks up to `end`."""
+    last_monday = end - dt.timedelta(days=end.weekday())
+    mondays = [last_monday - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    series = {c: [0] * weeks for c in ("blue", "yellow", "red")}
+    for issued_on, light in SupervisionNotice.objects.filter(
+            issued_on__gte=mondays[0], issued_on__lte=end).values_list("issued_on", "light"):
+        idx = (issued_on - mondays[0]).days // 7
+        if light in series and 0 <= idx < weeks:
+            series[light][idx] += 1
+    return {"weeks": [m.isoformat() for m in mondays], "series": series}
+
+
+def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None) -> dict:
+    on = on or timezone.localdate()
+    cards = []
+    for r in lights_by_unit():
+        if r["red"] or r["yellow"]:
+            cards.append({"unit": r["unit"], "card": "红牌" if r["red"] else "黄牌", "red": r["red"],
+                          "yellow": r["yellow"]})
+    overdue = []
+    tasks = (Task.objects.filter(status__in=(Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS,
+                                            Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
+                                 deadline__lt=on)
+             .prefetch_related("lead_units").order_by("deadline", "id"))
+    for t in tasks:
+        overdue.append({"number": t.number, "title": t.title,
+                        "units": "、".join(u.name for u in t.lead_units.all()),
+                        "deadline": t.deadline.isoformat(), "days_late": (on - t.deadline).days})
+    ranking = unit_stats(start, end, on)
+    total = sum(r["tasks"] for r in ranking)
+    on_time = sum(r["on_time"] for r in ranking)
+    late = sum(r["late"] for r in ranking)
+    title = f"关于{start:%Y年%m月%d日}至{end:%Y年%m月%d日}督办事项落实情况的通报"
+    summary = (f"　　统计期内到期督办事项{total}项,按时办结{on_time}项,按时办结率"
+               f"{_rate(on_time, total) * 100:.1f}%;逾期{late}项,逾期率{_rate(late, total) * 100:.1f}%。"
+               f"截至{on:%Y年%m月%d日},逾期未办结事项{len(overdue)}项,亮红牌单位{sum(c['card'] == '红牌' for c in cards)}个、"
+               f"黄牌单位{sum(c['card'] == '黄牌' for c in cards)}个。现将有关情况通报如下。")
+    return {"title": title, "summary": summary, "cards": cards, "overdue": overdue, "ranking": ranking,
+            "start": start, "end": end, "on": on}
+
+
+def bulletin_docx(data: dict) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    from .pdf import ISSUER
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "FangSong"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    style.font.size = Pt(12)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = p.add_run(ISSUER)
+    r.font.size, r.font.color.rgb, r.bold = Pt(22), RGBColor(0xC0, 0, 0), True
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = p.add_run(data["title"])
+    r.font.size, r.bold = Pt(16), True
+    doc.add_paragraph(data["summary"])
+
+    def table(header, rows):
+        t = doc.add_table(rows=1, cols=len(header))
+        t.style = "Table Grid"
+        for cell, h in zip(t.rows[0].cells, header):
+            cell.text = str(h)
+        for row in rows:
+            cells = t.add_row().cells
+            for cell, v in zip(cells, row):
+                cell.text = str(v)
+
+    doc.add_heading("一、红牌、黄牌单位", level=2)
+    if data["cards"]:
+        table(["单位", "牌色", "红灯事项", "黄灯事项"], [[c["unit"], c["card"], c["red"], c["yellow"]]
+                                                 for c in data["cards"]])
+    else:
+        doc.add_paragraph("无。")
+    doc.add_heading("二、逾期未办结事项", level=2)
+    if data["overdue"]:
+        table(["编号", "工作任务", "牵头单位", "完成时限", "逾期天数"],
+              [[o["number"], o["title"], o["units"], o["deadline"], o["days_late"]] for o in data["overdue"]])
+    else:
+        doc.add_paragraph("无。")
+    doc.add_heading("三、各单位落实情况排名", level=2)
+    table(["名次", "单位", "事项数", "按时办结率", "逾期率", "平均逾期天数", "督办单", "延期"],
+          [[r["rank"], r["unit"], r["tasks"], r["on_time_rate_pct"], r["overdue_rate_pct"], r["avg_days_late"],
+            r["notices"], r["extensions"]] for r in data["ranking"]])
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

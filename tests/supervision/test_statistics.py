@@ -1,0 +1,86 @@
+"""Statistics per unit and period, ranking, 通报 (.docx and PDF); figures recomputed from the ledger."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from docx import Document
+from pdfminer.high_level import extract_text
+
+from luoshi.ledger.models import Status, Task
+from luoshi.ledger.services import (do_approve_completion, do_decide_extension, do_request_completion,
+                                    do_request_extension, do_sign_task)
+from luoshi.supervision.pdf import bulletin_pdf
+from luoshi.supervision.services import do_issue_notice, run_sweep
+from luoshi.supervision.stats import bulletin_data, bulletin_docx, unit_stats
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+START, END, ON = D(2025, 3, 1), D(2025, 3, 31), D(2025, 4, 10)
+
+
+@pytest.fixture
+def scenario(placed_task, users):
+    def close(t, liaison, on):
+        do_sign_task(users[liaison], t)
+        do_request_completion(users[liaison], t)
+        return do_approve_completion(users["supervisor"], t, on=on)
+
+    fgw1 = close(placed_task(D(2025, 2, 3), D(2025, 3, 14), title="发改按期"), "fgw", D(2025, 3, 10))
+    fgw2 = close(placed_task(D(2025, 2, 3), D(2025, 3, 20), title="发改逾期办结"), "fgw", D(2025, 3, 25))
+    fgw3 = placed_task(D(2025, 2, 3), D(2025, 3, 28), progress=40, title="发改逾期未办结")
+    edu1 = close(placed_task(D(2025, 2, 3), D(2025, 3, 31), lead=("edu",), title="教育按期"), "edu", D(2025, 3, 31))
+    placed_task(D(2025, 2, 3), D(2025, 4, 30), lead=("edu",), title="教育期外")
+    do_issue_notice(users["supervisor"], fgw3, light="yellow", reason="滞后", on=D(2025, 3, 20))
+    return {"fgw": [fgw1, fgw2, fgw3], "edu": [edu1]}
+
+
+def independent(unit):
+    """Recompute one unit's figures straight from the task rows."""
+    tasks = [t for t in Task.objects.filter(lead_units=unit) if t.deadline and START <= t.deadline <= END
+             and t.status not in (Status.DRAFT, Status.SUSPENDED)]
+    on_time = [t for t in tasks if t.status == Status.CLOSED and t.closed_on <= t.deadline]
+    late = [t for t in tasks if (t.status == Status.CLOSED and t.closed_on > t.deadline)
+            or (t.status != Status.CLOSED and t.deadline < ON)]
+    days = [((t.closed_on if t.status == Status.CLOSED else ON) - t.deadline).days for t in late]
+    return len(tasks), len(on_time), len(late), (round(sum(days) / len(days), 1) if days else 0.0)
+
+
+def test_figures_and_ranking(scenario, units):
+    rows = {r["unit"]: r for r in unit_stats(START, END, ON)}
+    fgw, edu = rows["市发展和改革委员会"], rows["市教育局"]
+    assert (fgw["tasks"], fgw["on_time"], fgw["late"], fgw["avg_days_late"]) == (3, 1, 2, 9.0)   # (5 + 13) / 2
+    assert (fgw["on_time_rate"], fgw["overdue_rate"], fgw["notices"]) == (0.3333, 0.6667, 1)
+    assert (edu["tasks"], edu["on_time_rate"], edu["overdue_rate"]) == (1, 1.0, 0.0)
+    assert [edu["rank"], fgw["rank"]] == [1, 2]
+    for key in ("fgw", "edu"):
+        r = rows[units[key].name]
+        assert (r["tasks"], r["on_time"], r["late"], r["avg_days_late"]) == independent(units[key])
+
+
+def test_extensions_counted_in_the_period_they_were_approved(placed_task, users):
+    t = placed_task(D(2025, 2, 3), D(2025, 3, 14))
+    today = timezone.localdate()
+    req = do_request_extension(users["fgw"], t, new_deadline=today + dt.timedelta(days=30), reason="征地未完成")
+    do_decide_extension(users["supervisor"], req, approve=True)
+    rows = {r["unit"]: r for r in unit_stats(today - dt.timedelta(days=1), today + dt.timedelta(days=60), today)}
+    assert rows["市发展和改革委员会"]["extensions"] == 1
+    assert unit_stats(START, END, ON) == []   # the task's deadline moved out of March
+
+
+def test_bulletin_docx_and_pdf(scenario):
+    run_sweep(ON)
+    data = bulletin_data(START, END, ON)
+    # fgw has an overdue task (red); edu's 04-30 task is at 0 % with 序时进度 well ahead (yellow).
+    assert [(c["unit"], c["card"]) for c in data["cards"]] == [("市发展和改革委员会", "红牌"), ("市教育局", "黄牌")]
+    assert [o["title"] for o in data["overdue"]] == ["发改逾期未办结"]
+    doc = Document(io.BytesIO(bulletin_docx(data)))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells)
+    for needle in ("督办事项落实情况的通报", "红牌", "发改逾期未办结", "市教育局", "100.0%", "33.3%"):
+        assert needle in text, needle
+    pdf_text = "".join(extract_text(io.BytesIO(bulletin_pdf(data))).split())
+    for needle in ("督办事项落实情况的通报", "红牌", "发改逾期未办结", "市发展和改革委员会"):
+        assert needle in pdf_text, needle
