@@ -1,0 +1,121 @@
+"""讲话稿导入审核 in a real browser: a 督查员 uploads a work plan, sees the tasks
+marked in the text, maps an unknown unit with the picker, unticks one row,
+accepts, and the ledger shows the new 立项 tasks."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from luoshi.ledger.models import Source, Status, Task
+from luoshi.orgs.models import UnitKind
+from luoshi.orgs.services import do_save_unit
+from luoshi.review.models import DraftStatus, ImportDraft
+from tests.conftest import PASSWORD
+from tests.review.conftest import YEAR, speech_text
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, page.content()
+
+
+def row_index(page, needle: str) -> str:
+    row = page.locator(".rv-row", has=page.locator("textarea", has_text=needle)).first
+    return row.get_attribute("data-row")
+
+
+def test_import_speech_in_browser(live_server, page, users, units, tmp_path):
+    base = live_server.url
+    cgj = do_save_unit(users["admin"], name="市城市管理局", kind=UnitKind.CITY_DEPT, parent=units["city"])
+    path = tmp_path / "营商环境工作方案.txt"
+    path.write_text(speech_text(), encoding="utf-8")
+
+    login(page, base, "duchayuan")
+    page.goto(f"{base}/review/")
+    page.set_input_files("input[type=file][name=file]", str(path))
+    page.click("button:has-text('上传并识别')")
+    page.wait_for_url(re.compile(r".*/review/\d+/$"))
+    assert "候选任务" in page.inner_text(".messages")
+    draft = ImportDraft.objects.get()
+
+    # tasks are colour-marked in the text
+    assert page.locator("#rv-doc-text .mk-action").count() >= 4
+    school = row_index(page, "每月28日前报送整治进展")
+    mark = page.locator(f"#m-{school}")
+    assert "每月28日前报送整治进展" in mark.inner_text()
+    assert mark.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    # clicking a mark takes the reviewer to its row
+    mark.click()
+    assert page.evaluate("document.activeElement.name") == f"t{school}-title"
+
+    # the unknown 市城管局 is flagged red; map it to 市城市管理局 with the picker
+    row = page.locator(f"#row-{school}")
+    bad = row.locator(".rv-unit.bad")
+    assert bad.count() >= 1
+    assert bad.first.evaluate("e => getComputedStyle(e).color") == "rgb(176, 18, 18)"
+    pickers = row.locator("select.rv-pick")
+    pickers.nth(0).select_option(str(cgj.pk))
+    for k in range(1, pickers.count()):
+        pickers.nth(k).select_option("ignore")
+    # every other ticked row: drop names that are not units (e.g. 各部门)
+    included = page.locator(".rv-row:has(input[name$='-include']:checked)")
+    for n in range(included.count()):
+        r = included.nth(n)
+        if r.get_attribute("data-row") == school:
+            continue
+        for sel in r.locator("select.rv-pick").all():
+            sel.select_option("ignore")
+
+    # the reviewer decides one row is not a separate ledger task and unticks it
+    title_row = row_index(page, "网上可办率达到95%以上")
+    page.uncheck(f"input[name='t{title_row}-include']")
+    assert "mk-off" in page.get_attribute(f"#m-{title_row}", "class")
+    assert "rv-row-off" in page.get_attribute(f"#row-{title_row}", "class")
+
+    # Source metadata is prefilled from the document
+    assert page.input_value("input[name=src_title]") == f"{YEAR}年全市营商环境优化提升工作方案"
+    assert page.input_value("input[name=src_date]") == f"{YEAR}-01-15"
+    assert page.input_value("select[name=src_kind]") == "work_plan"
+    page.fill("input[name=src_issuer]", "市人民政府办公室")
+
+    expected = page.locator(".rv-row:has(input[name$='-include']:checked)").count()
+    page.locator(f"#row-{school}").scroll_into_view_if_needed()
+    if os.environ.get("LUOSHI_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.mouse.move(0, 0)
+        page.evaluate(f"window.scrollTo(0, document.getElementById('row-{school}').offsetTop - 260)")
+        page.screenshot(path=str(SCREENSHOTS / "review.png"))
+
+    page.click("#rv-accept-btn")
+    page.wait_for_url(re.compile(r".*/ledger/\?source=\d+$"))
+    assert "立项" in page.inner_text(".messages")
+
+    source = Source.objects.get()
+    assert source.issuer == "市人民政府办公室" and source.date.year == YEAR
+    tasks = Task.objects.filter(source=source)
+    assert tasks.count() == expected >= 3
+    assert all(t.status == Status.DRAFT for t in tasks)
+    assert not tasks.filter(title__contains="网上可办率").exists()
+    school_task = tasks.get(title__contains="每月28日前报送整治进展")
+    assert cgj in school_task.co_units.all() and units["edu"] in school_task.lead_units.all()
+    assert school_task.recurrence == "monthly:28"
+    june = tasks.get(title__contains="6月底前完成全市政务服务事项梳理")
+    assert june.deadline.isoformat() == f"{YEAR}-06-30"
+
+    ledger = page.inner_text("main")
+    for t in tasks:
+        assert t.number in ledger
+    assert "校园周边安全隐患排查机制" in ledger
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.ACCEPTED
