@@ -2,7 +2,8 @@
 through orgs.services.do_save_unit. Units are never deleted (deactivate with is_active)."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
 from .models import Unit
@@ -40,7 +41,10 @@ class UnitWritePermission(permissions.BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List units (单位) in tree order"),
+    list=extend_schema(summary="List units (单位) in tree order", parameters=[
+        OpenApiParameter("active", OpenApiTypes.BOOL, description="1: only units in use"),
+        OpenApiParameter("parent", OpenApiTypes.INT, description="only the direct children of this unit id"),
+    ]),
     create=extend_schema(summary="Create a unit (督查员/管理员)"),
     update=extend_schema(summary="Change a unit (督查员/管理员)"),
     partial_update=extend_schema(summary="Change some fields of a unit (督查员/管理员)"),
