@@ -93,8 +93,8 @@ def test_import_speech_in_browser(live_server, page, users, units, tmp_path):
     page.locator(f"#row-{school}").scroll_into_view_if_needed()
     if os.environ.get("LUOSHI_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.mouse.move(0, 0)
         page.evaluate(f"window.scrollTo(0, document.getElementById('row-{school}').offsetTop - 260)")
+        page.hover(f"#row-{school}")  # shows the row ↔ text link
         page.screenshot(path=str(SCREENSHOTS / "review.png"))
 
     page.click("#rv-accept-btn")
