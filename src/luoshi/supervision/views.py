@@ -1,0 +1,244 @@
+"""Supervision pages. Thin: read through visible_notices / visible_tasks, write through services."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from luoshi.errors import LuoshiError
+from luoshi.ledger.models import Task
+from luoshi.ledger.permissions import visible_tasks
+
+from . import services as svc
+from . import stats
+from .models import Color, Escalation, Notification, RectificationItem, SupervisionNotice, SupervisionState
+from .pdf import notice_pdf
+
+LIGHT_LABELS = {"green": "绿灯", "blue": "蓝灯", "yellow": "黄灯", "red": "红灯"}
+
+
+def forbidden(request, message="您无权访问此页面。"):
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def _date(value, default):
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type)
+    resp["Content-Disposition"] = content_disposition_header(True, filename)
+    return resp
+
+
+@login_required
+def index(request):
+    return redirect("supervision:notices")
+
+
+@login_required
+def notices(request):
+    qs = svc.visible_notices(request.user).select_related("task", "lead_unit").order_by("-issued_on", "-id")
+    state = request.GET.get("state", "")
+    light = request.GET.get("light", "")
+    if state in SupervisionNotice.State.values:
+        qs = qs.filter(state=state)
+    if light in Color.values:
+        qs = qs.filter(light=light)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "supervision/notices.html", {
+        "page": page, "state": state, "light": light, "states": SupervisionNotice.State.choices,
+        "lights": [(c, LIGHT_LABELS[c]) for c in ("blue", "yellow", "red")]})
+
+
+@login_required
+def notice_detail(request, pk: int):
+    notice = svc.visible_notices(request.user).filter(pk=pk).select_related("task", "lead_unit").first()
+    if notice is None:
+        raise Http404
+    user = request.user
+    S = SupervisionNotice.State
+    is_lead = bool(user.is_liaison and user.unit_id == notice.lead_unit_id)
+    return render(request, "supervision/notice_detail.html", {
+        "notice": notice, "copy_units": notice.copy_units.order_by("sort_order", "id"),
+        "can_ack": is_lead and notice.state == S.ISSUED,
+        "can_answer": is_lead and notice.state in (S.ISSUED, S.ACKNOWLEDGED, S.REJECTED),
+        "can_review": user.sees_everything and notice.state == S.ANSWERED,
+    })
+
+
+@login_required
+@require_POST
+def notice_action(request, pk: int, action: str):
+    notice = svc.visible_notices(request.user).filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    try:
+        if action == "acknowledge":
+            svc.do_acknowledge_notice(request.user, notice)
+            messages.success(request, "已签收督办单。")
+        elif action == "answer":
+            svc.do_answer_notice(request.user, notice, request.POST.get("answer", ""))
+            messages.success(request, "已回复督办单。")
+        elif action in ("accept", "reject"):
+            svc.do_review_answer(request.user, notice, accept=action == "accept", note=request.POST.get("note", ""))
+            messages.success(request, "已认可回复。" if action == "accept" else "已退回回复。")
+        else:
+            raise Http404
+    except LuoshiError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect("supervision:notice", pk=pk)
+
+
+@login_required
+def notice_pdf_view(request, pk: int):
+    notice = svc.visible_notices(request.user).filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return _attachment(notice_pdf(notice), "application/pdf", f"{notice.number}.pdf")
+
+
+@login_required
+def issue_notice(request, task_pk: int):
+    if not request.user.sees_everything:
+        return forbidden(request)
+    task = get_object_or_404(Task, pk=task_pk)
+    if request.method == "POST":
+        try:
+            n = svc.do_issue_notice(request.user, task, light=request.POST.get("light", ""),
+                                    reason=request.POST.get("reason", ""),
+                                    required_action=request.POST.get("required_action", ""))
+            messages.success(request, f"已签发{n.title_zh}{n.number}。")
+            return redirect("supervision:notice", pk=n.pk)
+        except LuoshiError as exc:
+            messages.error(request, exc.message_zh)
+    state = SupervisionState.objects.filter(task=task).first()
+    return render(request, "supervision/issue.html", {"task": task, "state": state})
+
+
+@login_required
+def lights(request):
+    """红黄灯事项 for the 督查员."""
+    if not request.user.sees_everything:
+        return forbidden(request)
+    wanted = request.GET.get("light") or ""
+    colors = [wanted] if wanted in Color.values else ["red", "yellow"]
+    qs = (SupervisionState.objects.filter(light__in=colors).select_related("task")
+          .prefetch_related("task__lead_units").order_by("-light", "since", "task_id"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    counts = {c: SupervisionState.objects.filter(light=c).count() for c in Color.values}
+    return render(request, "supervision/lights.html", {"page": page, "counts": counts, "light": wanted,
+                                                       "labels": LIGHT_LABELS})
+
+
+@login_required
+def listed(request):
+    """挂牌督办: publicly listed tasks, visible to every user."""
+    qs = (SupervisionState.objects.filter(listed=True).select_related("task")
+          .prefetch_related("task__lead_units").order_by("listed_on", "task_id"))
+    return render(request, "supervision/listed.html", {"states": qs, "labels": LIGHT_LABELS})
+
+
+@login_required
+def workspace(request):
+    """本单位督办: the unit's notices, escalation steps and rectification items."""
+    user = request.user
+    tasks = visible_tasks(user)
+    return render(request, "supervision/workspace.html", {
+        "notices": svc.visible_notices(user).select_related("task").exclude(
+            state=SupervisionNotice.State.ACCEPTED).order_by("reply_by", "id")[:50],
+        "escalations": Escalation.objects.filter(task__in=tasks).select_related("task").order_by("-on", "-id")[:50],
+        "rectifications": RectificationItem.objects.filter(task__in=tasks).select_related("task", "unit")
+        .order_by("state", "due")[:50],
+        "states": SupervisionState.objects.filter(task__in=tasks).exclude(light="green").select_related("task")
+        .order_by("-light", "since")[:50],
+        "labels": LIGHT_LABELS,
+    })
+
+
+@login_required
+@require_POST
+def rectification_action(request, pk: int, action: str):
+    item = get_object_or_404(RectificationItem.objects.filter(task__in=visible_tasks(request.user)), pk=pk)
+    try:
+        if action == "submit":
+            svc.do_submit_rectification(request.user, item, request.POST.get("report", ""))
+        elif action in ("accept", "reject"):
+            svc.do_verify_rectification(request.user, item, accept=action == "accept",
+                                        note=request.POST.get("note", ""))
+        else:
+            raise Http404
+        messages.success(request, "已保存。")
+    except LuoshiError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect("supervision:workspace")
+
+
+@login_required
+def inbox(request):
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    return render(request, "supervision/inbox.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def inbox_read(request):
+    ids = request.POST.getlist("id")
+    svc.do_mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
+    return redirect("supervision:inbox")
+
+
+def _can_see_stats(user) -> bool:
+    return user.sees_everything or user.is_leader
+
+
+@login_required
+def dashboard(request):
+    if not _can_see_stats(request.user):
+        return forbidden(request)
+    on = _date(request.GET.get("on"), svc.today())
+    by_unit = stats.lights_by_unit(limit=20)
+    trend = stats.weekly_trend(on, weeks=12)
+    data = {"units": [r["unit"] for r in by_unit],
+            "lights": {c: [r[c] for r in by_unit] for c in ("green", "blue", "yellow", "red")},
+            "trend": trend}
+    if request.GET.get("format") == "json":
+        return JsonResponse(data)
+    totals = {c: SupervisionState.objects.filter(light=c).count() for c in Color.values}
+    return render(request, "supervision/dashboard.html", {"data_json": json.dumps(data, ensure_ascii=False),
+                                                          "totals": totals, "labels": LIGHT_LABELS})
+
+
+@login_required
+def statistics(request):
+    if not _can_see_stats(request.user):
+        return forbidden(request)
+    today = svc.today()
+    start = _date(request.GET.get("start"), today.replace(day=1))
+    end = _date(request.GET.get("end"), today)
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "pdf"):
+        data = stats.bulletin_data(start, end, today)
+        if fmt == "docx":
+            return _attachment(stats.bulletin_docx(data),
+                               "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                               f"通报_{start}_{end}.docx")
+        from .pdf import bulletin_pdf
+
+        return _attachment(bulletin_pdf(data), "application/pdf", f"通报_{start}_{end}.pdf")
+    rows = stats.unit_stats(start, end, today)
+    return render(request, "supervision/statistics.html", {"rows": rows, "start": start, "end": end})
