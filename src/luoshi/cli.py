@@ -26,16 +26,20 @@ _COMMANDS = {
 USAGE = """usage: luoshi COMMAND [ARGS]
 
 commands:
-  serve [--host H] [--port P]   run the web server (migrations applied)
-  demo                          fresh demo database with sample data; prints logins
-  units import FILE.xlsx        import the unit tree (单位) from Excel
-  units export FILE.xlsx        export the unit tree to Excel
-  ledger export --xlsx FILE     export the task ledger (台账)
-  calendar load FILE            load a holiday notice (节假日安排) table
-  audit verify                  verify the audit trail hash chain
-  check                         configuration sanity check
-  extract FILE|DIR              extract tasks from speeches (no database needed)
-  manage ...                    any Django management command
+  serve [--host H] [--port P] [--workers N]   run the web server (migrations applied)
+  demo [--force]                   fresh demo database with sample data; prints logins
+  units import FILE.xlsx [--check] import the unit tree (单位) from Excel/CSV, all or nothing
+  units export FILE.xlsx           export the unit tree to Excel
+  units sample FILE.xlsx | load-sample   the bundled sample city (临江市)
+  ledger export --xlsx FILE [--unit NAME] [--status S]   export the task ledger (台账)
+  calendar load FILE --year Y --title T   load a holiday notice (节假日安排) table
+  calendar set-day DATE --off|--work [--name N]   declare a local day off / working day
+  calendar show YEAR               list a year's holidays and make-up working days
+  audit verify                     verify the audit trail hash chain
+  sweep [--at YYYY-MM-DD] [--json] run one supervision sweep (lights, notices, escalation)
+  check [--strict]                 configuration sanity check
+  extract FILE|DIR [--format json|xlsx|md] [-o OUT]   extract tasks from speeches (no database)
+  manage ...                       any Django management command
 """
 
 
