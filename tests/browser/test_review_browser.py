@@ -42,7 +42,8 @@ def test_import_speech_in_browser(live_server, page, users, units, tmp_path):
     path.write_text(speech_text(), encoding="utf-8")
 
     login(page, base, "duchayuan")
-    page.goto(f"{base}/review/")
+    page.click("nav a:has-text('讲话稿导入')")
+    page.wait_for_url(re.compile(r".*/review/$"))
     page.set_input_files("input[type=file][name=file]", str(path))
     page.click("button:has-text('上传并识别')")
     page.wait_for_url(re.compile(r".*/review/\d+/$"))

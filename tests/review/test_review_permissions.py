@@ -29,6 +29,7 @@ def test_other_roles_get_403_everywhere(client, users, draft, speech, who):
     assert client.post(reverse("review:draft", args=[draft.pk]),
                        {"op": "accept", "src_title": "x", "t0-include": "1"}).status_code == 403
     assert client.post(reverse("review:discard", args=[draft.pk])).status_code == 403
+    assert reverse("review:index") not in client.get(reverse("ledger")).content.decode()  # no menu entry
     assert ImportDraft.objects.count() == 1
     draft.refresh_from_db()
     assert draft.status == DraftStatus.DRAFT
@@ -52,6 +53,7 @@ def test_anonymous_goes_to_login(client, draft):
 @pytest.mark.parametrize("who", ["supervisor", "admin"])
 def test_supervisor_and_admin_may_use_it(client, users, draft, who):
     client.force_login(users[who])
+    assert f'href="{reverse("review:index")}"' in client.get(reverse("ledger")).content.decode()  # menu entry
     assert client.get(reverse("review:index")).status_code == 200
     assert client.get(reverse("review:draft", args=[draft.pk])).status_code == 200
     resp = client.post(reverse("review:discard", args=[draft.pk]))

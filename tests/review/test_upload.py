@@ -67,6 +67,23 @@ def test_html_page(sup_client, speech):
     row_of(_only_draft(), "重点项目审批流程再造")
 
 
+def test_pdf_made_with_reportlab(sup_client, speech):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 10)
+    for n, line in enumerate(speech.splitlines()):
+        c.drawString(30, 800 - 16 * n, line)
+    c.save()
+    resp = _upload(sup_client, "plan.pdf", buf.getvalue(), "application/pdf")
+    assert resp.status_code == 302
+    row_of(_only_draft(), "每月28日前报送整治进展")
+
+
 def test_pasted_text(sup_client, speech):
     resp = sup_client.post(reverse("review:upload"), {"text": speech})
     assert resp.status_code == 302
