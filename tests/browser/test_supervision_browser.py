@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")   # Playwright's sync API runs an event loop
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+# `browser` (session-wide headless Debian chromium) comes from tests/browser/conftest.py.
 
 
 def session_for(browser, live_server, user):
@@ -34,6 +17,7 @@ def session_for(browser, live_server, user):
     c = Client()
     c.force_login(user)
     ctx = browser.new_context(accept_downloads=True, locale="zh-CN")
+    ctx.set_default_timeout(15000)
     ctx.add_cookies([{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": live_server.url}])
     return ctx
 
