@@ -28,6 +28,9 @@ def check_plain_text(value: str | None, label_zh: str, label_en: str, *, max_len
     value = (value or "").strip()
     if required and not value:
         raise LuoshiError(f"{label_en} is required", f"{label_zh}不能为空", field=label_en)
+    if "\x00" in value:  # PostgreSQL cannot store NUL in text; refuse it on every database alike
+        raise LuoshiError(f"{label_en} must not contain NUL characters",
+                          f"{label_zh}中包含无法识别的控制字符", field=label_en)
     if _MARKUP.search(value):
         raise LuoshiError(f"{label_en} must not contain HTML or script tags",
                           f"{label_zh}中不能包含HTML或脚本标签", field=label_en)

@@ -26,8 +26,21 @@ def _default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _number(text: str):
+    """A JSON float as PostgreSQL's jsonb gives it back, so the hash made when writing
+    matches the one verify_chain recomputes from the stored row on every database."""
+    value = float(text)
+    if value.is_integer() and abs(value) >= 1e16:
+        return int(decimal.Decimal(text))  # jsonb prints 1e+20 as 100000000000000000000
+    if value == 0:
+        return 0.0  # jsonb has no negative zero
+    return value
+
+
 def _jsonable(value):
-    return None if value is None else json.loads(json.dumps(value, default=_default, ensure_ascii=False))
+    # NaN/Infinity are not JSON (PostgreSQL refuses them): kept as strings.
+    return None if value is None else json.loads(json.dumps(value, default=_default, ensure_ascii=False),
+                                                 parse_float=_number, parse_constant=str)
 
 
 def entry_hash(prev_hash: str, seq: int, at: str, actor_id, actor_name: str, action: str,
