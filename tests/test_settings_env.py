@@ -124,3 +124,10 @@ def test_allowed_hosts(tmp_path):
     s = load_settings(tmp_path, LUOSHI_DATA_DIR=str(tmp_path / "d"),
                       LUOSHI_ALLOWED_HOSTS=" ledger.example.gov.cn , ,10.0.0.5")
     assert s["ALLOWED_HOSTS"] == ["ledger.example.gov.cn", "10.0.0.5"]
+
+
+def test_empty_database_url_means_sqlite(tmp_path):
+    # e.g. docker compose passes DATABASE_URL=${DATABASE_URL:-} through as an empty string
+    s = load_settings(tmp_path, LUOSHI_DATA_DIR=str(tmp_path / "d"), DATABASE_URL="")
+    assert s["ENGINE"] == "django.db.backends.sqlite3"
+    assert s["NAME"] == str(tmp_path / "d" / "luoshi.sqlite3")

@@ -99,8 +99,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'luoshi.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'luoshi.sqlite3'}",  # empty = unset
         conn_max_age=int(os.environ.get("LUOSHI_CONN_MAX_AGE", "60")),
     )
 }
