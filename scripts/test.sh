@@ -66,7 +66,7 @@ run_pytest() {
 
 # ---- 1. SQLite ----------------------------------------------------------
 say "SQLite pass (all tests, browser tests included)"
-mkdir -p "$WORK/sqlite-data"
+mkdir -p "$WORK/sqlite-data/static"   # static/ exists after collectstatic; saves a whitenoise warning
 LUOSHI_DATA_DIR="$WORK/sqlite-data" run_pytest sqlite "$@"
 
 # ---- 2. PostgreSQL ------------------------------------------------------
@@ -109,13 +109,13 @@ if [ "${LUOSHI_TEST_SKIP_PG:-}" = 1 ]; then
     RESULT[postgresql]="SKIPPED"
     ORDER+=(postgresql)
 elif start_postgres; then
-    mkdir -p "$WORK/pg-data"
+    mkdir -p "$WORK/pg-data/static"
     PG_URL="postgres://luoshi:luoshi-test-pw@127.0.0.1:$PG_PORT/luoshi"
     # Make sure Django really talks to this server before trusting the pass.
     if DATABASE_URL="$PG_URL" LUOSHI_DATA_DIR="$WORK/pg-data" DJANGO_SETTINGS_MODULE=luoshi.settings \
         "$VENV/bin/python" -c 'import django; django.setup(); from django.db import connection as c; c.ensure_connection(); print("Django connects to", c.vendor, c.pg_version)' \
         </dev/null; then
-        DATABASE_URL="$PG_URL" LUOSHI_DATA_DIR="$WORK/pg-data" run_pytest postgresql -m "not browser" "$@"
+        DATABASE_URL="$PG_URL" LUOSHI_DATA_DIR="$WORK/pg-data" run_pytest postgresql -m "not browser" --ignore=tests/browser "$@"
     else
         RESULT[postgresql]="FAILED (Django cannot connect)"
         ORDER+=(postgresql)
