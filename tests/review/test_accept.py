@@ -117,32 +117,60 @@ def test_recurrence_and_uploaded_file_kept(sup_client, users, units, speech):
 
 
 def test_one_bad_row_creates_nothing(sup_client, draft, units):
+    """The past deadline is found only by do_create_task, after the Source was created: all is rolled back."""
     url = reverse("review:draft", args=[draft.pk])
     post = _fix_units(form_data(sup_client, url), draft, units)
     i_ok, _ = row_of(draft, "6月底前完成全市政务服务事项梳理")
-    i_script, _ = row_of(draft, "每月28日前报送整治进展")
+    i_past, _ = row_of(draft, "每月28日前报送整治进展")
     for k in list(post):
         if k.endswith("-include"):
             del post[k]
     post[f"t{i_ok}-include"] = ["1"]
-    post[f"t{i_script}-include"] = ["1"]
-    post[f"t{i_script}-title"] = ["<script>alert(1)</script>建立排查机制"]
+    post[f"t{i_past}-include"] = ["1"]
+    post[f"t{i_past}-deadline"] = ["2020-01-31"]
     post.update({"op": "accept", "src_title": "营商环境方案"})
     resp = sup_client.post(url, post)
     assert resp.status_code == 400
     page = resp.content.decode()
-    # the failing row is named, with the reason, and highlighted; the script is not executed markup
-    assert f"第{i_script + 1}条:工作任务中不能包含HTML或脚本标签" in page
-    assert f'class="card rv-row rv-kind-action rv-row-err" id="row-{i_script}"' in page
-    assert "<script>alert(1)" not in page
+    # the failing row is named, with the reason, and highlighted in the list and in the text
+    assert f"第{i_past + 1}条:完成时限(2020-01-31)早于今天" in page
+    assert f'class="card rv-row rv-kind-action rv-row-err" id="row-{i_past}"' in page
+    assert f'class="mk mk-action mk-err" id="m-{i_past}"' in page
     _nothing_written()
     draft.refresh_from_db()
     assert draft.status == DraftStatus.DRAFT
     # the reviewer's edits were kept; fixing the row then imports both
-    assert draft.document()["tasks"][i_script]["title"].startswith("<script>")
-    post[f"t{i_script}-title"] = ["建立排查机制"]
+    assert draft.document()["tasks"][i_past]["deadline_date"] == "2020-01-31"
+    post[f"t{i_past}-deadline"] = [f"{YEAR}-12-31"]
     assert sup_client.post(url, post).status_code == 302
     assert Task.objects.count() == 2 and Source.objects.count() == 1
+    assert Task.objects.get(deadline=dt.date(YEAR, 12, 31)).recurrence == "monthly:28"
+
+
+def test_script_in_a_row_is_refused_with_every_problem_named(sup_client, draft, units):
+    url = reverse("review:draft", args=[draft.pk])
+    post = form_data(sup_client, url)
+    i_ok, _ = row_of(draft, "6月底前完成全市政务服务事项梳理")
+    i_bad, row = row_of(draft, "每月28日前报送整治进展")
+    assert row["co_unmatched"]
+    for k in list(post):
+        if k.endswith("-include"):
+            del post[k]
+    post[f"t{i_ok}-include"] = ["1"]
+    post[f"t{i_bad}-include"] = ["1"]
+    post[f"t{i_bad}-title"] = ["<script>alert(1)</script>建立排查机制"]
+    post[f"t{i_bad}-targets"] = ["整治率 大约九成"]
+    post.update({"op": "accept", "src_title": "营商环境方案"})
+    resp = sup_client.post(url, post)
+    assert resp.status_code == 400
+    page = resp.content.decode()
+    msg = page.split(f"第{i_bad + 1}条:", 1)[1].split("</div>")[0]
+    assert "配合单位“" in msg and "未匹配到单位" in msg
+    assert "工作任务中不能包含HTML或脚本标签" in msg
+    assert "量化目标“整治率 大约九成”格式不对" in msg
+    assert "<script>alert(1)" not in page
+    assert f"第{i_ok + 1}条:" not in page
+    _nothing_written()
 
 
 def test_row_without_lead_unit_or_with_unmatched_name(sup_client, draft, units):

@@ -444,33 +444,49 @@ def _parse_date(value: str, label_zh: str) -> dt.date | None:
 
 
 def _row_kwargs(row: dict) -> dict:
-    """Check one row without writing; return the keyword arguments of do_create_task."""
+    """Check one row without writing; return the keyword arguments of do_create_task.
+
+    Raises LuoshiError naming every problem found in the row (joined with ;)."""
+    problems: list[str] = []
+
+    def check(fn, *args, **kw):
+        try:
+            return fn(*args, **kw)
+        except LuoshiError as exc:
+            problems.append(exc.message_zh)
+            return None
+
     for role, label in ROLES:
         if row.get(f"{role}_unmatched"):
             names = "、".join(row[f"{role}_unmatched"])
-            raise LuoshiError(f"{role} unit(s) {names} not matched", f"{label}“{names}”未匹配到单位,请从单位列表中选择或忽略")
-    if not row.get("lead_ids"):
-        raise LuoshiError("at least one lead unit is required", "至少需要一个牵头单位")
+            problems.append(f"{label}“{names}”未匹配到单位,请从单位列表中选择或忽略")
+    if not row.get("lead_ids") and not row.get("lead_unmatched"):
+        problems.append("至少需要一个牵头单位")
     title = (row.get("title") or "").strip()
     text = (row.get("text") or "").strip()
     requirement = text if text and text != title else ""
     if len(title) > 300:
         requirement = requirement or title
         title = title[:299] + "…"
+    check(check_plain_text, title, "工作任务", "title", required=True)
     wd = row.get("working_days")
-    if wd not in (None, ""):
-        if not str(wd).isdigit():
-            raise LuoshiError("working days must be a whole number", "办理时限(工作日)应为整数")
+    if wd in (None, ""):
+        wd = None
+    elif str(wd).isdigit():
         wd = int(wd)
     else:
-        wd = None
-    return {
+        problems.append("办理时限(工作日)应为整数")
+    kwargs = {
         "title": title, "requirement": requirement, "section": row.get("section_label") or "",
-        "lead_units": row["lead_ids"], "co_units": row.get("co_ids") or [],
-        "deadline": _parse_date(row.get("deadline_date"), "完成时限"), "deadline_working_days": wd,
-        "recurrence": row.get("recurrence") or "", "targets": parse_targets(row.get("targets_text"), row.get("targets")),
+        "lead_units": row.get("lead_ids") or [], "co_units": row.get("co_ids") or [],
+        "deadline": check(_parse_date, row.get("deadline_date"), "完成时限"), "deadline_working_days": wd,
+        "recurrence": row.get("recurrence") or "",
+        "targets": check(parse_targets, row.get("targets_text"), row.get("targets")) or [],
         "tags": ["讲话稿导入"] if row.get("kind") == "action" else ["讲话稿导入", "原则要求"],
     }
+    if problems:
+        raise LuoshiError("; ".join(problems), ";".join(problems))
+    return kwargs
 
 
 def source_defaults(doc: dict) -> dict:
