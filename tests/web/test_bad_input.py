@@ -70,6 +70,12 @@ def test_bad_progress_report(users, make_task, client_for):
         body = page_text(c.post(f"/tasks/{task.pk}/do/report/", data, follow=True))
         assert "报送进展未成功" in body and msg in body, data
     assert ProgressReport.objects.count() == 0 and AuditEntry.objects.count() == before
+    # what was typed is kept (escaped) so a long report is not lost
+    body = page_text(c.post(f"/tasks/{task.pk}/do/report/",
+                            {"text": "本月完成<b>三项</b>工作", "percent": 30, "problems": "经费不足"}))
+    assert "不能包含HTML或脚本标签" in body
+    assert "本月完成&lt;b&gt;三项&lt;/b&gt;工作</textarea>" in body and ">经费不足</textarea>" in body
+    assert ProgressReport.objects.count() == 0
     task.refresh_from_db()
     assert task.progress == 0
 

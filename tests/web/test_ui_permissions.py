@@ -91,3 +91,15 @@ def test_leader_sees_subtree_only(users, make_task, client_for):
     src = svc.do_create_source(users["supervisor"], title="乙县专题会议")
     make_task(title="乙县任务二", lead=("nan",), source=src)
     assert "乙县专题会议" not in page_text(client_for("jia_leader").get("/ledger/"))
+
+
+def test_leader_ledger_sorts_and_export(users, make_task, client_for):
+    # visible_tasks is a DISTINCT query for leaders: every sort and the export must still work
+    make_task(title="东街道任务", lead=("dong",), co=("xi",))
+    make_task(title="西镇任务", lead=("xi",))
+    make_task(title="南乡任务", lead=("nan",))
+    c = client_for("jia_leader")
+    for sort in ("", "deadline", "-deadline", "number", "-number", "status", "progress", "-progress"):
+        body = page_text(c.get("/ledger/", {"sort": sort}))
+        assert body.count("东街道任务") == 1 and "西镇任务" in body and "南乡任务" not in body, sort
+    assert sorted(_export_titles(c.get("/ledger/export.xlsx"))) == ["东街道任务", "西镇任务"]

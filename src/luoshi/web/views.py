@@ -205,7 +205,7 @@ def _audit_for(task: Task):
 
 
 @login_required
-def task_detail(request, pk):
+def task_detail(request, pk, report_data=None):
     task = get_object_or_404(_with_units(visible_tasks(request.user)).select_related("parent"), pk=pk)
     cal = current_calendar()
     _decorate([task], cal)
@@ -227,8 +227,7 @@ def task_detail(request, pk):
                            .order_by("-created_at", "-id")),
         "instructions": list(task.instructions.select_related("author").order_by("created_at", "id")),
         "acts": acts,
-        "report_form": f.ReportForm(), "extension_form": f.ExtensionForm(),
-        "instruction_form": f.InstructionForm(),
+        "report_data": report_data or {},
         "parent_visible": bool(task.parent_id and can_read(request.user, task.parent)),
     }
     return render(request, "web/task_detail.html", ctx)
@@ -262,13 +261,22 @@ def task_action(request, pk, action):
     if action == "sign":
         return _run(request, task, "签收", lambda: svc.do_sign_task(user, task))
     if action == "report":
+        # On a refusal the page is shown again with what was typed, so a long report is not lost.
         form = f.ReportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return _bad_form(request, task, "报送进展", form)
+            messages.error(request, f"报送进展未成功:{_first_error(form)}")
+            return task_detail(request, pk, report_data=request.POST)
         d = form.cleaned_data
-        return _run(request, task, "报送进展", lambda: svc.do_report_progress(
-            user, task, text=d["text"], percent=d["percent"], problems=d["problems"],
-            next_steps=d["next_steps"], attachment=d["attachment"]))
+        try:
+            svc.do_report_progress(user, task, text=d["text"], percent=d["percent"], problems=d["problems"],
+                                   next_steps=d["next_steps"], attachment=d["attachment"])
+        except NotAllowed as exc:
+            return forbidden(request, exc.message_zh)
+        except LuoshiError as exc:
+            messages.error(request, f"报送进展未成功:{exc.message_zh}")
+            return task_detail(request, pk, report_data=request.POST)
+        messages.success(request, "报送进展成功。")
+        return redirect("task", pk=task.pk)
     if action in ("request_completion", "approve"):
         form = f.NoteForm(request.POST)
         if not form.is_valid():
