@@ -61,6 +61,32 @@ _RX = re.compile(
         rf"(?P<bm>本月(?P<bm_d>{_NUM})(?:日|号)?(?:前|之前|以前)|本月(?:底|末)(?:前)?)",
     ])
 )
+# Characters a deadline can start with, and characters every deadline contains:
+# _matches tries the big pattern only at possible starts of sentences that can hold one.
+_RX_FIRST = re.compile(r"[每限用于在到至截今本明0-9〇零一二两三四五六七八九十百]")
+_TIME_CHAR = re.compile(r"[年月日天周季星]")
+_MONTHS_IN = re.compile(_NUM + "(?=月)")
+_DUR_UNIT = re.compile(r"年|个月|月|周|天|日")
+_BARE_YEAR_END = re.compile(r"(?:前|之前|以前|完成|为止)$|^(?:[到至]|底|末)")
+_BARE_YEAR_NEXT = re.compile(r"(?:要|将|必须|确保|力争|争取|全面完成|基本完成|完成|实现|底前|前)")
+
+
+def _matches(sentence: str):
+    """Same matches as _RX.finditer(sentence), trying only candidate positions."""
+    if not _TIME_CHAR.search(sentence):
+        return
+    pos = 0
+    match = _RX.match
+    for c in _RX_FIRST.finditer(sentence):
+        i = c.start()
+        if i < pos:
+            continue
+        m = match(sentence, i)
+        if m is not None:
+            pos = m.end()
+            yield m
+
+
 _PAST_AFTER = re.compile(r"^(?:以来|来|初以来|年初以来|以前的|[^,。]{0,6}(?:了|已))")
 
 
@@ -92,7 +118,7 @@ def _year_of(tok: str | None, doc_year: int | None) -> int | None:
 def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | None = None) -> dict | None:
     """First explicit time limit in the sentence, or None."""
     best = None
-    for m in _RX.finditer(sentence):
+    for m in _matches(sentence):
         g = m.groupdict()
         text = m.group(0)
         res = None
@@ -100,7 +126,7 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
             d = cn_to_int(g["rm_d"])
             res = {"text": text, "date": None, "recurrence": f"monthly:{d:02d}" if d else "monthly"}
         elif g["rec_y"]:
-            months = [cn_to_int(x) for x in re.findall(_NUM + "(?=月)", g["ry_ms"])]
+            months = [cn_to_int(x) for x in _MONTHS_IN.findall(g["ry_ms"])]
             months = [x for x in months if x and 1 <= x <= 12]
             res = {"text": text, "date": None,
                    "recurrence": "yearly:" + ",".join(f"{x:02d}" for x in months) if months else "yearly"}
@@ -120,7 +146,7 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
             if "工作日" in text and n:
                 res["working_days"] = n
             elif n:
-                unit = g["dur_u"] or re.search(r"年|个月|月|周|天|日", text[text.find(str(g["dur_n"] or g["lim_n"] or g["use_n"])):]).group()
+                unit = g["dur_u"] or _DUR_UNIT.search(text[text.find(str(g["dur_n"] or g["lim_n"] or g["use_n"])):]).group()
                 days = {"日": 1, "天": 1, "周": 7, "个月": 30, "月": 30, "年": 365}.get(unit)
                 if days:
                     res["duration_days"] = n * days
@@ -128,9 +154,9 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
             after = sentence[m.end():m.end() + 8]
             if g["year"] in ("今", "本", "当") and not (g["ab_m"] or g["ab_half"]) and _PAST_AFTER.match(after):
                 continue
-            if g["year"].isdigit() and not (g["ab_m"] or g["ab_half"]) and not re.search(r"(?:前|之前|以前|完成|为止)$|^(?:[到至]|底|末)", text[-2:] + after[:1]) and not text.startswith(("到", "至", "于", "在")):
+            if g["year"].isdigit() and not (g["ab_m"] or g["ab_half"]) and not _BARE_YEAR_END.search(text[-2:] + after[:1]) and not text.startswith(("到", "至", "于", "在")):
                 # a bare year ("2009年全面推进…") is a label, not a limit
-                if not re.match(r"^(?:要|将|必须|确保|力争|争取|全面完成|基本完成|完成|实现|底前|前)", after):
+                if not _BARE_YEAR_NEXT.match(after):
                     continue
             y = _year_of(g["year"], doc_year)
             date = None

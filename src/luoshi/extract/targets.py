@@ -38,6 +38,25 @@ _EACH = re.compile(r"每(?:个|一个)?([\u4e00-\u9fff()]{1,10}?)(?:都|要|均)
                    r"(?P<num>[一二两三四五六七八九十\d]+)(?P<unit>个|所|支|名|家|处|座|间|套)(?P<obj>[\u4e00-\u9fff“”\"]{1,12})")
 
 
+# Every target contains a number followed by a unit; the full pattern (with its
+# lazy metric) is only tried in a short window before each such anchor, so the
+# cost is linear in the sentence and nil for sentences without numbers.
+_ANCHOR = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*" + _UNITS)
+_NUM_CHARS = re.compile(r"[\d一二两三四五六七八九十百千]")
+_WINDOW = 40  # metric (<=30) + filler (<=2) + comparison word (<=3) + spaces
+
+
+def _target_matches(sentence: str):
+    pos = 0
+    for a in _ANCHOR.finditer(sentence):
+        if a.start() < pos:
+            continue
+        m = _TARGET.search(sentence, max(pos, a.start() - _WINDOW), a.end() + 2)
+        if m is not None:
+            pos = m.end()
+            yield m
+
+
 def _value(num: str):
     if re.match(r"^\d", num):
         v = float(num)
@@ -46,16 +65,18 @@ def _value(num: str):
 
 
 def find_targets(sentence: str) -> list[dict]:
+    if not _NUM_CHARS.search(sentence):
+        return []
     out: list[dict] = []
     used: list[tuple[int, int]] = []
-    for m in _EACH.finditer(sentence):
+    for m in (_EACH.finditer(sentence) if "每" in sentence else ()):
         v = _value(m["num"])
         if v is None:
             continue
         obj = m["obj"].strip("“”\"")
         out.append({"text": m.group(0), "metric": (m.group(1) + obj).strip(), "op": "=", "value": v, "unit": m["unit"]})
         used.append(m.span())
-    for m in _TARGET.finditer(sentence):
+    for m in _target_matches(sentence):
         if any(a <= m.start("num") < b for a, b in used):
             continue
         num, unit = m["num"], m["unit"]

@@ -60,6 +60,17 @@ _LEAD_PREFIX = re.compile(
 _OBJ_PREFIX = re.compile(r"^(?:责成|指导|督促|要求|支持|鼓励|引导|帮助|推动)")
 _DENG = re.compile(r"等(?:部门|单位|有关部门|相关部门|部门单位|单位部门)$")
 _SUFFIX_END = re.compile("(?:" + _SUFFIX + "|" + _BARE + ")" + r"(?:\([\u4e00-\u9fff、]{1,10}\))?(?:等(?:部门|单位|有关部门|相关部门|部门单位))?")
+_AND_SPLIT = re.compile(r"(.+?)(?:以及|和|及|与)(.+)$")
+_LIST_STOP = re.compile(r"[,。;要应将]")
+_MODAL_SOON = re.compile(r"的?[\u4e00-\u9fff“”]{1,10}?(?:也要|要|应|必须|务必|争取|力争)")
+_NOTE = re.compile(r"[(\[]([^()\[\]]{0,200}?(?:牵头|责任|主办|承办|主责|配合|协办|参与|协助)(?:单位|部门)\s*[:][^()\[\]]{1,200}?)[)\]]")
+_NOTE_ITEM_SPLIT = re.compile(r"[、,]")
+_BY = re.compile(r"由([^,。;由]{2,80}?)(?=牵头|负责|主抓|主办|组织|统筹|承担|具体|强化|会同|联合|对|在|按照|根据|,)")
+_CO_CLAUSE = re.compile(r"\s*(?:与|会同|配合|协助|协同)")
+_NEXT_MODAL = re.compile(r"\s*(?:要|应|必须|务必|一定要|都要|也要)")
+_OBJ_KW = re.compile(r"督促|责成|会同|与|配合|协助")
+
+
 @dataclass
 class UnitMention:
     name: str
@@ -117,7 +128,7 @@ def _items(chunk: str) -> list[str]:
     out: list[str] = []
     for p in merged:
         # split on 和/及/与 only where both sides are units (市劳动和社会保障局 stays whole)
-        m = re.match(r"(.+?)(?:以及|和|及|与)(.+)$", p)
+        m = _AND_SPLIT.match(p) if ("和" in p or "及" in p or "与" in p) else None
         if m and is_unit(m.group(1)) and is_unit(m.group(2)):
             out.extend([m.group(1), m.group(2)])
         else:
@@ -125,17 +136,24 @@ def _items(chunk: str) -> list[str]:
     if out and all(is_unit(x) for x in out):
         return [_clean_name(x) for x in out]
     # "各区县国税、地税、公安、质监等部门": the whole list is one set
-    if chunk != core and len(chunk) <= 30 and not re.search(r"[,。;要应将]", chunk):
+    if chunk != core and len(chunk) <= 30 and not _LIST_STOP.search(chunk):
         return [chunk]
     return []
 
 
-_SUFFIX_AT = re.compile("(?=(" + _SUFFIX_END.pattern + "))")
+# Characters that can open a unit suffix: _ends tries the suffix pattern only there.
+_SUFFIX_FIRST = re.compile("[" + "".join(sorted({w[0] for w in re.findall(r"[\u4e00-\u9fff]+", _SUFFIX + _BARE)})) + "]")
 
 
 def _ends(head: str) -> list[int]:
     """Every position where a unit suffix ends (overlapping: 宣传部 and 部门)."""
-    return sorted({m.start() + len(m.group(1)) for m in _SUFFIX_AT.finditer(head)})
+    out = set()
+    match = _SUFFIX_END.match
+    for c in _SUFFIX_FIRST.finditer(head):
+        m = match(head, c.start())
+        if m is not None:
+            out.add(m.end())
+    return sorted(out)
 
 
 def _longest_units(span: str) -> list[str]:
@@ -151,18 +169,18 @@ def _subject(clause: str):
     head = clause[:70]
     ends = _ends(head)
     for end in reversed(ends):
-        cand = head[:end]
-        items = _items(cand)
-        if not items:
-            continue
+        # the cheap predicate test first, the unit list parse only where it fits
         rest = clause[end:].lstrip()
         if _CO_AFTER.match(rest):
-            return items, "co", rest
-        if _AFTER_SUBJ.match(rest):
-            return items, "lead", rest
-        # 市、区县政务服务中心现场办结率要… / 科研机构、高校的产业技术研究也要…
-        if re.match(r"^的?[\u4e00-\u9fff“”]{1,10}?(?:也要|要|应|必须|务必|争取|力争)", rest):
-            return items, "lead", rest
+            role = "co"
+        elif _AFTER_SUBJ.match(rest) or _MODAL_SOON.match(rest):
+            # 市、区县政务服务中心现场办结率要… / 科研机构、高校的产业技术研究也要…
+            role = "lead"
+        else:
+            continue
+        items = _items(head[:end])
+        if items:
+            return items, role, rest
     return None
 
 
@@ -181,17 +199,18 @@ def find_units(sentence: str) -> list[UnitMention]:
         found[name] = UnitMention(name, role, start, start + len(name))
 
     # (牵头单位:A、B;配合单位:C) notes
-    for m in re.finditer(r"[(\[]([^()\[\]]{0,200}?(?:牵头|责任|主办|承办|主责|配合|协办|参与|协助)(?:单位|部门)\s*[:][^()\[\]]{1,200}?)[)\]]", sentence):
+    has_note = ("单位" in sentence or "部门" in sentence) and ("(" in sentence or "[" in sentence)
+    for m in (_NOTE.finditer(sentence) if has_note else ()):
         for part in _NOTE_PART.finditer(m.group(1)):
             kind, names = part.group(1), part.group(2)
-            items = _items(names.strip(" ,。")) or [x.strip() for x in re.split(r"[、,]", names) if x.strip()]
+            items = _items(names.strip(" ,。")) or [x.strip() for x in _NOTE_ITEM_SPLIT.split(names) if x.strip()]
             for i, it in enumerate(items):
                 role = "co" if _CO_NOTE.match(kind) or i > 0 else "lead"
                 add(it, role, m.start())
     if found:
         return list(found.values())
     # 由A牵头(,与B、C共同负责)
-    for m in re.finditer(r"由([^,。;由]{2,80}?)(?=牵头|负责|主抓|主办|组织|统筹|承担|具体|强化|会同|联合|对|在|按照|根据|,)", sentence):
+    for m in (_BY.finditer(sentence) if "由" in sentence else ()):
         for it in _items(m.group(1)):
             add(it, "lead", m.start(1))
     has_lead_word = bool(found) or "牵头" in sentence
@@ -200,7 +219,7 @@ def find_units(sentence: str) -> list[UnitMention]:
     clauses = list(_CLAUSE.finditer(sentence))
     for ci, cm in enumerate(clauses):
         clause = cm.group().lstrip()
-        co_clause = bool(re.match(r"^\s*(?:与|会同|配合|协助|协同)", clause))
+        co_clause = _CO_CLAUSE.match(clause) is not None
         pm = _LEAD_PREFIX.match(clause)
         off = pm.end() if pm else 0
         sub = clause[off:]
@@ -209,7 +228,7 @@ def find_units(sentence: str) -> list[UnitMention]:
             sub = sub[obj.end():]
             off += obj.end()
         res = None if co_clause else _subject(sub)
-        if res is None and not co_clause and ci + 1 < len(clauses) and re.match(r"^\s*(?:要|应|必须|务必|一定要|都要|也要)", clauses[ci + 1].group()):
+        if res is None and not co_clause and ci + 1 < len(clauses) and _NEXT_MODAL.match(clauses[ci + 1].group()):
             items = _items(sub)
             res = (items, "lead", "") if items else None
         if res:
@@ -220,7 +239,7 @@ def find_units(sentence: str) -> list[UnitMention]:
                 add(it, role, cm.start() + off)
             lead_seen = lead_seen or role == "lead"
         # objects of 督促/责成/与/会同 inside the clause
-        for om in re.finditer(r"(?:督促|责成|会同|与|配合|协助)", clause):
+        for om in _OBJ_KW.finditer(clause):
             if cm.start() + om.start() == 0:
                 continue
             kw = om.group()
