@@ -92,6 +92,52 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
     return entry
 
 
+def _actor_name(actor) -> str:
+    if getattr(actor, "pk", None):
+        return actor.get_full_name() or actor.get_username()
+    return actor if isinstance(actor, str) else "系统"
+
+
+def record_many(items, batch_size: int = 2000) -> int:
+    """Append many entries in order under ONE lock of the chain head (bulk writers such as the sweep).
+
+    `items`: iterable of dicts with record()'s arguments: actor, action, and optionally obj, object_type,
+    object_id, object_repr, summary, before, after. Call inside the transaction of the changes recorded;
+    the entries chain exactly as if record() had been called for each in turn. Returns the number written.
+    """
+    items = list(items)
+    if not items:
+        return 0
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        seq, prev = head.last_seq, head.last_hash
+        at = timezone.now()
+        rows = []
+        for it in items:
+            obj = it.get("obj")
+            actor = it.get("actor")
+            object_type, object_id = it.get("object_type"), it.get("object_id")
+            object_repr = it.get("object_repr", "")
+            if obj is not None:
+                object_type = object_type or obj._meta.label_lower
+                object_id = obj.pk if object_id is None else object_id
+                object_repr = object_repr or str(obj)[:300]
+            seq += 1
+            entry = AuditEntry(
+                seq=seq, at=at, actor=actor if getattr(actor, "pk", None) else None,
+                actor_name=_actor_name(actor), action=it["action"], object_type=object_type or "",
+                object_id=str(object_id or ""), object_repr=(object_repr or "")[:300],
+                summary=(it.get("summary") or "")[:500], before=_jsonable(it.get("before")),
+                after=_jsonable(it.get("after")), prev_hash=prev)
+            entry.hash = _hash_of(entry)
+            prev = entry.hash
+            rows.append(entry)
+        AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+        head.last_seq, head.last_hash = seq, prev
+        head.save(update_fields=["last_seq", "last_hash"])
+    return len(rows)
+
+
 @dataclass
 class VerifyResult:
     ok: bool
