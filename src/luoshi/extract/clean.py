@@ -16,23 +16,31 @@ _WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x200B: None, 0xFEFF: None, 0x200C: Non
 WIDTH_TABLE = str.maketrans(_WIDTH)
 
 
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]")
+
+
 def normalize_width(text: str) -> str:
     """，：；（）！？ and full-width letters/digits -> half-width; 。、“” kept."""
-    return text.translate(WIDTH_TABLE)
+    # str.translate walks every character through a dict; replacing only the
+    # few distinct characters present is several times faster on CJK text.
+    for ch in set(_WIDTH_CHARS.findall(text)):
+        to = _WIDTH[ord(ch)]
+        text = text.replace(ch, "" if to is None else chr(to))
+    return text
 
 
 # ------------------------------------------------------------------ inline residue
+# Each pattern opens with a character class, so `re` skips ahead by first character.
 _INLINE = re.compile(
-    "|".join([
-        # (下转第19页) (上接第13页) (转第3版)
-        r"[(\[]\s*(?:下转|上接|转|接|续)(?:第)?\s*[\d一二三四五六七八九十]+\s*(?:页|版|面)\s*[)\]]",
-        # (本文权属文秘之音所有,更多文章请登陆查看) / (来源:xx网) / (转载请注明出处)
-        r"[(\[][^()\[\]\n]{0,40}?(?:权属|版权|所有权|转载|更多(?:文章|内容|范文|精彩)|请登[陆录]|"
-        r"本站|本网|小编|原文(?:链接|地址)|来源\s*[:])[^()\[\]\n]{0,60}[)\]]",
-        # scraper ids such as nlc202309090206 (letters + long digit run)
-        r"(?<![A-Za-z0-9])[a-z]{2,5}\d{9,14}(?![A-Za-z0-9])",
-    ])
+    r"[(\[](?:"
+    # (下转第19页) (上接第13页) (转第3版)
+    r"\s*(?:下转|上接|转|接|续)(?:第)?\s*[\d一二三四五六七八九十]+\s*(?:页|版|面)\s*[)\]]"
+    # (本文权属文秘之音所有,更多文章请登陆查看) / (来源:xx网) / (转载请注明出处)
+    r"|[^()\[\]\n]{0,40}?(?:权属|版权|所有权|转载|更多(?:文章|内容|范文|精彩)|请登[陆录]|"
+    r"本站|本网|小编|原文(?:链接|地址)|来源\s*[:])[^()\[\]\n]{0,60}[)\]])"
 )
+# scraper ids such as nlc202309090206 (letters + long digit run)
+_SCRAPER_ID = re.compile(r"[a-z](?<![A-Za-z0-9][a-z])[a-z]{1,4}\d{9,14}(?![A-Za-z0-9])")
 
 # ------------------------------------------------------------------ whole noise lines
 _SITE = r"(?:本站|本网|我站|小编|网友|笔侠|文库|范文|文秘|VIP|扫码|二维码|www\.|https?:|\.com\b|客服)"
@@ -61,6 +69,22 @@ _NOISE_LINE = re.compile(
     r")$",
     re.M,
 )
+# Every noise line is short or holds one of these; only such lines are tested
+# against _NOISE_LINE (line by line, so the pattern never runs over prose).
+_NOISE_TRIGGER = re.compile(
+    _SITE + r"|下面是|以下是|下文是|这是|:|首页|[>»›/]|页|篇|Copyright|版权所有|Powered by|ICP备"
+)
+_SHORT_LINE = 30
+
+
+def _drop_noise_lines(text: str) -> str:
+    lines = text.split("\n")
+    full = _NOISE_LINE.fullmatch
+    trig = _NOISE_TRIGGER.search
+    keep = [l for l in lines if not ((len(l) <= _SHORT_LINE or trig(l)) and full(l))]
+    return "\n".join(keep) if len(keep) != len(lines) else text
+
+
 # Sentences inside lines that are site teasers (下面是小编为大家整理的…).
 _TEASER_WORD = re.compile(r"小编|本站|本网站")
 _SENT_END = re.compile(r"[。!?\n]")
@@ -87,17 +111,17 @@ _HEADING_START = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.]|[(][一二三四五六七八九十\d]+[)]|\d{1,2}[.、](?!\d)|[①-⑳]|"
     r"第[一二三四五六七八九十]+[,、:是条章节部分]|[一二三四五六七八九十]是|首先|其次|再次|最后|附件|附:)"
 )
-_LINE_SPLIT = re.compile(r"\n")
 _MULTI_BLANK = re.compile(r"\n{2,}")
-_SPACES = re.compile(r"[ \t\f\v]+$|^[ \t\f\v]+", re.M)
 
 
 def clean_lines(text: str) -> str:
     """Remove residue and boilerplate lines; keep one paragraph per line."""
     text = normalize_width(text)
-    text = _INLINE.sub("", text)
-    text = _SPACES.sub("", text)
-    text = _NOISE_LINE.sub("", text)
+    if "(" in text or "[" in text:
+        text = _INLINE.sub("", text)
+    text = _SCRAPER_ID.sub("", text)
+    text = "\n".join(line.strip(" \t\f\v") for line in text.split("\n"))
+    text = _drop_noise_lines(text)
     if _TEASER_WORD.search(text):
         text = _drop_teasers(text)
     text = _MULTI_BLANK.sub("\n", text)
