@@ -144,6 +144,10 @@ def _items(chunk: str) -> list[str]:
 # Characters that can open a unit suffix: _ends tries the suffix pattern only there.
 _SUFFIX_FIRST = re.compile("[" + "".join(sorted({w[0] for w in re.findall(r"[\u4e00-\u9fff]+", _SUFFIX + _BARE)})) + "]")
 
+# Every unit name holds a suffix/bare word or a set word (各, 每, 有关, 相关):
+# clauses without any of these cannot name a unit and are skipped.
+_UNIT_CHAR = re.compile(_SUFFIX_FIRST.pattern + "|各|每|有关|相关")
+
 
 def _ends(head: str) -> list[int]:
     """Every position where a unit suffix ends (overlapping: 宣传部 and 部门)."""
@@ -213,12 +217,16 @@ def find_units(sentence: str) -> list[UnitMention]:
     for m in (_BY.finditer(sentence) if "由" in sentence else ()):
         for it in _items(m.group(1)):
             add(it, "lead", m.start(1))
+    if not found and not _UNIT_CHAR.search(sentence):
+        return []
     has_lead_word = bool(found) or "牵头" in sentence
     # clause subjects
     lead_seen = bool(found)
     clauses = list(_CLAUSE.finditer(sentence))
     for ci, cm in enumerate(clauses):
         clause = cm.group().lstrip()
+        if not _UNIT_CHAR.search(clause):
+            continue
         co_clause = _CO_CLAUSE.match(clause) is not None
         pm = _LEAD_PREFIX.match(clause)
         off = pm.end() if pm else 0
