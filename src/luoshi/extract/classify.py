@@ -30,7 +30,7 @@ _NONE_START = re.compile(
 
 # Checkable work (action) versus attitude/awareness (principle).
 _ACTION = re.compile(
-    r"建立|健全|制定|制订|出台|印发|下发|开展|组织|举办|召开|实施|完成|建设|建成|成立|设立|设置|配备|安装|"
+    r"建立|健全|制定|制订|出台|印发|下发|开展|组织|举办|召开|实施|完成|建设(?=[\u4e00-\u9fff“《])(?![的与和及中上工过等者方项])|建成|成立|设立|设置|配备|安装|"
     r"检查|督查|督办|考核|评比|评选|评估|评议|表彰|奖励|培训|开设|开办|下放|进驻|梳理|清理|报送|上报|报告|"
     r"启动|开发|推行|试行|编制|组建|举行|引进|选拔|选派|安排|拨付|投入|挂钩|问责|处理|查处|追究|整改|"
     r"公开|公示|发布|汇编|清单|台账|方案|办法|细则|规划|计划|制度|机制|体系|平台|系统|工程|项目|活动|机构|"
@@ -44,10 +44,12 @@ _PRINCIPLE = re.compile(
     r"团结|奉献|担当|务实|求真|清醒|警惕|心里|牢固|紧迫感|危机感|责任心|主动性|积极性|创造性"
 )
 _STRONG_ACTION = re.compile(
-    r"个(?<=[一两二三四五六七八九十百]个)|年底前|月底前|日前|之前|以前|牵头|负责|建立|建设|制定|制订|出台|印发|"
+    r"个(?<=[一两二三四五六七八九十百]个)|年底前|月底前|日前|之前|以前|牵头|负责|建立|建设(?=[\u4e00-\u9fff“《])(?![的与和及中上工过等者方项])|制定|制订|出台|印发|"
     r"成立|设立|完成|召开|举办|开展.{0,12}活动|实施.{0,12}工程|清理|梳理|考核|检查|督查|问责|查处|追究|"
     r"试行|推行|配备|安装|开设|下放|进驻|评选|表彰|报送|上报|编制|组建|选拔|培训"
 )
+# Emphatic modals (一定要, 必须) mostly carry exhortations about attitude.
+_EMPHATIC = re.compile(r"一定要|必须|务必")
 _DIGIT = re.compile(r"\d")
 
 
@@ -141,5 +143,5 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> 
     a = len(_ACTION.findall(body))
     p = len(_PRINCIPLE.findall(body))
     strong_a = _strong_action(body)
-    score = a - 1.2 * p + (1.5 if strong_a else 0)
+    score = a - 1.2 * p + (1.5 if strong_a else 0) - (1.0 if _EMPHATIC.search(body) else 0)
     return "action" if score >= 1.0 else "principle"

@@ -26,12 +26,13 @@ _MARKERS = [
     ("circ", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
     ("di", re.compile(rf"^第([{_N}]{{1,3}})(?:[,、:]|是|(?=要|个方面|条|部分))")),
     ("shi", re.compile(rf"^([{_N}]{{1,2}})是(?!否)")),
+    ("yao", re.compile(rf"^([{_N}]{{1,2}})要(?![求素点闻件])")),
     ("seq", re.compile(r"^(首先|其次|再次|最后|另外)(?=[,:])")),
     ("zhang", re.compile(rf"^第([{_N}\d]{{1,3}})(章|部分|节)")),
 ]
 _ANY_MARKER = re.compile(
     rf"^(?:[{_N}]{{1,3}}\s*[、.]|[(]\s*[{_N}\d]{{1,3}}\s*[)]|\d{{1,2}}\s*(?:[、.](?!\d)|\s)|[①-⑳]|"
-    rf"第[{_N}]{{1,3}}(?:[,、:]|是|(?=要|个方面|条|部分))|[{_N}]{{1,2}}是(?!否)|(?:首先|其次|再次|最后)(?=[,:])|第[{_N}\d]{{1,3}}(?:章|部分|节))"
+    rf"第[{_N}]{{1,3}}(?:[,、:]|是|(?=要|个方面|条|部分))|[{_N}]{{1,2}}是(?!否)|[{_N}]{{1,2}}要(?![求素点闻件])|(?:首先|其次|再次|最后)(?=[,:])|第[{_N}\d]{{1,3}}(?:章|部分|节))"
 )
 # Title of a heading: up to the first sentence end or a run of spaces (run-in heading).
 _TITLE_END = re.compile(r"[。!?;]|\s{2,}|(?<=[\u4e00-\u9fff”])\s(?=[\u4e00-\u9fff“])")
@@ -84,26 +85,83 @@ def heading_title(sentence: str, marker: str) -> str:
     return title.strip()[:80]
 
 
-def build_outline(sentences: list[Sentence]) -> list[dict]:
-    """Mark heading sentences with levels and give every sentence its section path."""
+# Enumeration styles that also open a heading inside a paragraph ("…。二是…",
+# "…如下要求:第一,…"); 一、/首先 mid-paragraph are too often plain prose.
+_RUN_IN = {"pcn", "num", "pnum", "circ", "di", "shi", "yao"}
+# An unnumbered heading line: short, no final punctuation, two or more
+# comma-separated imperative phrases ("明确目标,突出重点,深入实施…战略").
+_LINE_HEADING = re.compile(r"[\u4e00-\u9fff“”《》、]{2,16}(?:,[\u4e00-\u9fff“”《》、]{2,20}){1,3}")
+_LINE_VERB = re.compile(
+    r"(?:明确|突出|加强|强化|深化|深入|坚持|围绕|推进|推动|加快|健全|完善|建立|提高|提升|狠抓|抓好|做好|落实|"
+    r"统一|凝聚|创新|优化|规范|夯实|筑牢|聚焦|打造|构建|实施|开展|严格|全面|扎实|切实|着力|努力|大力|积极|认真|"
+    r"充分|准确|科学|正视|总结|改进|转变|营造|拓展|完善|发挥|注重|把握|树立|增强|严明|强化)"
+)
+
+
+def _line_heading(s: Sentence, text: str) -> bool:
+    if not s.para_start or s.end < len(text) and text[s.end] != "\n":
+        return False
+    t = s.text
+    return (8 <= len(t) <= 40 and _LINE_HEADING.fullmatch(t) is not None
+            and _LINE_VERB.match(t) is not None)
+
+
+def _run_in(s: Sentence):
+    """(style, marker, title text) of a heading opening inside a paragraph, or None."""
+    mk = marker_of(s.text)
+    if mk and mk[0] in _RUN_IN:
+        return mk[0], mk[1], s.text
+    i = s.text.find(":")
+    if 0 < i < len(s.text) - 2:
+        rest = s.text[i + 1:].lstrip()
+        mk = marker_of(rest)
+        if mk and mk[0] in _RUN_IN:
+            return mk[0], mk[1], rest
+    return None
+
+
+# Speeches often open paragraphs with a short exhortation that works as an
+# unnumbered sub-heading ("要扎根人民、扎根生活。" + the paragraph's body).
+_LEAD_SENT = re.compile(r"要[^,:;。!?]{2,14}。")
+_MIN_LEADS = 3  # only when the document does it repeatedly
+
+
+def _lead_headings(sentences: list[Sentence]) -> set[int]:
+    idx = [i for i, s in enumerate(sentences[:-1])
+           if s.para_start and not sentences[i + 1].para_start and _LEAD_SENT.fullmatch(s.text)]
+    return set(idx) if len(idx) >= _MIN_LEADS else set()
+
+
+def build_outline(sentences: list[Sentence], text: str | None = None) -> list[dict]:
+    """Mark heading sentences with levels and give every sentence its section path.
+
+    ``text`` (the document text the sentences come from) enables unnumbered
+    heading lines."""
     stack: list[tuple[str, str]] = []  # (style, title)
     outline: list[dict] = []
-    for s in sentences:
+    leads = _lead_headings(sentences)
+    for i, s in enumerate(sentences):
+        found = None
         if s.para_start:
             mk = marker_of(s.text)
             if mk:
-                style, marker = mk
-                if style == "seq" and not stack:
-                    # 首先/其次 only counts under an existing outline or as top level
-                    pass
-                title = heading_title(s.text, marker)
-                styles = [st for st, _ in stack]
-                if style in styles:
-                    del stack[styles.index(style):]
-                stack.append((style, title))
-                s.heading = len(stack)
-                s.marker = marker
-                s.title = title
-                outline.append({"level": s.heading, "marker": marker, "title": title})
+                found = mk[0], mk[1], s.text
+            elif text is not None and _line_heading(s, text):
+                found = "line", "", s.text
+            elif i in leads:
+                found = "lead", "", s.text
+        if found is None and (not s.para_start or ":" in s.text):
+            found = _run_in(s)
+        if found:
+            style, marker, htext = found
+            title = heading_title(htext, marker)
+            styles = [st for st, _ in stack]
+            if style in styles:
+                del stack[styles.index(style):]
+            stack.append((style, title))
+            s.heading = len(stack)
+            s.marker = marker
+            s.title = title
+            outline.append({"level": s.heading, "marker": marker, "title": title})
         s.section = tuple(t for _, t in stack)
     return outline

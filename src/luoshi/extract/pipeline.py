@@ -29,7 +29,7 @@ def _planlike(text: str) -> bool:
 def extract_document(doc: Document, index: int) -> dict:
     text = doc.text
     sentences = split_sentences(text)
-    outline = build_outline(sentences)
+    outline = build_outline(sentences, text)
     plan = _planlike(text)
     year = doc.year
     month = int(doc.date[5:7]) if doc.date else None

@@ -1,0 +1,91 @@
+"""General rules, each checked on small documents written for these tests."""
+from luoshi.extract import extract_text
+from luoshi.extract.classify import label_sentence
+from luoshi.extract.clean import clean
+from luoshi.extract.outline import build_outline, split_sentences
+
+
+def outline_of(text):
+    sents = split_sentences(text)
+    return build_outline(sents, text), sents
+
+
+def tasks_of(text):
+    return [t for d in extract_text(text)["documents"] for t in d["tasks"]]
+
+
+# ---------------------------------------------------------------- cleaning
+def test_prose_line_before_breadcrumb_line_is_kept():
+    text = "各街道要在月底前完成排查\n首页 > 新闻 > 正文\n下一篇:其他文章\n"
+    out = clean(text)
+    assert "各街道要在月底前完成排查" in out
+    assert "首页" not in out and "下一篇" not in out
+
+
+def test_page_numbers_and_nav_lines_removed_line_by_line():
+    text = "一、加强领导。\n- 3 -\n第 2 页 共 5 页\n责任编辑:李四\n二、狠抓落实。\n"
+    assert clean(text) == "一、加强领导。\n二、狠抓落实。"
+
+
+# ---------------------------------------------------------------- outline
+def test_run_in_enumeration_inside_a_paragraph():
+    text = ("一、完善服务体系\n各区县要抓好三项工作。一是要建设便民服务站。二是要培训窗口人员;"
+            "三是开展群众满意度测评。\n")
+    outline, _ = outline_of(text)
+    assert [(o["level"], o["marker"]) for o in outline] == [(1, "一、"), (2, "一是"), (2, "二是"), (2, "三是")]
+
+
+def test_marker_after_colon_opens_a_heading():
+    text = "这里提三点要求:第一,要压实责任。\n第二,要严格考核。\n"
+    outline, sents = outline_of(text)
+    assert [o["marker"] for o in outline] == ["第一,", "第二,"]
+    assert outline[0]["title"] == "要压实责任"
+    assert sents[0].heading == 1
+
+
+def test_yi_yao_er_yao_markers():
+    text = "一要强化组织领导。\n各部门要明确分管领导。\n二要营造良好氛围。\n"
+    outline, _ = outline_of(text)
+    assert [(o["level"], o["marker"]) for o in outline] == [(1, "一要"), (1, "二要")]
+
+
+def test_yao_qiu_is_not_a_marker():
+    outline, _ = outline_of("一要求各单位按时报送。\n")
+    assert outline == []
+
+
+def test_unnumbered_heading_line():
+    text = ("2024年农村工作要点\n今年农村工作任务很重。\n"
+            "夯实基础,补齐短板,全面推进乡村振兴\n各乡镇要完成道路硬化。\n"
+            "强化保障,压实责任,确保各项任务落到实处\n县财政局要足额安排资金。\n")
+    outline, _ = outline_of(text)
+    assert [o["title"] for o in outline] == ["夯实基础,补齐短板,全面推进乡村振兴", "强化保障,压实责任,确保各项任务落到实处"]
+    assert all(o["level"] == 1 for o in outline)
+
+
+def test_short_lines_that_are_not_headings():
+    # table cells, names and dates on their own lines are not headings
+    text = "任务分解表\n序号 任务 牵头单位\n县住建局\n2024年6月底前\n各乡镇要完成改厕任务。\n"
+    outline, _ = outline_of(text)
+    assert outline == []
+
+
+def test_repeated_lead_exhortations_are_subheadings():
+    body = "这是一个需要长期坚持的过程。大家要有耐心。\n"
+    text = ("第一,服务群众\n要深入基层一线。" + body + "要倾听群众呼声。" + body + "要解决实际困难。" + body)
+    outline, _ = outline_of(text)
+    assert [(o["level"], o["title"]) for o in outline] == [
+        (1, "服务群众"), (2, "要深入基层一线"), (2, "要倾听群众呼声"), (2, "要解决实际困难")]
+
+
+def test_single_lead_exhortation_is_not_a_heading():
+    text = "要深入基层一线。这是一个需要长期坚持的过程。\n大家要有耐心。\n"
+    outline, _ = outline_of(text)
+    assert outline == []
+
+
+# ---------------------------------------------------------------- classification
+def test_nominal_construction_is_not_a_deliverable():
+    # 作风建设 names a field of work, 建设一个… names something to build
+    assert label_sentence("要加强机关作风建设。") == "principle"
+    assert label_sentence("要在每个社区建设一个文化活动室。") == "action"
