@@ -25,7 +25,7 @@ from django.db import transaction
 from luoshi.errors import LuoshiError, check_plain_text
 
 from .models import Unit, UnitKind
-from .services import do_save_unit
+from .services import do_save_unit, name_index
 
 COLUMNS = ["单位全称", "简称", "别名", "类型", "上级单位", "编码", "排序", "启用"]
 REQUIRED_COLUMNS = ["单位全称", "类型", "上级单位"]
@@ -332,6 +332,7 @@ def import_units(source, actor=CLI_ACTOR, progress=None) -> ImportResult:
     result = ImportResult()
     with transaction.atomic():
         existing = {u.name: u for u in Unit.objects.filter(name__in=list(by_name))}
+        index = name_index()
         saved: dict[str, Unit] = {}
         next_order = (Unit.objects.order_by("-sort_order").values_list("sort_order", flat=True).first() or 0)
         for r in order:
@@ -354,7 +355,7 @@ def import_units(source, actor=CLI_ACTOR, progress=None) -> ImportResult:
                 saved[r.name] = unit
             else:
                 try:
-                    saved[r.name] = do_save_unit(actor, unit, **fields)
+                    saved[r.name] = do_save_unit(actor, unit, index=index, **fields)
                 except LuoshiError as exc:
                     raise UnitImportError([(r.row, exc.message_en, exc.message_zh)]) from None
                 if unit is None:

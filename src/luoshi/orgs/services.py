@@ -35,10 +35,11 @@ def name_index(exclude_pk=None) -> dict[str, int]:
     return index
 
 
-def _check_names(unit: Unit) -> None:
-    index = name_index(exclude_pk=unit.pk)
+def _check_names(unit: Unit, index: dict[str, int] | None = None) -> None:
+    if index is None:
+        index = name_index(exclude_pk=unit.pk)
     for n in unit.all_names():
-        if n in index:
+        if index.get(n, unit.pk) != unit.pk:
             other = Unit.objects.get(pk=index[n])
             raise LuoshiError(f"unit name {n!r} is already used by {other.name!r}",
                               f"单位名称“{n}”已被“{other.name}”使用", field="name")
@@ -55,8 +56,12 @@ def _check_parent(unit: Unit) -> None:
 
 
 @transaction.atomic
-def do_save_unit(actor, unit: Unit | None = None, **fields) -> Unit:
-    """Create or change a unit; refuses duplicate names/aliases and cycles."""
+def do_save_unit(actor, unit: Unit | None = None, *, index: dict[str, int] | None = None, **fields) -> Unit:
+    """Create or change a unit; refuses duplicate names/aliases and cycles.
+
+    A batch caller (the importer) passes the `index` from name_index() and
+    gets it kept up to date, so each save need not rescan the whole table.
+    """
     creating = unit is None
     unit = unit or Unit()
     before = None if creating else snapshot(Unit.objects.get(pk=unit.pk), UNIT_FIELDS)
@@ -71,10 +76,15 @@ def do_save_unit(actor, unit: Unit | None = None, **fields) -> Unit:
         setattr(unit, k, v)
     if not unit.name:
         raise LuoshiError("unit name is required", "单位全称不能为空", field="name")
-    _check_names(unit)
+    _check_names(unit, index)
     if unit.pk:
         _check_parent(unit)
     unit.save()
+    if index is not None:
+        for name in [k for k, pk in index.items() if pk == unit.pk]:
+            del index[name]
+        for name in unit.all_names():
+            index.setdefault(name, unit.pk)
     record(actor, "unit.create" if creating else "unit.update", unit,
            before=before, after=snapshot(unit, UNIT_FIELDS))
     return unit
