@@ -89,3 +89,31 @@ def test_nominal_construction_is_not_a_deliverable():
     # 作风建设 names a field of work, 建设一个… names something to build
     assert label_sentence("要加强机关作风建设。") == "principle"
     assert label_sentence("要在每个社区建设一个文化活动室。") == "action"
+
+
+def test_organised_education_and_training_are_work():
+    assert label_sentence("要深入开展法治宣传和廉政教育。") == "action"
+    assert label_sentence("要加强青年人才培养。") == "action"
+
+
+def test_weighing_relations_is_a_principle():
+    assert label_sentence("要正确处理速度与质量的关系。") == "principle"
+    assert label_sentence("要注重发挥基层首创精神。") == "principle"
+
+
+def test_numbered_plan_item_without_other_evidence_is_work():
+    assert label_sentence("2、学习法律法规知识。", heading=True) == "action"
+    # the same words in running prose stay a general requirement
+    assert label_sentence("要学习法律法规知识。") == "principle"
+
+
+def test_top_level_theme_over_numbered_items_is_a_principle():
+    text = ("关于加强社区治理的讲话\n同志们:\n"
+            "一、建立健全社区治理机制\n(一)建立网格员制度。各街道要在每个网格配备1名专职网格员。\n"
+            "(二)建立议事协商制度。\n二、完成年度改造任务(牵头单位:区住建局)\n"
+            "(一)完成老旧小区改造。\n")
+    tasks = {t["text"]: t["kind"] for t in tasks_of(text)}
+    assert tasks["一、建立健全社区治理机制"] == "principle"
+    assert tasks["(一)建立网格员制度。"] == "action"
+    # a top-level heading with a responsible unit stays checkable work
+    assert tasks["二、完成年度改造任务(牵头单位:区住建局)"] == "action"

@@ -35,13 +35,17 @@ _ACTION = re.compile(
     r"启动|开发|推行|试行|编制|组建|举行|引进|选拔|选派|安排|拨付|投入|挂钩|问责|处理|查处|追究|整改|"
     r"公开|公示|发布|汇编|清单|台账|方案|办法|细则|规划|计划|制度|机制|体系|平台|系统|工程|项目|活动|机构|"
     r"窗口|大厅|中心|网络|队伍|专栏|讲座|考试|测评|普查|调查|统计|验收|监控|执法|审批|办结|登记|备案|"
-    r"宣传|推广|纳入|列入|整合|创建|打造|培育|扶持|引导|改革|规范|简化|压缩|取消|减少|降低|提高.{0,8}\d"
+    r"宣传|推广|纳入|列入|整合|创建|打造|培育|扶持|引导|改革|规范|简化|压缩|取消|减少|降低|提高.{0,8}\d|"
+    # organised teaching and training are activities one can check
+    r"教育(?![部局厅委])|培养"
 )
 _PRINCIPLE = re.compile(
     r"认识|意识|思想|观念|理念|重视|理解|领会|把握|坚持|树立|增强|弘扬|精神|作风|自觉|统一到|导向|原则|"
     r"信心|决心|责任感|使命|方向|氛围|修养|情操|境界|态度|觉悟|党性|宗旨|初心|情怀|感情|品德|道德|"
     r"牢记|铭记|发扬|勇于|敢于|善于|做到|形成.{0,6}(?:合力|共识|局面|格局)|站在|高度|全局|大局|"
-    r"团结|奉献|担当|务实|求真|清醒|警惕|心里|牢固|紧迫感|危机感|责任心|主动性|积极性|创造性"
+    r"团结|奉献|担当|务实|求真|清醒|警惕|心里|牢固|紧迫感|危机感|责任心|主动性|积极性|创造性|"
+    # how to weigh things: 处理好…关系, 注重/注意…
+    r"处理好|正确处理|关系[。;]?$|注重|注意"
 )
 _STRONG_ACTION = re.compile(
     r"个(?<=[一两二三四五六七八九十百]个)|年底前|月底前|日前|之前|以前|牵头|负责|建立|建设(?=[\u4e00-\u9fff“《])(?![的与和及中上工过等者方项])|制定|制订|出台|印发|"
@@ -105,6 +109,15 @@ def _strong_action(body: str) -> bool:
     return _STRONG_ACTION.search(body) is not None or _DIGIT.search(body) is not None
 
 
+_NUM_ITEM = re.compile(r"\d{1,2}\s*[、.](?!\d)|[(]\s*\d{1,2}\s*[)]|[①-⑳]")
+_HARD_ACTION = re.compile(r"\d|牵头|负责|年底前|月底前|日前")
+
+
+def hard_action(text: str) -> bool:
+    """A number, a time limit or a responsible party: checkable whatever the wording."""
+    return _HARD_ACTION.search(text) is not None or _target_hint(text)
+
+
 def strip_marker(text: str) -> tuple[str, bool]:
     m = _MARKER.match(text)
     if m:
@@ -144,4 +157,6 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> 
     p = len(_PRINCIPLE.findall(body))
     strong_a = _strong_action(body)
     score = a - 1.2 * p + (1.5 if strong_a else 0) - (1.0 if _EMPHATIC.search(body) else 0)
+    if a == p == 0 and not strong_a and marked and _NUM_ITEM.match(s):
+        return "action"  # "1、学习政治理论知识。": a numbered item of a plan names a piece of work
     return "action" if score >= 1.0 else "principle"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .classify import label_sentence, strip_marker
+from .classify import hard_action, label_sentence, strip_marker
 from .clean import clean
 from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
@@ -26,6 +26,18 @@ def _planlike(text: str) -> bool:
     return speech * 1500 < min(n, 200000)
 
 
+def _container_headings(sentences) -> set[int]:
+    """Starts of top-level headings that have numbered sub-headings under them."""
+    out: set[int] = set()
+    top = None
+    for s in sentences:
+        if s.heading == 1:
+            top = s.start
+        elif s.heading is not None and s.heading > 1 and top is not None:
+            out.add(top)
+    return out
+
+
 def extract_document(doc: Document, index: int) -> dict:
     text = doc.text
     sentences = split_sentences(text)
@@ -35,6 +47,7 @@ def extract_document(doc: Document, index: int) -> dict:
     month = int(doc.date[5:7]) if doc.date else None
     tasks = []
     first_line = text.split("\n", 1)[0].strip()
+    containers = _container_headings(sentences)
     for s in sentences:
         if len(s.text) > _MAX_TASK_CHARS:
             continue
@@ -43,6 +56,8 @@ def extract_document(doc: Document, index: int) -> dict:
         kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan)
         if kind == "none":
             continue
+        if kind == "action" and s.start in containers and not hard_action(s.text):
+            kind = "principle"  # a top-level theme over numbered work items
         body = strip_marker(s.text)[0]
         mentions = find_units(body)
         lead, co = split_roles(mentions)
