@@ -175,6 +175,18 @@ TASKS = {
     }
 }
 
+# Supervision clock (see luoshi.supervision.services): working days before the
+# deadline that count as 临期, points behind 序时进度 that turn a task yellow,
+# working days to answer a notice and to finish a 限期整改 item.
+LUOSHI_SUPERVISION = {
+    key: int(os.environ[env])
+    for key, env in [("warn_days", "LUOSHI_WARN_DAYS"), ("behind_margin", "LUOSHI_BEHIND_MARGIN"),
+                     ("reply_days", "LUOSHI_REPLY_DAYS"), ("rectify_days", "LUOSHI_RECTIFY_DAYS")]
+    if os.environ.get(env)
+}
+LUOSHI_WEBHOOK_URL = os.environ.get("LUOSHI_WEBHOOK_URL", "")
+LUOSHI_WEBHOOK_SECRET = os.environ.get("LUOSHI_WEBHOOK_SECRET", "")
+
 EMAIL_BACKEND = os.environ.get("LUOSHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_FROM_EMAIL", "luoshi@localhost")
 
