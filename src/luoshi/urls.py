@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/", include("luoshi.api_urls")),
     path("supervision/", include("luoshi.supervision.urls")),
     path("review/", include("luoshi.review.urls")),
+    path("calendar/", include("luoshi.workcal.urls")),
     path("", include("luoshi.web.urls")),
 ]
