@@ -117,3 +117,55 @@ def test_top_level_theme_over_numbered_items_is_a_principle():
     assert tasks["(一)建立网格员制度。"] == "action"
     # a top-level heading with a responsible unit stays checkable work
     assert tasks["二、完成年度改造任务(牵头单位:区住建局)"] == "action"
+
+
+# ---------------------------------------------------------------- units
+def roles(sentence):
+    from luoshi.extract import find_units
+    return {m.name: m.role for m in find_units(sentence)}
+
+
+def test_level_prefix_shared_by_a_unit_list():
+    assert roles("市、县两级政务服务中心群众满意率要达到95%以上。") == {"市、县两级政务服务中心": "lead"}
+    assert roles("省、市垂直管理部门要主动接受属地监督。") == {"省、市垂直管理部门": "lead"}
+
+
+def test_named_unit_then_coordinated_departments():
+    assert roles("区纪委和组织、人事、财政等部门要加强协作。") == {"区纪委": "lead", "组织、人事、财政等部门": "lead"}
+
+
+def test_long_co_list_with_deng():
+    r = roles("由县卫健局牵头,与县教育局、县民政局、县财政局、县医保局、县市场监管局、县总工会、团县委、县妇联等部门共同负责此项工作;")
+    assert r["县卫健局"] == "lead"
+    assert {k for k, v in r.items() if v == "co"} == {"县教育局", "县民政局", "县财政局", "县医保局", "县市场监管局",
+                                                   "县总工会", "团县委", "县妇联"}
+
+
+def test_words_that_only_look_like_suffixes():
+    # 社会, 科技, 处理, 格局, 办公: not the end of a unit name
+    assert roles("全县科技工作要进一步深化体制改革。") == {}
+    assert roles("要及时处理群众来信,形成齐抓共管的工作格局。") == {}
+    assert roles("结合开展创建学习型社会活动,集中宣传典型经验。") == {}
+
+
+def test_people_of_an_organisation_are_not_the_organisation():
+    assert roles("所有机关干部都要从我做起。") == {}
+    assert roles("企业员工要学习专业技能。") == {}
+    assert roles("各级党委和相关部门的领导干部要带头学习。") == {}
+
+
+def test_bodies_named_after_their_work():
+    assert roles("协调小组下设办公室,具体承担日常工作。") == {"协调小组": "lead"}
+    assert roles("各牵头单位要建立工作台账。") == {"各牵头单位": "lead"}
+
+
+def test_subject_unit_with_a_comparison():
+    assert roles("要完善监测机制,各乡镇水质抽检不少于4次。") == {"各乡镇": "lead"}
+
+
+def test_unit_subject_without_modal_is_a_task():
+    text = "关于推进社区教育的讲话\n同志们:\n职业院校、社区学院试行学分互认,让居民就近学习。\n去年全区新建社区学校12所。\n"
+    kinds = {t["text"]: t for t in tasks_of(text)}
+    t = kinds["职业院校、社区学院试行学分互认,让居民就近学习。"]
+    assert t["kind"] == "action" and t["lead_units"] == ["职业院校", "社区学院"]
+    assert not any("去年" in k for k in kinds)

@@ -61,7 +61,7 @@ _DIGIT = re.compile(r"\d")
 # character (lookbehinds moved after it): `re` then skips non-candidate positions
 # with a first-character set instead of trying the whole alternation everywhere.
 _STRONG = re.compile(
-    r"要(?<![重主只需纲摘扼首紧提概就是不]要)(?![求素害点闻件是不然想])(?!.{0,4}看到)|必须(?!.{0,4}看到)|务必|务求|"
+    r"要(?<![重主只需纲摘扼首紧提概就是不]要)(?![求素害点闻件是然想]|不(?!断|懈|停))(?!.{0,4}看到)|必须(?!.{0,4}看到)|务必|务求|"
     r"应当(?!.{0,4}看到)|应该(?!.{0,4}看到|予以)|应(?<![相适对供响反效回]应)(?![用对急有声邀该])|须(?<![必无]须)(?![知])|"
     r"一定要|确保|力争|争取|严禁|不得|禁止|一律|希望(?<!的希望)|请(?<![^,:]请)|切实|坚决|务请|责成"
 )
@@ -125,8 +125,12 @@ def strip_marker(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> str:
-    """Return 'action', 'principle' or 'none' for one sentence."""
+def label_sentence(text: str, heading: bool = False, planlike: bool = False, subject_unit=None) -> str:
+    """Return 'action', 'principle' or 'none' for one sentence.
+
+    ``subject_unit(body) -> bool`` (optional) says whether the sentence opens
+    with a responsible unit doing some work; it is asked only when nothing
+    else marks the sentence as a directive."""
     s = text.strip()
     body, marked = strip_marker(s)
     body = body.strip()
@@ -151,6 +155,8 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False) -> 
         directive = bool(_IMPERATIVE.match(body)) or _plan_verb(body)
     else:
         directive = bool(_IMPERATIVE.match(body)) and bool(_ACTION.search(body))
+    if not directive and subject_unit is not None and subject_unit(body):
+        directive = True  # a unit as subject, doing a piece of work: a directive without a modal
     if not directive:
         return "none"
     a = len(_ACTION.findall(body))

@@ -9,7 +9,7 @@ from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
 from .split import Document, split_documents
 from .targets import find_targets
-from .units import find_units, split_roles
+from .units import find_units, leads_with_unit, split_roles
 
 SCHEMA = "luoshi.extract/1"
 
@@ -53,7 +53,7 @@ def extract_document(doc: Document, index: int) -> dict:
             continue
         if s.start == 0 and doc.title and s.text == first_line and s.text == doc.title:
             continue  # the document title is not a task
-        kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan)
+        kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan, subject_unit=leads_with_unit)
         if kind == "none":
             continue
         if kind == "action" and s.start in containers and not hard_action(s.text):

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 _SUFFIX = (
     r"(?:委员会|管委会|工委|党委|党组|纪委|县委|市委|区委|省委|政府|人民政府|办事处|办公室|办公厅|领导小组|工作组|小组|指挥部|"
-    r"委|局|办|厅|署|中心|分中心|部门|部|院|法院|检察院|机关|单位|公司|集团|协会|学会|联合会|总工会|工会|妇联|团委|团市委|科协|文联|"
-    r"社|所|站|队|处|科|股|媒体|高校|学校|学院|大学|企业|医院|银行|机构|组织|系统|行业|街道|乡镇|区县|县区|"
+    # one-character suffixes must not be the first half of a common word (社会, 科技, 处理, 格局 …)
+    r"委|局(?<![格布大全结时残僵变]局)|办(?![理公事法好成结])|厅|署|中心(?![工任环思])|分中心|部门|部(?![分署])|"
+    r"院校|院(?![校线])|法院|检察院|机关(?![干作])|单位|公司|集团|协会|学会|联合会|总工会|工会|妇联|团委|团市委|科协|文联|"
+    r"社(?![会])|所(?![有以在谓属])|站(?![在稳])|队(?![伍])|处(?![理置罚分])|科(?![技学研普])|股(?![份票东])|"
+    r"媒体|高校|学校|学院|大学|企业|医院|银行|机构|组织(?![开实领落学起协])|系统|行业|街道|乡镇|区县|县区|"
     r"财政|公安|税务|国税|地税|海关|质监|工商|法制办|监察局|宣传部|组织部|统战部|管理部门|主管部门)"
 )
 # Sets of organisations: 各区县, 各地各部门, 各乡镇(街道), 各县(市、区) …
@@ -57,12 +60,14 @@ _LEAD_PREFIX = re.compile(
     r"^(?:(?:同时|此外|另外|为此|今后|今年|明年|下一步|特别是|其中|尤其是|因此|所以|最后|首先|其次|当前|目前|我们|请|希望|并由|由|"
     r"要求|而|但|并|还要|会后|会上|[一二三四五六七八九十]是|第[一二三四五六七八九十]+)\s*)*"
 )
-_OBJ_PREFIX = re.compile(r"^(?:责成|指导|督促|要求|支持|鼓励|引导|帮助|推动)")
+_OBJ_PREFIX = re.compile(r"^(?:责成|指导|督促|要求|支持|鼓励|引导|帮助|推动)(?!委员会|小组|领导小组|办公室|中心)")
 _DENG = re.compile(r"等(?:部门|单位|有关部门|相关部门|部门单位|单位部门)$")
 _SUFFIX_END = re.compile("(?:" + _SUFFIX + "|" + _BARE + ")" + r"(?:\([\u4e00-\u9fff、]{1,10}\))?(?:等(?:部门|单位|有关部门|相关部门|部门单位))?")
 _AND_SPLIT = re.compile(r"(.+?)(?:以及|和|及|与)(.+)$")
 _LIST_STOP = re.compile(r"[,。;要应将]")
-_MODAL_SOON = re.compile(r"的?[\u4e00-\u9fff“”]{1,10}?(?:也要|要|应|必须|务必|争取|力争)")
+_MODAL_SOON = re.compile(r"的?[\u4e00-\u9fff“”]{1,10}?(?:也要|要|应|必须|务必|争取|力争|不少于|不低于|不超过|达到|控制在|稳定在)")
+_PEOPLE_IN = re.compile(r"干部|人员|职工|员工|工作者|同志|党员")
+_PEOPLE_AFTER = re.compile(r"的?(?:领导干部|干部|人员|职工|员工|工作者|同志|党员|领导班子|主要领导|负责同志|负责人)")
 _NOTE = re.compile(r"[(\[]([^()\[\]]{0,200}?(?:牵头|责任|主办|承办|主责|配合|协办|参与|协助)(?:单位|部门)\s*[:][^()\[\]]{1,200}?)[)\]]")
 _NOTE_ITEM_SPLIT = re.compile(r"[、,]")
 _BY = re.compile(r"由([^,。;由]{2,80}?)(?=牵头|负责|主抓|主办|组织|统筹|承担|具体|强化|会同|联合|对|在|按照|根据|,)")
@@ -90,11 +95,23 @@ _VERB_START = re.compile(
 )
 
 
+# Function words at the start, or verbs/adverbs inside: a clause fragment, not a name.
+_GARBAGE = re.compile(
+    r"^[的为和与及在对以或从]|等.|尽快|及时|联合(?!会)|进驻|负责(?!人)|牵头(?!单位|部门)|配合(?!单位|部门)|协助|共同|"
+    r"开展|推进(?!办)|推广|介绍|集中|结合|能够|一批|提供|认真|广泛|深入|积极|加强|进一步|不断|努力|形成|充分|调动|发挥|强化|参照|"
+    r"督促|提高|提升|局面$"
+)
+
+
+# 指导委员会, 协调小组: bodies named after what they do
+_BODY_NAME = re.compile(r"(?:指导|协调|统筹|研究|督查|考核)[\u4e00-\u9fff]{0,4}(?:委员会|小组|领导小组|办公室|中心)$")
+
+
 def is_unit(name: str) -> bool:
     """True if the string looks like an organisation or set of organisations."""
-    if not name or len(name) > 30 or _VERB_START.match(name):
+    if not name or len(name) > 30 or (_VERB_START.match(name) and not _BODY_NAME.match(name)):
         return False
-    if _PEOPLE.search(name) or _NOT_UNIT.match(name):
+    if _PEOPLE.search(name) or _NOT_UNIT.match(name) or _GARBAGE.search(name):
         return False
     return bool(_UNIT_FULL.match(name))
 
@@ -112,31 +129,36 @@ def _items(chunk: str) -> list[str]:
     core = _DENG.sub("", chunk)
     parts = [p for p in _TOP_SPLIT.split(core) if p]
     # '省、清远市垂直部门', '市、区县政务服务中心': bare levels belong to the next name
-    merged: list[str] = []
+    merged: list[tuple[str, str]] = []  # (name as written, the part that must look like a unit)
     carry = ""
     for p in parts:
         if _ADMIN.match(p):
             carry += p + "、"
             continue
-        merged.append(carry + p)
+        merged.append((carry + p, p))
         carry = ""
     if carry:
         if merged:
-            merged[-1] += "、" + carry.rstrip("、")
+            name, part = merged[-1]
+            merged[-1] = (name + "、" + carry.rstrip("、"), part)
         else:
             return []
-    out: list[str] = []
-    for p in merged:
+    out: list[tuple[str, str]] = []
+    for name, part in merged:
         # split on 和/及/与 only where both sides are units (市劳动和社会保障局 stays whole)
-        m = _AND_SPLIT.match(p) if ("和" in p or "及" in p or "与" in p) else None
+        m = _AND_SPLIT.match(name) if ("和" in name or "及" in name or "与" in name) else None
         if m and is_unit(m.group(1)) and is_unit(m.group(2)):
-            out.extend([m.group(1), m.group(2)])
+            out.extend([(m.group(1), m.group(1)), (m.group(2), m.group(2))])
         else:
-            out.append(p)
-    if out and all(is_unit(x) for x in out):
-        return [_clean_name(x) for x in out]
+            out.append((name, part))
+    if out and all(is_unit(part) for _, part in out):
+        return [_clean_name(name) for name, _ in out]
     # "各区县国税、地税、公安、质监等部门": the whole list is one set
     if chunk != core and len(chunk) <= 30 and not _LIST_STOP.search(chunk):
+        # "机关工委和组织、人事、监察等部门": a named unit, then the set
+        m = _AND_SPLIT.match(chunk)
+        if m and is_unit(m.group(1)) and "、" in m.group(2):
+            return [_clean_name(m.group(1)), m.group(2)]
         return [chunk]
     return []
 
@@ -168,6 +190,11 @@ def _longest_units(span: str) -> list[str]:
     return []
 
 
+def _modal_soon(rest: str) -> bool:
+    m = _MODAL_SOON.match(rest)
+    return m is not None and not _PEOPLE_IN.search(m.group())
+
+
 def _subject(clause: str):
     """Unit list at the start of a clause followed by a predicate: (names, rest) or None."""
     head = clause[:70]
@@ -175,9 +202,11 @@ def _subject(clause: str):
     for end in reversed(ends):
         # the cheap predicate test first, the unit list parse only where it fits
         rest = clause[end:].lstrip()
+        if _PEOPLE_AFTER.match(rest):
+            continue  # 机关干部都要…, 企业员工要…: the people, not the organisation
         if _CO_AFTER.match(rest):
             role = "co"
-        elif _AFTER_SUBJ.match(rest) or _MODAL_SOON.match(rest):
+        elif _AFTER_SUBJ.match(rest) or _modal_soon(rest):
             # 市、区县政务服务中心现场办结率要… / 科研机构、高校的产业技术研究也要…
             role = "lead"
         else:
@@ -263,6 +292,30 @@ def find_units(sentence: str) -> list[UnitMention]:
             for it in items:
                 add(it, role, cm.start() + om.end())
     return list(found.values())
+# A unit as subject directly followed by a piece of work (no modal needed):
+# "成人高校、社区学院试行…", "效能办就直接处理…".
+_SUBJ_WORK = re.compile(
+    r"(?:就|将|也|还|均|都|每年|每月|定期|直接|具体|统一|分别|率先)*(?:试行|实行|推行|建立|健全|开展|实施|设立|成立|"
+    r"制定|制订|组织(?!部)|完成|建设|建成|配备|开设|开办|举办|召开|编制|出台|印发|报送|上报|负责|牵头|处理|查处|"
+    r"下设|承担|会同|督促|责成|对)"
+)
+
+
+def leads_with_unit(sentence: str) -> bool:
+    """True if a clause opens with a unit list followed directly by a work verb."""
+    if not _UNIT_CHAR.search(sentence):
+        return False
+    for cm in _CLAUSE.finditer(sentence):
+        clause = cm.group().lstrip()
+        pm = _LEAD_PREFIX.match(clause)
+        sub = clause[pm.end():] if pm else clause
+        res = _subject(sub)
+        if res is not None:
+            items, role, rest = res
+            return role == "lead" and _SUBJ_WORK.match(rest) is not None
+    return False
+
+
 def split_roles(mentions: list[UnitMention]) -> tuple[list[str], list[str]]:
     lead = [m.name for m in mentions if m.role == "lead"]
     co = [m.name for m in mentions if m.role == "co" and m.name not in lead]
