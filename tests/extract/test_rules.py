@@ -169,3 +169,24 @@ def test_unit_subject_without_modal_is_a_task():
     t = kinds["职业院校、社区学院试行学分互认,让居民就近学习。"]
     assert t["kind"] == "action" and t["lead_units"] == ["职业院校", "社区学院"]
     assert not any("去年" in k for k in kinds)
+
+
+# ---------------------------------------------------------------- a dated task breakdown
+def test_task_breakdown_with_notes():
+    import os
+
+    from luoshi.extract import extract_file
+
+    doc = extract_file(os.path.join(os.path.dirname(__file__), "data", "task_breakdown.txt"))["documents"][0]
+    assert doc["date"] == "2024-03-15"
+    by = {t["text"][:2]: t for t in doc["tasks"]}
+    # (牵头单位:A;责任单位:B、C): A leads, B and C take part
+    assert (by["1."]["lead_units"], by["1."]["co_units"]) == (["县行政审批局"], ["县数据局", "各乡镇人民政府"])
+    assert by["1."]["targets"][0]["op"] == ">=" and by["1."]["targets"][0]["value"] == 98
+    assert by["2."]["deadline"]["date"] == "2024-06-30"
+    assert by["3."]["deadline"]["recurrence"] == "monthly:25"
+    assert (by["5."]["lead_units"], by["5."]["co_units"]) == (["县财政局"], ["县金融办"])
+    assert by["6."]["deadline"]["recurrence"] == "quarterly"
+    assert [by[k]["kind"] for k in ("一、", "二、", "三、")] == ["principle"] * 3
+    last = doc["tasks"][-1]
+    assert last["lead_units"] == ["县委督查室", "县政府督查室"] and last["kind"] == "action"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 _SUFFIX = (
     r"(?:委员会|管委会|工委|党委|党组|纪委|县委|市委|区委|省委|政府|人民政府|办事处|办公室|办公厅|领导小组|工作组|小组|指挥部|"
     # one-character suffixes must not be the first half of a common word (社会, 科技, 处理, 格局 …)
-    r"委|局(?<![格布大全结时残僵变]局)|办(?![理公事法好成结])|厅|署|中心(?![工任环思])|分中心|部门|部(?![分署])|"
+    r"委|室(?<![会议动览教验卧]室)|局(?<![格布大全结时残僵变]局)|办(?![理公事法好成结])|厅|署|中心(?![工任环思])|分中心|部门|部(?![分署])|"
     r"院校|院(?![校线])|法院|检察院|机关(?![干作])|单位|公司|集团|协会|学会|联合会|总工会|工会|妇联|团委|团市委|科协|文联|"
     r"社(?![会])|所(?![有以在谓属])|站(?![在稳])|队(?![伍])|处(?![理置罚分])|科(?![技学研普])|股(?![份票东])|"
     r"媒体|高校|学校|学院|大学|企业|医院|银行|机构|组织(?![开实领落学起协])|系统|行业|街道|乡镇|区县|县区|"
@@ -45,6 +45,7 @@ _NOT_UNIT = re.compile(
     r"发展|改革|创新|项目|工程|平台|中心工作|重点|任务|目标|要求)|部|处|科|所|社|站|院|委|办|局|队|股|中心|单位|部门|机构|组织|系统|行业)$"
 )
 _NOTE_PART = re.compile(r"(牵头单位|责任单位|主办单位|承办单位|责任部门|牵头部门|主责单位|配合单位|协办单位|参与单位|配合部门|协助单位)\s*[:]\s*([^;:]+)")
+_LEAD_NOTE = re.compile(r"牵头|主责|主办")
 _CO_NOTE = re.compile(r"(?:配合单位|协办单位|参与单位|配合部门|协助单位)")
 
 # What may follow a subject that must act.
@@ -98,6 +99,7 @@ _VERB_START = re.compile(
 # Function words at the start, or verbs/adverbs inside: a clause fragment, not a name.
 _GARBAGE = re.compile(
     r"^[的为和与及在对以或从]|等.|尽快|及时|联合(?!会)|进驻|负责(?!人)|牵头(?!单位|部门)|配合(?!单位|部门)|协助|共同|"
+    r"建立|设立|制定|制订|实施|完成|推行|报送|落实|开办|纳入|"
     r"开展|推进(?!办)|推广|介绍|集中|结合|能够|一批|提供|认真|广泛|深入|积极|加强|进一步|不断|努力|形成|充分|调动|发挥|强化|参照|"
     r"督促|提高|提升|局面$"
 )
@@ -234,11 +236,15 @@ def find_units(sentence: str) -> list[UnitMention]:
     # (牵头单位:A、B;配合单位:C) notes
     has_note = ("单位" in sentence or "部门" in sentence) and ("(" in sentence or "[" in sentence)
     for m in (_NOTE.finditer(sentence) if has_note else ()):
-        for part in _NOTE_PART.finditer(m.group(1)):
+        parts = list(_NOTE_PART.finditer(m.group(1)))
+        # (牵头单位:A;责任单位:B、C): with a lead note, the other notes name co-units
+        has_lead_note = any(_LEAD_NOTE.match(p.group(1)) for p in parts)
+        for part in parts:
             kind, names = part.group(1), part.group(2)
             items = _items(names.strip(" ,。")) or [x.strip() for x in _NOTE_ITEM_SPLIT.split(names) if x.strip()]
+            co_note = _CO_NOTE.match(kind) is not None or (has_lead_note and not _LEAD_NOTE.match(kind))
             for i, it in enumerate(items):
-                role = "co" if _CO_NOTE.match(kind) or i > 0 else "lead"
+                role = "co" if co_note or i > 0 else "lead"
                 add(it, role, m.start())
     if found:
         return list(found.values())
