@@ -43,3 +43,14 @@ def test_ten_megabytes_of_one_character():
     res = extract_text("的" * 10_000_000, "x")
     assert time.perf_counter() - t0 < 30
     check(res)
+
+
+def test_heading_and_unit_shapes_stay_fast():
+    # shapes that exercise run-in markers, heading lines, lead exhortations, notes and suffix chains
+    shapes = ["一是要加强领导。", "加强领导,压实责任,推进落实\n", "要加强领导。这是正文。\n", "要求:第一,要加强领导。",
+              "完成任务。(牵头单位:市委办、市政府办;配合单位:各区县)\n", "市委办局中心部门室", "达到90%以上不低于5个"]
+    for unit in shapes:
+        text = unit * (300_000 // len(unit))
+        t0 = time.perf_counter()
+        check(extract_text(text, "x"))
+        assert time.perf_counter() - t0 < 20, unit

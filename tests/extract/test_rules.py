@@ -190,3 +190,17 @@ def test_task_breakdown_with_notes():
     assert [by[k]["kind"] for k in ("一、", "二、", "三、")] == ["principle"] * 3
     last = doc["tasks"][-1]
     assert last["lead_units"] == ["县委督查室", "县政府督查室"] and last["kind"] == "action"
+
+
+def test_statements_of_figures_and_problems_in_a_speech():
+    # a figure without a modal in a speech reports a result
+    assert label_sentence("一季度,全区网上办件率稳定在95%以上。") == "none"
+    assert label_sentence("全区网上办件率要稳定在95%以上。") == "action"
+    # the same line in a work plan is a target
+    assert label_sentence("全区网上办件率稳定在95%以上。", planlike=True) == "action"
+    assert label_sentence("三是基层服务站点建设差距较大。", heading=True) == "none"
+    assert label_sentence("四是专业人才力量仍然薄弱。", heading=True) == "none"
+
+
+def test_topic_heading_is_not_a_task():
+    assert label_sentence("(三)关于当前需要注意的几个问题。", heading=True) == "none"

@@ -110,6 +110,9 @@ def _strong_action(body: str) -> bool:
 
 
 _NUM_ITEM = re.compile(r"\d{1,2}\s*[、.](?!\d)|[(]\s*\d{1,2}\s*[)]|[①-⑳]")
+# Statements of a problem (差距较大, 力量薄弱 …) are analysis, not directives.
+_PROBLEM = re.compile(r"差距(?:较大|很大|明显)|(?:仍然|还|依然|比较|较为)?(?:薄弱|滞后|不足|欠缺|不到位|不够(?:高|强|好|完善|健全))[。;]?$")
+_TOPIC = re.compile(r"关于")
 _HARD_ACTION = re.compile(r"\d|牵头|负责|年底前|月底前|日前")
 
 
@@ -141,11 +144,13 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
     if _QUESTION.search(body) or _NONE_START.match(body) or _NONE_START2.match(body):
         return "none"
     strong = _STRONG.search(body)
-    if not strong and (_COPULA.search(body) or _PAST2.search(body)):
+    if not strong and (_COPULA.search(body) or _PAST2.search(body) or _PROBLEM.search(body)):
         return "none"
     head = marked or heading
-    if _target_hint(body):
-        return "action"
+    if head and _TOPIC.match(body):
+        return "none"  # "(三)关于…的几项工作": a topic, not a task
+    if _target_hint(body) and (strong or head or planlike):
+        return "action"  # in a speech, a bare figure without a modal is a statement
     if strong:
         directive = True
     elif head:
