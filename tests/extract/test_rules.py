@@ -204,3 +204,45 @@ def test_statements_of_figures_and_problems_in_a_speech():
 
 def test_topic_heading_is_not_a_task():
     assert label_sentence("(三)关于当前需要注意的几个问题。", heading=True) == "none"
+
+
+# ---------------------------------------------------------------- task breakdown tables
+def _docx_with_table(rows):
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2024年全区安全生产重点任务分解表")
+    d.add_paragraph("(2024年2月20日)")
+    t = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_task_table_columns_become_units_and_deadlines():
+    from luoshi.extract import extract_bytes
+
+    data = _docx_with_table([
+        ["序号", "工作任务", "牵头单位", "责任单位", "完成时限"],
+        ["1", "开展燃气安全专项整治,排查整改隐患", "区应急管理局", "区住建局、各街道办事处", "2024年6月底前"],
+        ["2", "建立危化品企业安全风险分级管控制度", "区应急管理局", "", "2024年9月"],
+    ])
+    doc = extract_bytes(data, "plan.docx")["documents"][0]
+    tasks = [t for t in doc["tasks"] if t["text"].startswith(("开展燃气", "建立危化品"))]
+    assert len(tasks) == 2
+    a, b = tasks
+    assert a["kind"] == "action" and a["lead_units"] == ["区应急管理局"]
+    assert a["co_units"] == ["区住建局", "各街道办事处"]
+    assert a["deadline"]["date"] == "2024-06-30"
+    assert b["lead_units"] == ["区应急管理局"] and b["deadline"]["date"] == "2024-09-30"
+
+
+def test_other_docx_tables_keep_their_cells():
+    from luoshi.extract.ingest import table_lines
+
+    assert table_lines([["姓名", "职务"], ["张三", "局长"]]) == ["姓名 职务", "张三 局长"]

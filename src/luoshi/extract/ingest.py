@@ -249,6 +249,57 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+# Task breakdown tables (任务分解表): header cells name the columns.
+_COL_TASK = re.compile(r"任务|工作内容|工作措施|具体措施|重点工作|事项|目标")
+_COL_LEAD = re.compile(r"牵头|主责|责任(?:单位|部门)|负责(?:单位|部门)")
+_COL_CO = re.compile(r"配合|协办|参与|协助")
+_COL_TIME = re.compile(r"时限|时间|进度|节点")
+_COL_SKIP = re.compile(r"^(?:序号|编号|备注)$")
+
+
+def _columns(header: list[str]) -> dict[str, int] | None:
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        h = re.sub(r"\s+", "", h)
+        if not h or _COL_SKIP.match(h) or len(h) > 12:
+            continue
+        for key, rx in (("co", _COL_CO), ("lead", _COL_LEAD), ("time", _COL_TIME), ("task", _COL_TASK)):
+            if rx.search(h):
+                if key == "lead" and "lead" in cols:
+                    key = "co"  # 牵头单位 | 责任单位: the second column names co-units
+                if key not in cols:
+                    cols[key] = i
+                break
+    return cols if "task" in cols and ("lead" in cols or "co" in cols) else None
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """Rows of a table as text lines.
+
+    A task breakdown table (header with 任务 and 牵头/责任单位 columns) becomes one
+    line per task with a note the extractor reads: "任务(牵头单位:A;配合单位:B;完成时限:C)".
+    Any other table: the distinct cells of each row joined by spaces."""
+    cols = _columns(rows[0]) if rows else None
+    out: list[str] = []
+    if cols is not None:
+        for row in rows[1:]:
+            cell = lambda k: re.sub(r"\s+", "", row[cols[k]]) if k in cols and cols[k] < len(row) else ""  # noqa: E731
+            task = " ".join(row[cols["task"]].split()) if cols["task"] < len(row) else ""
+            if not task:
+                continue
+            note = [f"{name}:{cell(k)}" for k, name in (("lead", "牵头单位"), ("co", "配合单位"), ("time", "完成时限"))
+                    if cell(k)]
+            out.append(task + (f"({';'.join(note)})" if note else ""))
+        return out
+    for row in rows:
+        cells: list[str] = []
+        for t in row:
+            if t and (not cells or cells[-1] != t):
+                cells.append(t)
+        out.append(" ".join(cells))
+    return out
+
+
 def docx_to_text(data: bytes) -> str:
     _check_zip(data)
     try:
@@ -265,13 +316,8 @@ def docx_to_text(data: bytes) -> str:
                 lines.append(Paragraph(child, document).text)
             elif tag == "tbl":
                 table = Table(child, document)
-                for row in table.rows:
-                    cells = []
-                    for cell in row.cells:
-                        t = cell.text.strip()
-                        if t and (not cells or cells[-1] != t):
-                            cells.append(t)
-                    lines.append(" ".join(cells))
+                rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+                lines.extend(table_lines(rows))
         return "\n".join(lines)
     except (ZipBombError, CorruptFileError):
         raise
