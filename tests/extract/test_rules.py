@@ -246,3 +246,17 @@ def test_other_docx_tables_keep_their_cells():
     from luoshi.extract.ingest import table_lines
 
     assert table_lines([["姓名", "职务"], ["张三", "局长"]]) == ["姓名 职务", "张三 局长"]
+
+
+def test_html_task_table_and_layout_tables():
+    from luoshi.extract import extract_bytes
+
+    html = ("<html><head><meta charset='utf-8'><title>任务分解</title></head><body>"
+            "<table><tr><td><p>2024年城区绿化工作任务分解表</p><p>(2024年3月1日)</p>"
+            "<table border=1><tr><th>序号</th><th>重点任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>"
+            "<tr><td>1</td><td>完成主干道补植<br>补种行道树</td><td>区园林局</td><td>各街道</td><td>2024年5月底前</td></tr>"
+            "</table></td></tr></table></body></html>").encode("utf-8")
+    doc = extract_bytes(html, "page.html")["documents"][0]
+    t = next(t for t in doc["tasks"] if "补植" in t["text"])
+    assert t["lead_units"] == ["区园林局"] and t["co_units"] == ["各街道"]
+    assert t["deadline"]["date"] == "2024-05-31"

@@ -154,6 +154,9 @@ class _TextExtractor(HTMLParser):
         self.skip_stack: list[str] = []  # tags opened while skipping
         self.title_parts: list[str] = []
         self._in_title = False
+        # open <table>s: (index in out where the table starts, rows of cell texts)
+        self.tables: list[tuple[int, list[list[str]]]] = []
+        self._in_cell = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "title":
@@ -173,7 +176,21 @@ class _TextExtractor(HTMLParser):
                     break
         if skip:
             self.skip_stack.append(tag)
-        elif tag in _BLOCK_TAGS:
+            return
+        if tag == "table":
+            self.tables.append((len(self.out), []))
+        elif tag == "tr" and self.tables:
+            self.tables[-1][1].append([])
+            self._in_cell = False
+        elif tag in ("td", "th") and self.tables:
+            rows = self.tables[-1][1]
+            if not rows:
+                rows.append([])
+            rows[-1].append("")
+            self._in_cell = True
+        elif tag in ("p", "div") and self._in_cell:
+            self.tables[-1][1][-1][-1] += " "
+        if tag in _BLOCK_TAGS:
             self.out.append("\n")
 
     def handle_endtag(self, tag):
@@ -188,13 +205,32 @@ class _TextExtractor(HTMLParser):
                     if self.skip_stack.pop() == tag:
                         break
             return
+        if tag == "table" and self.tables:
+            self._close_table()
+            return
+        if tag in ("td", "th"):
+            self._in_cell = False
         if tag in _BLOCK_TAGS:
+            self.out.append("\n")
+
+    def _close_table(self):
+        """A task breakdown table is re-rendered as task lines with notes; any
+        other (layout) table keeps the text streamed so far."""
+        start, rows = self.tables.pop()
+        self._in_cell = False
+        rows = [[" ".join(c.split()) for c in r] for r in rows]
+        rows = [r for r in rows if any(r)]
+        if rows and _columns(rows[0]) is not None:
+            self.out[start:] = ["\n" + "\n".join(table_lines(rows)) + "\n"]
+        else:
             self.out.append("\n")
 
     def handle_data(self, data):
         if self._in_title:
             self.title_parts.append(data)
         if not self.skip_stack:
+            if self._in_cell and self.tables and self.tables[-1][1] and self.tables[-1][1][-1]:
+                self.tables[-1][1][-1][-1] += data
             self.out.append(data)
 
 
@@ -217,6 +253,8 @@ def html_to_text(data: bytes | str) -> str:
         parser.close()
     except Exception as exc:  # html.parser is lenient; be safe anyway
         raise CorruptFileError(f"cannot parse HTML: {exc}", "无法解析网页文件") from None
+    while parser.tables:  # unclosed tables
+        parser._close_table()
     body = "".join(parser.out)
     # Collapse whitespace inside lines (HTML source wrapping is not meaningful).
     body = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v\n]*", "\n", body)
