@@ -260,3 +260,10 @@ def test_html_task_table_and_layout_tables():
     t = next(t for t in doc["tasks"] if "补植" in t["text"])
     assert t["lead_units"] == ["区园林局"] and t["co_units"] == ["各街道"]
     assert t["deadline"]["date"] == "2024-05-31"
+
+
+def test_supervision_as_a_function_versus_an_inspection():
+    assert label_sentence("要强化对窗口单位的监督检查。") == "principle"
+    assert label_sentence("要在国庆前组织开展一次安全生产大检查。") == "action"
+    # "一个多月", "五个方面": counting words are rhetoric, not a deliverable
+    assert label_sentence("每一个党员都要摆正位置,积极投身这场活动。") == "principle"
