@@ -263,7 +263,7 @@ def test_html_task_table_and_layout_tables():
 
 
 def test_supervision_as_a_function_versus_an_inspection():
-    assert label_sentence("要强化对窗口单位的监督检查。") == "principle"
+    assert label_sentence("要强化对干部作风的监督检查。") == "principle"
     assert label_sentence("要在国庆前组织开展一次安全生产大检查。") == "action"
     # "一个多月", "五个方面": counting words are rhetoric, not a deliverable
-    assert label_sentence("每一个党员都要摆正位置,积极投身这场活动。") == "principle"
+    assert label_sentence("每一个党员都要摆正位置,积极参与。") == "principle"
