@@ -54,3 +54,17 @@ def test_heading_and_unit_shapes_stay_fast():
         t0 = time.perf_counter()
         check(extract_text(text, "x"))
         assert time.perf_counter() - t0 < 20, unit
+
+
+HTML_PIECES = st.sampled_from(["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>", "<p>",
+                               "</p>", "<br>", "<div>", "</div>", "<script>", "</script>", "<nav>", "</nav>",
+                               "工作任务", "牵头单位", "配合单位", "完成时限", "区教育局", "各街道", "2024年6月底前",
+                               "完成改造", "序号", "1", "要加强领导。", " ", "\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(HTML_PIECES, max_size=80))
+def test_random_html_tables(pieces):
+    from luoshi.extract import extract_bytes
+
+    check(extract_bytes(("<html><body>" + "".join(pieces)).encode("utf-8"), "page.html"))

@@ -189,7 +189,7 @@ class _TextExtractor(HTMLParser):
             rows[-1].append("")
             self._in_cell = True
         elif tag in ("p", "div") and self._in_cell:
-            self.tables[-1][1][-1][-1] += " "
+            self._cell_append(" ")
         if tag in _BLOCK_TAGS:
             self.out.append("\n")
 
@@ -213,6 +213,11 @@ class _TextExtractor(HTMLParser):
         if tag in _BLOCK_TAGS:
             self.out.append("\n")
 
+    def _cell_append(self, text: str) -> None:
+        if self.tables and self.tables[-1][1] and self.tables[-1][1][-1]:
+            row = self.tables[-1][1][-1]
+            row[-1] += text
+
     def _close_table(self):
         """A task breakdown table is re-rendered as task lines with notes; any
         other (layout) table keeps the text streamed so far."""
@@ -229,8 +234,8 @@ class _TextExtractor(HTMLParser):
         if self._in_title:
             self.title_parts.append(data)
         if not self.skip_stack:
-            if self._in_cell and self.tables and self.tables[-1][1] and self.tables[-1][1][-1]:
-                self.tables[-1][1][-1][-1] += data
+            if self._in_cell:
+                self._cell_append(data)
             self.out.append(data)
 
 
