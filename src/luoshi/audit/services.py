@@ -98,11 +98,12 @@ def _actor_name(actor) -> str:
     return actor if isinstance(actor, str) else "系统"
 
 
-def record_many(items, batch_size: int = 2000) -> int:
+def record_many(items, batch_size: int = 2000, insert=None) -> int:
     """Append many entries in order under ONE lock of the chain head (bulk writers such as the sweep).
 
     `items`: iterable of dicts with record()'s arguments: actor, action, and optionally obj, object_type,
-    object_id, object_repr, summary, before, after. Call inside the transaction of the changes recorded;
+    object_id, object_repr, summary, before, after. `insert(model, rows)` may replace bulk_create (e.g. COPY).
+    Call inside the transaction of the changes recorded;
     the entries chain exactly as if record() had been called for each in turn. Returns the number written.
     """
     items = list(items)
@@ -132,7 +133,10 @@ def record_many(items, batch_size: int = 2000) -> int:
             entry.hash = _hash_of(entry)
             prev = entry.hash
             rows.append(entry)
-        AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+        if insert is not None:
+            insert(AuditEntry, rows)
+        else:
+            AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
     return len(rows)
