@@ -4,8 +4,19 @@ from django.contrib import admin
 
 from luoshi.web.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin
 
-from .models import (Escalation, EscalationPolicy, Finding, NoticeCounter, Notification, RectificationItem,
-                     ReportSlot, SupervisionNotice, SupervisionState)
+from .models import (Escalation, EscalationPolicy, Finding, LightTotals, NoticeCounter, Notification,
+                     RectificationItem, ReportSlot, SupervisionNotice, SupervisionState, UnitLights)
+
+
+@admin.register(LightTotals)
+class LightTotalsAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("swept_on", "green", "blue", "yellow", "red", "updated_at")
+
+
+@admin.register(UnitLights)
+class UnitLightsAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("unit", "green", "blue", "yellow", "red")
+    list_select_related = ("unit",)
 
 
 @admin.register(SupervisionState)

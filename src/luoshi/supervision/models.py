@@ -39,6 +39,34 @@ class SupervisionState(models.Model):
         return f"{self.task_id} {self.light} since {self.since}"
 
 
+class LightTotals(models.Model):
+    """Light counts over all open tasks as of the last sweep (single row, id 1). Also the lock that
+    serialises refreshes of UnitLights."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    green = models.PositiveIntegerField(default=0)
+    blue = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+    swept_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class UnitLights(models.Model):
+    """Light counts of the open tasks each unit leads, refreshed by every sweep (lights only change
+    there), so the dashboard reads a few thousand rows instead of grouping every light through the
+    task↔unit table."""
+
+    unit = models.OneToOneField("orgs.Unit", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    green = models.PositiveIntegerField(default=0)
+    blue = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["-red", "-yellow", "-blue"], name="sv_unitlights_rank")]
+
+
 class ReportSlot(models.Model):
     """One due periodic report (定期报送) of a recurring task."""
 
@@ -137,6 +165,7 @@ class SupervisionNotice(models.Model):
     class Meta:
         ordering = ["-issued_on", "-id"]
         verbose_name = verbose_name_plural = "督办单"
+        indexes = [models.Index(fields=["issued_on", "light"], name="sv_notice_issued_light")]
         constraints = [
             models.UniqueConstraint(fields=["year", "seq"], name="uniq_notice_year_seq"),
             # One automatic notice per light episode: re-running the sweep issues nothing twice.

@@ -75,9 +75,11 @@ def post_webhook(payload: dict, url: str | None = None, secret: str | None = Non
         return resp.status
 
 
-def notice_payload(notice, event: str) -> dict:
+def notice_payload(notice, event: str, copy_units=None) -> dict:
     task = notice.task
-    copy_units = [u.name for u in notice.copy_units.order_by("sort_order", "id")]
+    if copy_units is None:
+        copy_units = notice.copy_units.order_by("sort_order", "id")
+    copy_units = [u.name for u in copy_units]
     return {
         "event": event,
         "sent_at": timezone.localtime().isoformat(timespec="seconds"),

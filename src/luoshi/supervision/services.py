@@ -359,29 +359,15 @@ DEFAULT_ACTIONS = {
 def _create_notice(task: Task, *, light: str, kind: str, reason: str, required_action: str, on: dt.date,
                    actor=None, light_since: dt.date | None = None, reply_days: int | None = None,
                    calendar=None, cfg=None) -> SupervisionNotice:
-    cfg = cfg or config()
-    cal = calendar or current_calendar()
-    lead = _ordered_units(task.lead_units.all())
-    co = _ordered_units(task.co_units.all())
-    if not lead:
-        raise LuoshiError("the task has no lead unit", "该任务没有牵头单位")
-    seq, number = _next_number(on.year)
-    notice = SupervisionNotice.objects.create(
-        number=number, year=on.year, seq=seq, kind=kind, task=task, light=light, light_since=light_since,
-        lead_unit=lead[0], copy_leader=task.responsible_leader, reason=reason,
-        required_action=required_action, issued_on=on,
-        reply_by=cal.add_working_days(on, int(reply_days or cfg["reply_days"])),
-        issued_by=actor if getattr(actor, "pk", None) else None)
-    notice.copy_units.set(lead[1:] + co)
-    _event(task, "notice", f"{notice.title_zh} {number}:{reason}(请于{notice.reply_by:%Y-%m-%d}前回复)",
-           actor=actor, unit=None)
-    record(actor or "系统", "notice.issue", notice, summary=f"签发{notice.title_zh}{number}",
-           after={"task": task.number, "light": light, "kind": kind, "lead_unit": lead[0].name,
-                  "reason": reason, "reply_by": notice.reply_by})
-    from .notify import notify_notice
+    from .bulk import issue_notices
 
-    notify_notice(notice, "notice.issued")
-    return notice
+    if not task.lead_units.exists():
+        raise LuoshiError("the task has no lead unit", "该任务没有牵头单位")
+    with transaction.atomic():
+        return issue_notices([{"task": task, "light": light, "kind": kind, "reason": reason,
+                               "required_action": required_action, "light_since": light_since}],
+                             on, calendar or current_calendar(), cfg or config(), actor=actor,
+                             reply_days=reply_days)[0]
 
 
 @transaction.atomic
@@ -562,10 +548,11 @@ def _take_step(task_id: int, episode: dt.date, level: int, step: dict, on: dt.da
         return esc
 
 
-def _answered_since(task_ids, on) -> dict[int, dt.date]:
-    """Latest answered_on (answer pending review or accepted) per task, up to `on`."""
+def _answered_since(states_qs, on) -> dict[int, dt.date]:
+    """Latest answered_on (answer pending review or accepted) per task of `states_qs`, up to `on`."""
     out = {}
-    rows = (SupervisionNotice.objects.filter(task_id__in=task_ids, answered_on__isnull=False, answered_on__lte=on,
+    rows = (SupervisionNotice.objects.filter(task_id__in=states_qs.values("task_id"), answered_on__isnull=False,
+                                             answered_on__lte=on,
                                              state__in=(SupervisionNotice.State.ANSWERED,
                                                         SupervisionNotice.State.ACCEPTED))
             .values_list("task_id", "answered_on"))
@@ -575,23 +562,27 @@ def _answered_since(task_ids, on) -> dict[int, dt.date]:
     return out
 
 
+STEP_BATCH = 1000
+
+
 def run_escalations(on: dt.date, cal, wd: WorkdayIndex, cfg) -> int:
     """Advance the chain of every yellow/red task that has no adequate answer since its last step."""
+    from .bulk import take_steps
+
     default, by_tag = _policies()
-    states = list(SupervisionState.objects.filter(light__in=(Color.YELLOW, Color.RED),
-                                                  episode_since__isnull=False, episode_since__lte=on)
-                  .values_list("task_id", "episode_since", "task__tags"))
+    severe = SupervisionState.objects.filter(light__in=(Color.YELLOW, Color.RED), episode_since__isnull=False,
+                                             episode_since__lte=on)
+    states = list(severe.values_list("task_id", "episode_since", "task__tags").order_by("task_id"))
     if not states:
         return 0
-    ids = [s[0] for s in states]
     last: dict[int, tuple[int, dt.date, dt.date]] = {}
-    for tid, ep, level, d in Escalation.objects.filter(task_id__in=ids).values_list("task_id", "episode_since",
-                                                                                    "level", "on"):
+    for tid, ep, level, d in (Escalation.objects.filter(task_id__in=severe.values("task_id"))
+                              .values_list("task_id", "episode_since", "level", "on")):
         cur = last.get(tid)
         if cur is None or (ep, level) > (cur[2], cur[0]):
             last[tid] = (level, d, ep)
-    answered = _answered_since(ids, on)
-    taken = 0
+    answered = _answered_since(severe, on)
+    due = []
     for tid, episode, tags in states:
         steps = steps_for(tags, default, by_tag)
         prev = last.get(tid)
@@ -606,8 +597,16 @@ def run_escalations(on: dt.date, cal, wd: WorkdayIndex, cfg) -> int:
         step = steps[level]
         if wd.between(anchor, on) < int(step["after_days"]):
             continue
-        if _retry(_take_step, tid, episode, level + 1, step, on, cal, cfg):
-            taken += 1
+        due.append((tid, episode, level + 1, step))
+    taken = 0
+    for i in range(0, len(due), STEP_BATCH):
+        batch = due[i:i + STEP_BATCH]
+        try:
+            taken += _retry(take_steps, batch, on, cal, cfg) or 0
+        except IntegrityError:  # a concurrent sweep took some of these steps: one at a time
+            for tid, episode, level, step in batch:
+                if _retry(_take_step, tid, episode, level, step, on, cal, cfg):
+                    taken += 1
     return taken
 
 
@@ -624,12 +623,13 @@ class SweepResult:
     report_slots: int = 0
     tasks_checked: int = 0
     seconds: float = 0.0
+    phases: dict = field(default_factory=dict)  # seconds per phase, for benchmarks and logs
 
     def as_dict(self) -> dict:
         return {"on": self.on.isoformat(), "lights": self.lights, "notices_issued": self.notices_issued,
                 "escalations": self.escalations, "findings": self.findings, "report_slots": self.report_slots,
                 "tasks_checked": self.tasks_checked, "changed": len(self.changes), "changes": self.changes,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "phases": self.phases}
 
 
 def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[str | None, SupervisionNotice | None]:
@@ -672,65 +672,81 @@ def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[st
         return old or "none", notice
 
 
+CHANGE_BATCH = 2000
+
+
 def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progress=None) -> SweepResult:
     """Recompute every open task's light on `on`; store changes, issue notices, escalate.
 
-    Idempotent and safe to run concurrently: changes are applied per task under its
-    row lock and re-checked there; automatic notices are unique per (task, light, since).
+    Set-based: the colours are computed in SQL (bulk.sql_lights), green rows of new tasks are inserted
+    in one statement, and only tasks whose light changes are written, in batches, each under the row
+    locks of its tasks and re-checked there. Idempotent and safe to run concurrently: automatic notices
+    are unique per (task, light, since), escalation steps per (task, episode, level).
     """
+    from .bulk import apply_changes, refresh_summaries, sql_lights
+
     t0 = time.monotonic()
     on = on or today()
     cfg = config(settings)
     cal = current_calendar()
     wd = WorkdayIndex(cal)
     result = SweepResult(on=on)
+    mark = [time.monotonic()]
+
+    def phase(name):
+        now = time.monotonic()
+        result.phases[name] = round(now - mark[0], 3)
+        mark[0] = now
+
     slots = sync_report_slots(on, cal)
     result.report_slots, result.findings = slots["slots"], slots["findings"]
     missing = slots["missing"]
 
     # Tasks the clock no longer runs for lose their light.
     SupervisionState.objects.exclude(task__status__in=EVALUATED).delete()
+    phase("report_slots")
 
-    states = {tid: light for tid, light in SupervisionState.objects.values_list("task_id", "light").iterator(
-        chunk_size=20000)}
-    new_green: list[SupervisionState] = []
+    _, candidates = sql_lights(on, wd, cfg, missing, EVALUATED, WORKING)
+    phase("lights_sql")
     changed: list[tuple[int, Light]] = []
-    rows = (Task.objects.filter(status__in=EVALUATED)
-            .values_list("id", "status", "assigned_on", "deadline", "progress").iterator(chunk_size=20000))
-    for tid, status, assigned_on, deadline, prog in rows:
-        result.tasks_checked += 1
+    for tid, status, assigned_on, deadline, prog, old in candidates:
         light = light_for(status=status, assigned_on=assigned_on, deadline=deadline, progress=prog,
                           missing=missing.get(tid, 0), on=on, wd=wd, cfg=cfg)
-        old = states.get(tid)
-        if old == light.color:
-            continue
-        if old is None and light.color == Color.GREEN:
-            new_green.append(SupervisionState(task_id=tid, light=Color.GREEN, since=on, reason=light.reason[:300],
-                                              expected_progress=light.expected))
-            if len(new_green) >= 5000:
-                SupervisionState.objects.bulk_create(new_green, ignore_conflicts=True)
-                new_green = []
-            continue
-        changed.append((tid, light))
-    if new_green:
-        SupervisionState.objects.bulk_create(new_green, ignore_conflicts=True)
+        if light is not None and light.color != old:
+            changed.append((tid, light))
+    result.tasks_checked = Task.objects.filter(status__in=EVALUATED).count()
+    phase("lights_python")
 
-    numbers = dict(Task.objects.filter(id__in=[c[0] for c in changed]).values_list("id", "number")) \
-        if len(changed) < 50000 else {}
-    for i, (tid, light) in enumerate(changed):
-        old, notice = _retry(_apply_change, tid, light, on, cal, cfg) or (None, None)
-        if old is None:
-            continue
-        if notice is not None:
-            result.notices_issued += 1
+    numbers = {}
+    done = 0
+    for i in range(0, len(changed), CHANGE_BATCH):
+        batch = changed[i:i + CHANGE_BATCH]
+        try:
+            applied = _retry(apply_changes, batch, on, cal, cfg) or []
+        except IntegrityError:  # a concurrent writer got in the way: one task at a time
+            applied = []
+            for tid, light in batch:
+                old, notice = _retry(_apply_change, tid, light, on, cal, cfg) or (None, None)
+                if old is not None:
+                    applied.append((tid, old, light, notice))
         if len(result.changes) < 1000:
-            result.changes.append({"task": numbers.get(tid, str(tid)), "from": old, "to": light.color,
-                                   "reason": light.reason, "notice": notice.number if notice else None})
+            numbers.update(Task.objects.filter(id__in=[a[0] for a in applied[:1000]]).values_list("id", "number"))
+        for tid, old, light, notice in applied:
+            if notice is not None:
+                result.notices_issued += 1
+            if len(result.changes) < 1000:
+                result.changes.append({"task": numbers.get(tid, str(tid)), "from": old, "to": light.color,
+                                       "reason": light.reason, "notice": notice.number if notice else None})
+        done += len(batch)
         if progress:
-            progress(i)
+            progress(done)
+    phase("changes")
     result.escalations = run_escalations(on, cal, wd, cfg)
+    phase("escalations")
     counts = dict(SupervisionState.objects.values_list("light").annotate(n=Count("id")).values_list("light", "n"))
     result.lights = {c: counts.get(c, 0) for c in Color.values}
+    refresh_summaries(on, result.lights)
+    phase("summaries")
     result.seconds = time.monotonic() - t0
     return result
 

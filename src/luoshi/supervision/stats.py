@@ -84,8 +84,31 @@ def unit_stats(start: dt.date, end: dt.date, on: dt.date | None = None, units=No
     return out
 
 
+def light_totals() -> dict:
+    """Light counts over all open tasks as of the last sweep (LightTotals; live count before the first one)."""
+    from .models import Color, LightTotals
+
+    head = LightTotals.objects.filter(id=1).first()
+    if head is not None and head.swept_on is not None:
+        return {c: getattr(head, c) for c in Color.values}
+    counts = dict(SupervisionState.objects.values_list("light").annotate(n=Count("id")).values_list("light", "n"))
+    return {c: counts.get(c, 0) for c in Color.values}
+
+
 def lights_by_unit(limit: int | None = None) -> list[dict]:
-    """Current light counts per lead unit, most red/yellow first."""
+    """Current light counts per lead unit, most red/yellow first.
+
+    Reads UnitLights, which every sweep rewrites (lights only change in the sweep); before the first
+    sweep with summaries it groups the light rows live."""
+    from .models import LightTotals, UnitLights
+
+    if LightTotals.objects.filter(id=1, swept_on__isnull=False).exists():
+        qs = (UnitLights.objects.select_related("unit")
+              .order_by("-red", "-yellow", "-blue", "unit__name"))
+        if limit:
+            qs = qs[:limit]
+        return [{"unit_id": r.unit_id, "unit": r.unit.name, "green": r.green, "blue": r.blue,
+                 "yellow": r.yellow, "red": r.red} for r in qs]
     counts: dict[int, dict] = defaultdict(lambda: {"green": 0, "blue": 0, "yellow": 0, "red": 0})
     for unit_id, light, n in (SupervisionState.objects.values_list("task__lead_units", "light")
                               .annotate(n=Count("id")).values_list("task__lead_units", "light", "n")):
@@ -102,11 +125,12 @@ def weekly_trend(end: dt.date, weeks: int = 12) -> dict:
     last_monday = end - dt.timedelta(days=end.weekday())
     mondays = [last_monday - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
     series = {c: [0] * weeks for c in ("blue", "yellow", "red")}
-    for issued_on, light in SupervisionNotice.objects.filter(
-            issued_on__gte=mondays[0], issued_on__lte=end).values_list("issued_on", "light"):
+    for issued_on, light, n in (SupervisionNotice.objects.filter(issued_on__gte=mondays[0], issued_on__lte=end)
+                                .values_list("issued_on", "light").annotate(n=Count("id"))
+                                .values_list("issued_on", "light", "n").order_by()):
         idx = (issued_on - mondays[0]).days // 7
         if light in series and 0 <= idx < weeks:
-            series[light][idx] += 1
+            series[light][idx] += n
     return {"weeks": [m.isoformat() for m in mondays], "series": series}
 
 

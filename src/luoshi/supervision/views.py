@@ -136,7 +136,7 @@ def lights(request):
     qs = (SupervisionState.objects.filter(light__in=colors).select_related("task")
           .prefetch_related("task__lead_units").order_by("-light", "since", "task_id"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    counts = {c: SupervisionState.objects.filter(light=c).count() for c in Color.values}
+    counts = stats.light_totals()
     return render(request, "supervision/lights.html", {"page": page, "counts": counts, "light": wanted,
                                                        "labels": LIGHT_LABELS})
 
@@ -218,7 +218,7 @@ def dashboard(request):
             "trend": trend}
     if request.GET.get("format") == "json":
         return JsonResponse(data)
-    totals = {c: SupervisionState.objects.filter(light=c).count() for c in Color.values}
+    totals = stats.light_totals()
     return render(request, "supervision/dashboard.html", {"data_json": json.dumps(data, ensure_ascii=False),
                                                           "totals": totals, "labels": LIGHT_LABELS})
 
