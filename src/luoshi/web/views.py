@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.models import AuditEntry
@@ -39,6 +41,10 @@ EVENT_LABELS = {
     "start_review": "开始审核", "approve": "审核通过,办结", "return": "退回", "suspend": "中止",
     "extension_request": "申请延期", "extension_approved": "同意延期", "extension_refused": "不同意延期",
     "instruction": "领导批示", "update": "修改任务信息", "rollup": "进度汇总",
+    # supervision (luoshi.supervision.services / bulk)
+    "light": "亮灯变化", "notice": "签发督办单", "notice_ack": "签收督办单", "notice_answer": "回复督办单",
+    "notice_review": "审核督办单回复", "escalation": "升级督办", "rectification": "限期整改",
+    "rectification_submit": "报送整改情况", "rectification_verify": "整改验收",
 }
 AUDIT_LABELS = {
     "task.create": "立项", "task.assign": "交办", "task.sign": "签收", "task.report": "报送进展",
@@ -143,10 +149,15 @@ def ledger(request):
     ctx = {
         "page": page, "rows": rows, "params": params,
         "query": urlencode(active), "filter_query": urlencode({k: v for k, v in active.items() if k != "sort"}),
-        "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id"),
+        # Thousands of units: options built here (two columns, no model instances, no template loop).
+        "unit_options": format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((pk, mark_safe(" selected") if str(pk) == params["unit"] else "", name)
+             for pk, name in Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+             .values_list("id", "name"))),
         "statuses": Status.choices, "dues": DUE_FILTERS.items(),
         "sorts": [(k, v[0]) for k, v in SORTS.items()],
-        "sources": Source.objects.filter(tasks__in=visible.values("id")).distinct().order_by("-date", "-id"),
+        "sources": Source.objects.filter(Exists(visible.filter(source_id=OuterRef("pk")))).order_by("-date", "-id"),
     }
     return render(request, "web/ledger.html", ctx)
 
