@@ -20,7 +20,7 @@ T0=$SECONDS
 PASS_TIMEOUT="${LUOSHI_TEST_PASS_TIMEOUT:-1500}"   # seconds per pytest pass
 
 say "Setting up"
-ensure_apt postgresql chromium fonts-noto-cjk fonts-wqy-zenhei
+ensure_apt postgresql chromium fonts-noto-cjk fonts-wqy-zenhei redis-server
 ensure_venv test
 "$VENV/bin/python" --version
 

@@ -164,17 +164,24 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Background work goes through the tasks API. The default runs tasks in-process
-# so `luoshi serve` alone works; set LUOSHI_TASKS_BACKEND=database (worker:
-# `luoshi manage db_worker`) for scale-out.
+# so `luoshi serve` alone works; for scale-out set LUOSHI_TASKS_BACKEND=database
+# (worker: `luoshi manage db_worker`) or LUOSHI_TASKS_BACKEND=rq with REDIS_URL
+# (worker: `luoshi manage rqworker --job-class django_tasks_rq.Job`).
 _tasks_backend = os.environ.get("LUOSHI_TASKS_BACKEND", "immediate")
 TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
         }[_tasks_backend],
     }
 }
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if _tasks_backend == "rq":
+    TASKS["default"]["QUEUES"] = ["default"]
+    INSTALLED_APPS += ["django_rq"]
 
 # Supervision clock (see luoshi.supervision.services): working days before the
 # deadline that count as 临期, points behind 序时进度 that turn a task yellow,
