@@ -267,3 +267,15 @@ def test_supervision_as_a_function_versus_an_inspection():
     assert label_sentence("要在国庆前组织开展一次安全生产大检查。") == "action"
     # "一个多月", "五个方面": counting words are rhetoric, not a deliverable
     assert label_sentence("每一个党员都要摆正位置,积极参与。") == "principle"
+
+
+def test_text_before_the_first_numbered_piece_is_kept():
+    from luoshi.extract.split import split_documents
+
+    first = "在全县春耕生产会议上的讲话\n" + "各乡镇要在4月底前完成春播任务。\n" * 15
+    body = "今天召开会议。\n一、要加强领导。\n" * 20
+    text = clean(first + f"在全区植树节动员会上的讲话 篇1\n{body}在全区植树节动员会上的讲话 篇2\n{body}")
+    docs = split_documents(text)
+    assert len(docs) == 3
+    assert "春播任务" in docs[0].text
+    assert sum(len(d.text) for d in docs) >= len(text) - 100

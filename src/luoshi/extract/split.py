@@ -126,8 +126,16 @@ def split_documents(text: str) -> list[Document]:
             title = (m.group("title") or m.group("title2") or m.group("title3") or "").strip() or None
             docs.append(_meta(body, title))
         if docs:
+            # speeches pasted before the first numbered piece are kept, not dropped
+            pre = text[: pieces[0].start()].strip("\n")
+            if len(pre.strip()) >= 200:
+                docs = _split_titles(pre) + docs
             return docs
-    # Repeated title lines (several speeches pasted one after another).
+    return _split_titles(text)
+
+
+def _split_titles(text: str) -> list[Document]:
+    """Split on repeated title lines (several speeches pasted one after another)."""
     titles = [m for m in _TITLE.finditer(text) if len(m.group()) <= 50]
     if len(titles) >= 2:
         starts = []
