@@ -272,7 +272,7 @@ def test_supervision_as_a_function_versus_an_inspection():
 def test_text_before_the_first_numbered_piece_is_kept():
     from luoshi.extract.split import split_documents
 
-    first = "在全县春耕生产会议上的讲话\n" + "各乡镇要在4月底前完成春播任务。\n" * 15
+    first = "在全县春耕生产会议上的讲话\n" + "".join(f"第{i}片区要在4月底前完成春播任务{'。' * (i % 3 + 1)}\n" for i in range(1, 16))
     body = "今天召开会议。\n一、要加强领导。\n" * 20
     text = clean(first + f"在全区植树节动员会上的讲话 篇1\n{body}在全区植树节动员会上的讲话 篇2\n{body}")
     docs = split_documents(text)
