@@ -18,6 +18,7 @@ from luoshi.audit import api as audit_api
 from luoshi.errors import LuoshiError, NotAllowed
 from luoshi.ledger import api as ledger_api
 from luoshi.orgs import api as orgs_api
+from luoshi.supervision import api as supervision_api
 
 
 def _first_message(errors):
@@ -50,10 +51,15 @@ def _routes():
     router.register("tasks", ledger_api.TaskViewSet, basename="task")
     router.register("extensions", ledger_api.ExtensionViewSet, basename="extension")
     router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
+    router.register("notices", supervision_api.NoticeViewSet, basename="notice")
+    router.register("lights", supervision_api.LightViewSet, basename="light")
+    router.register("inbox", supervision_api.InboxViewSet, basename="inbox")
+    router.register("rectifications", supervision_api.RectificationViewSet, basename="rectification")
     return [
         path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
         path("users/me/", accounts_api.MeView.as_view(), name="api-me"),
         path("ledger.xlsx", ledger_api.LedgerExportView.as_view(), name="api-ledger-xlsx"),
+        path("stats/units/", supervision_api.UnitStatsView.as_view(), name="api-stats-units"),
         path("", include(router.urls)),
     ]
 
