@@ -68,3 +68,17 @@ def test_random_html_tables(pieces):
     from luoshi.extract import extract_bytes
 
     check(extract_bytes(("<html><body>" + "".join(pieces)).encode("utf-8"), "page.html"))
+
+
+def test_garbage_collector_state_is_restored():
+    import gc
+
+    assert gc.isenabled()
+    extract_text("各部门要加强领导。", "x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_text("各部门要加强领导。", "x")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
