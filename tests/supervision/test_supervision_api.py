@@ -184,3 +184,15 @@ def test_inbox_is_own_messages_only(world, users):
     assert c.post("/api/inbox/read-all/").json() == {"marked": len(unread)}
     assert c.get("/api/inbox/?unread=1").json()["results"] == []
     assert Notification.objects.get(pk=theirs.pk).read_at is None  # someone else's stay unread
+
+
+def test_schema_lists_the_supervision_endpoints_paged(db):
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    for p in ("/api/notices/", "/api/lights/", "/api/inbox/", "/api/rectifications/", "/api/stats/units/"):
+        assert "Paginated" in str(paths[p]["get"]["responses"]["200"]), p
+    assert "application/pdf" in paths["/api/notices/{id}/pdf/"]["get"]["responses"]["200"]["content"]
+    for p in ("/api/notices/{id}/acknowledge/", "/api/notices/{id}/answer/", "/api/notices/{id}/review/",
+              "/api/inbox/{id}/read/", "/api/inbox/read-all/", "/api/rectifications/{id}/submit/",
+              "/api/rectifications/{id}/verify/"):
+        assert set(paths[p]) == {"post"}, p

@@ -303,7 +303,8 @@ class UnitStatsView(generics.GenericAPIView):
     serializer_class = UnitStatsSerializer
     permission_classes = [SeesStatistics]
 
-    @extend_schema(summary="Per-unit statistics for a period, ranked (督查员/管理员/领导)", parameters=[
+    @extend_schema(summary="Per-unit statistics for a period, ranked (督查员/管理员/领导)",
+                   responses=UnitStatsSerializer(many=True), parameters=[
         OpenApiParameter("start", OpenApiTypes.DATE, description="first day (default: first of this month)"),
         OpenApiParameter("end", OpenApiTypes.DATE, description="last day (default: today)")])
     def get(self, request):
