@@ -279,3 +279,13 @@ def test_text_before_the_first_numbered_piece_is_kept():
     assert len(docs) == 3
     assert "春播任务" in docs[0].text
     assert sum(len(d.text) for d in docs) >= len(text) - 100
+
+
+# ---------------------------------------------------------------- deadlines
+def test_bare_this_year_is_a_limit_only_with_work_in_its_clause():
+    from luoshi.extract import find_deadline
+
+    assert find_deadline("今年全县还要新建三所幼儿园。", 2023)["text"] == "今年"
+    assert find_deadline("今年,我们要把乡村振兴作为主线。", 2023) is None
+    assert find_deadline("这是全县今年工作的重点,各乡镇要抓好落实。", 2023) is None
+    assert find_deadline("今年年底前完成改造。", 2023)["date"] == "2023-12-31"

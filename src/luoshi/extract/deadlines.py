@@ -71,6 +71,11 @@ _BARE_YEAR_END = re.compile(r"(?:前|之前|以前|完成|为止)$|^(?:[到至]|
 _BARE_YEAR_NEXT = re.compile(r"(?:要|将|必须|确保|力争|争取|全面完成|基本完成|完成|实现|底前|前)")
 
 
+_LIMIT_ENDS = ("前", "之前", "以前", "完成", "为止", "底", "末", "内")
+_CLAUSE_AFTER = re.compile(r"[^,;:。!?]{0,40}")
+_CLAUSE_MODAL = re.compile(r"要|将|须|应|力争|争取|确保|完成")
+
+
 def _matches(sentence: str):
     """Same matches as _RX.finditer(sentence), trying only candidate positions."""
     if not _TIME_CHAR.search(sentence):
@@ -154,8 +159,13 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
             after = sentence[m.end():m.end() + 8]
             if g["year"] in ("今", "本", "当") and not (g["ab_m"] or g["ab_half"]) and _PAST_AFTER.match(after):
                 continue
+            if g["year"] in ("今", "本", "明") and not (g["ab_m"] or g["ab_half"]) and not text.endswith(_LIMIT_ENDS):
+                # bare 今年/明年 limits the work only when its own clause says what is to be done
+                clause = _CLAUSE_AFTER.match(sentence, m.end()).group()
+                if not _CLAUSE_MODAL.search(clause):
+                    continue
             if g["year"].isdigit() and not (g["ab_m"] or g["ab_half"]) and not _BARE_YEAR_END.search(text[-2:] + after[:1]) and not text.startswith(("到", "至", "于", "在")):
-                # a bare year ("2009年全面推进…") is a label, not a limit
+                # a bare year ("2009年全面推进…", "今年,我们要…") is a label, not a limit
                 if not _BARE_YEAR_NEXT.match(after):
                     continue
             y = _year_of(g["year"], doc_year)
