@@ -2,7 +2,12 @@
 
 Levels are relative to the document: the first marker style met is level 1,
 a style first met below it is level 2, and so on (a stack, as in 公文 usage:
-一、 (一) 1. (1) ①, or speech style 第一, 一是, 首先/其次).
+一、 (一) 1. (1) ①, or speech style 第一, 一是, 一要, 首先/其次).
+
+Besides markers at the start of a paragraph: enumeration markers inside a
+paragraph or after a colon ("…。二是…", "…要求:第一,…"), unnumbered heading
+lines ("明确目标,突出重点,深入实施…战略") and, when a document does it at
+least three times, paragraphs opened by a short exhortation ("要扎根人民。…").
 """
 from __future__ import annotations
 
