@@ -17,7 +17,6 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from luoshi.audit.models import AuditEntry
 from luoshi.supervision import services as svc
 from luoshi.supervision.models import Notification, RectificationItem, SupervisionNotice
 

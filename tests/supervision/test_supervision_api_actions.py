@@ -153,7 +153,8 @@ def test_rectification_submit_and_verify(users, units, make_task):
 
     r = fgw.get(f"/api/rectifications/{item.pk}/")
     assert r.status_code == 200
-    assert (r.json()["state"], r.json()["unit"]["id"], r.json()["requirement"]) == ("open", units["fgw"].pk, "补齐台账")
+    assert (r.json()["state"], r.json()["unit"]["id"], r.json()["requirement"]) == \
+        ("open", units["fgw"].pk, "补齐台账")
     r = sup.post(f"/api/rectifications/{item.pk}/verify/", {"accept": True}, format="json")
     assert r.status_code == 400 and r.json()["detail_zh"] == "只有已提交的整改事项可以验收"
     r = fgw.post(f"/api/rectifications/{item.pk}/submit/", {"report": ""}, format="json")
@@ -161,7 +162,8 @@ def test_rectification_submit_and_verify(users, units, make_task):
     r = fgw.post(f"/api/rectifications/{item.pk}/submit/", {"report": "已补齐台账并建立制度"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "submitted" and r.json()["submitted_on"]
     assert audited("rectification.submit", item, users["fgw"]) == 1
-    r = sup.post(f"/api/rectifications/{item.pk}/verify/", {"accept": False, "note": "缺制度文件"}, format="json")
+    r = sup.post(f"/api/rectifications/{item.pk}/verify/", {"accept": False, "note": "缺制度文件"},
+                 format="json")
     assert r.status_code == 200 and r.json()["state"] == "open" and r.json()["verify_note"] == "缺制度文件"
     fgw.post(f"/api/rectifications/{item.pk}/submit/", {"report": "已附制度文件"}, format="json")
     r = sup.post(f"/api/rectifications/{item.pk}/verify/", {"accept": True}, format="json")

@@ -68,7 +68,8 @@ def _int_param(params, name: str, label_zh: str):
 
 NOTICE_FILTERS = [
     OpenApiParameter("light", OpenApiTypes.STR, description="blue, yellow or red"),
-    OpenApiParameter("status", OpenApiTypes.STR, description="notice state: " + ", ".join(SupervisionNotice.State.values)),
+    OpenApiParameter("status", OpenApiTypes.STR,
+                     description="notice state: " + ", ".join(SupervisionNotice.State.values)),
     OpenApiParameter("task", OpenApiTypes.INT, description="task id"),
 ]
 
@@ -138,7 +139,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ser.is_valid(raise_exception=True)
         return self._respond(svc.do_answer_notice(request.user, notice, ser.validated_data["text"]))
 
-    @_notice_schema("审核回复: 督查员 accepts the answer or sends it back (note required)", NoticeReviewSerializer)
+    @_notice_schema("审核回复: 督查员 accepts the answer or sends it back (note required)",
+                    NoticeReviewSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         notice = self.get_object()

@@ -35,7 +35,8 @@ class NoticeSerializer(serializers.ModelSerializer):
     issued_by = UserRefField(read_only=True)
     acknowledged_by = UserRefField(read_only=True)
     answered_by = UserRefField(read_only=True)
-    title = serializers.CharField(source="title_zh", read_only=True, help_text="蓝色提醒单 / 黄色督办单 / 红色督办单")
+    title = serializers.CharField(source="title_zh", read_only=True,
+                                  help_text="蓝色提醒单 / 黄色督办单 / 红色督办单")
     kind = serializers.CharField(read_only=True, help_text="auto, manual or escalation")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     light = serializers.CharField(read_only=True, help_text="blue, yellow or red")
