@@ -18,6 +18,17 @@ class NotAllowed(LuoshiError):
     """The user may not do this to this object (无权操作)."""
 
 
+def decode_table_text(raw: bytes) -> str | None:
+    """Text of an uploaded CSV: UTF-8 (with or without BOM) or GB18030, as Excel on
+    Chinese Windows saves it; None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 # A tag-like "<x", "</x" or "<!" — markup has no business in ledger text.
 _MARKUP = re.compile(r"<\s*[/!]?\s*[A-Za-z]")
 

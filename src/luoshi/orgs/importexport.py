@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from luoshi.errors import LuoshiError, check_plain_text
+from luoshi.errors import LuoshiError, check_plain_text, decode_table_text
 
 from .models import Unit, UnitKind
 from .services import do_save_unit, name_index
@@ -108,13 +108,8 @@ def read_table(source) -> list[list[str]]:
     name = str(getattr(source, "name", source))
     if name.lower().endswith(".csv"):
         raw = source.read() if hasattr(source, "read") else _read_bytes(name)
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_table_text(raw)
+        if text is None:
             raise UnitImportError([(None, "cannot decode the CSV file (use UTF-8 or GB18030)",
                                     "无法识别CSV文件编码(请使用UTF-8或GB18030)")])
         return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]

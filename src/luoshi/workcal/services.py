@@ -8,6 +8,7 @@ import io
 from django.db import transaction
 
 from luoshi.audit.services import record
+from luoshi.errors import decode_table_text
 
 from . import calendar as cal
 from .models import CalendarDay, HolidayNotice
@@ -85,13 +86,8 @@ def read_notice_file(path: str) -> list[tuple[dt.date, bool, str]]:
         return parse_notice_rows(rows)
     with open(path, "rb") as fh:
         raw = fh.read()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_table_text(raw)
+    if text is None:
         raise CalendarImportError("cannot decode the file", "无法识别文件编码")
     return parse_notice_rows(csv.reader(io.StringIO(text)))
 
