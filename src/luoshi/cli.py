@@ -15,6 +15,7 @@ _COMMANDS = {
     "serve": "serve",
     "demo": "demo",
     "units": "units",
+    "users": "users",
     "ledger": "ledger",
     "check": "luoshi_check",
     "audit": "audit",
@@ -31,6 +32,7 @@ commands:
   units import FILE.xlsx [--check] import the unit tree (单位) from Excel/CSV, all or nothing
   units export FILE.xlsx           export the unit tree to Excel
   units sample FILE.xlsx | load-sample   the bundled sample city (临江市)
+  users add NAME --role R [--unit U] | list | set-role | set-password | deactivate   people (用户)
   ledger export --xlsx FILE [--unit NAME] [--status S]   export the task ledger (台账)
   calendar load FILE --year Y --title T   load a holiday notice (节假日安排) table
   calendar set-day DATE --off|--work [--name N]   declare a local day off / working day
