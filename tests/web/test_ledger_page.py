@@ -93,3 +93,25 @@ def test_paging(users, make_task, client_for):
     assert "第 1 / 2 页" in first and "page=2" in first and "sort=number" in first
     # out-of-range page shows the last page rather than an error
     assert numbers(page_text(c.get("/ledger/", {"sort": "number", "page": 99}))) == numbers(second)
+
+
+def test_large_organisation_picks_units_by_name(users, units, make_task, client_for, monkeypatch):
+    """Thousands of units: no drop-down of every unit on every page; the unit is typed by name instead."""
+    from luoshi.web import views
+
+    a = make_task(title="发改任务", lead=("fgw",), deadline_working_days=30)
+    b = make_task(title="教育任务", lead=("edu",), co=("fgw",), deadline_working_days=30)
+    c = make_task(title="甲区任务", lead=("jia",), deadline_working_days=30)
+    client = client_for("supervisor")
+    small = page_text(client.get("/ledger/"))
+    assert f'<option value="{units["edu"].pk}">' in small and 'name="unit_name"' not in small
+    monkeypatch.setattr(views, "UNIT_SELECT_MAX", 1)
+    body = page_text(client.get("/ledger/"))
+    assert f'<option value="{units["edu"].pk}"' not in body and 'name="unit_name"' in body
+    picked = page_text(client.get("/ledger/", {"unit": units["jia"].pk}))
+    assert f'<option value="{units["jia"].pk}" selected>' in picked  # the chosen unit stays shown
+    assert f'<option value="{units["edu"].pk}"' not in picked
+    get = lambda **p: set(numbers(page_text(client.get("/ledger/", p))))  # noqa: E731
+    assert get(unit=units["jia"].pk) == {c.number}
+    assert get(unit_name=units["fgw"].name) == {a.number, b.number}  # lead or co
+    assert get(unit_name="没有这个单位") == set()

@@ -116,7 +116,8 @@ def home(request):
 
 def _ledger_params(request):
     g = request.GET
-    params = {k: g.get(k, "").strip() for k in ("unit", "status", "source", "due", "q", "sort")}
+    params = {k: g.get(k, "").strip() for k in ("unit", "unit_name", "status", "source", "due", "q", "sort")}
+    params["unit_name"] = params["unit_name"][:50]
     params["unit"] = params["unit"] if params["unit"].isdigit() else ""
     params["source"] = params["source"] if params["source"].isdigit() else ""
     if params["status"] not in Status.values:
@@ -131,10 +132,32 @@ def _ledger_params(request):
 
 def _ledger_queryset(request, params, cal):
     qs = visible_tasks(request.user)
-    qs = filter_tasks(qs, unit=params["unit"] or None, status=params["status"] or None,
+    unit = params["unit"] or None
+    if unit is None and params["unit_name"]:
+        # The picker of a large organisation: units whose name contains the text typed.
+        unit = list(Unit.objects.filter(name__icontains=params["unit_name"]).values_list("id", flat=True)[:500]) or [0]
+    qs = filter_tasks(qs, unit=unit, status=params["status"] or None,
                       source=params["source"] or None, due=params["due"] or None, q=params["q"] or None,
                       calendar=cal)
     return qs
+
+
+UNIT_SELECT_MAX = 300  # more active units than this: a text box instead of a drop-down of every unit
+
+
+def _unit_options(selected: str):
+    """<option>s of the unit drop-down: every active unit in a small organisation; in a large one (thousands
+    of units, hundreds of KB of options on every page) only the selected unit — units are then picked by
+    name in the text box next to it (`unit_name`). None when the text box is shown."""
+    units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+    many = units.count() > UNIT_SELECT_MAX
+    if many:
+        units = units.filter(pk=selected) if selected else units.none()
+    options = format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == selected else "", name)
+         for pk, name in units.values_list("id", "name")))
+    return {"html": options, "by_name": many}
 
 
 @login_required
@@ -149,12 +172,7 @@ def ledger(request):
     ctx = {
         "page": page, "rows": rows, "params": params,
         "query": urlencode(active), "filter_query": urlencode({k: v for k, v in active.items() if k != "sort"}),
-        # Thousands of units: options built here (two columns, no model instances, no template loop).
-        "unit_options": format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((pk, mark_safe(" selected") if str(pk) == params["unit"] else "", name)
-             for pk, name in Unit.objects.filter(is_active=True).order_by("sort_order", "id")
-             .values_list("id", "name"))),
+        "unit_options": _unit_options(params["unit"]),
         "statuses": Status.choices, "dues": DUE_FILTERS.items(),
         "sorts": [(k, v[0]) for k, v in SORTS.items()],
         "sources": Source.objects.filter(Exists(visible.filter(source_id=OuterRef("pk")))).order_by("-date", "-id"),
