@@ -57,23 +57,48 @@ def insert_rows(model, objs: list, batch_size: int = 2000) -> None:
             for o, (i,) in zip(objs, cur.fetchall()):
                 o.pk = i
     cols = ", ".join(connection.ops.quote_name(f.column) for f in [pk, *fields])
+    getters = [_copy_getter(f) for f in fields]
     with connection.cursor() as cur, connection.wrap_database_errors:
         with cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as cp:
+            write = cp.write_row
             for o in objs:
-                cp.write_row([o.pk, *(_copy_value(f, o) for f in fields)])
+                write([o.pk, *[g(o) for g in getters]])
     for o in objs:
         o._state.adding, o._state.db = False, connection.alias
 
 
-def _copy_value(field, obj):
-    value = field.pre_save(obj, True)
-    if value is None:
-        return None
-    if field.get_internal_type() == "JSONField":
-        import json
+def _copy_getter(field):
+    """A fast `obj -> COPY value` for one field: plain attribute reads for the column types psycopg adapts
+    itself (str, int, bool, date, aware datetime, FK ids); Django's own conversion for anything else."""
+    import json
+    from operator import attrgetter
 
-        return json.dumps(value, cls=field.encoder, ensure_ascii=False)
-    return field.get_db_prep_save(value, connection)
+    from django.db import models
+
+    kind = field.get_internal_type()
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda o: field.get_db_prep_save(field.pre_save(o, True), connection)
+    if kind == "JSONField":
+        get = attrgetter(field.attname)
+
+        def dump(o):
+            v = get(o)
+            return None if v is None else json.dumps(v, cls=field.encoder, ensure_ascii=False)
+
+        return dump
+    if isinstance(field, models.ForeignKey) or kind in (
+            "CharField", "TextField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+            "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
+            "DateField", "DateTimeField", "AutoField", "BigAutoField"):
+        get = attrgetter(field.attname)
+        if kind in ("CharField", "TextField") and not isinstance(field, models.ForeignKey):
+            def text(o):
+                v = get(o)
+                return v if v is None or type(v) is str else str(v)  # TextChoices members → plain str
+
+            return text
+        return get
+    return lambda o: (lambda v: None if v is None else field.get_db_prep_save(v, connection))(field.pre_save(o, True))
 
 
 # ---- colours in SQL ------------------------------------------------------------
@@ -214,13 +239,28 @@ def _as_date(value):
 # ---- units and recipients ------------------------------------------------------
 
 def units_for(task_ids) -> dict[int, tuple[list, list]]:
-    """{task_id: (lead units, co units)}, each in unit order (sort_order, id)."""
+    """{task_id: (lead units, co units)}, each in unit order (sort_order, id); one Unit object per unit."""
+    from luoshi.orgs.models import Unit
+
     out: dict[int, tuple[list, list]] = {tid: ([], []) for tid in task_ids}
+    links = []
     for idx, through in ((0, Task.lead_units.through), (1, Task.co_units.through)):
-        for row in (through.objects.filter(task_id__in=task_ids).select_related("unit")
-                    .order_by("unit__sort_order", "unit_id")):
-            out[row.task_id][idx].append(row.unit)
+        links.append((idx, list(through.objects.filter(task_id__in=task_ids)
+                                .order_by("unit__sort_order", "unit_id").values_list("task_id", "unit_id"))))
+    units = Unit.objects.in_bulk({uid for _, rows in links for _, uid in rows})
+    for idx, rows in links:
+        for tid, uid in rows:
+            out[tid][idx].append(units[uid])
     return out
+
+
+class Person:
+    """What a batch needs of a recipient: the id and the e-mail address."""
+
+    __slots__ = ("pk", "email")
+
+    def __init__(self, pk, email):
+        self.pk, self.email = pk, email
 
 
 class Recipients:
@@ -231,9 +271,10 @@ class Recipients:
 
         self.Role = Role
         self.by_unit: dict[tuple[int, str], list] = defaultdict(list)
-        for u in User.objects.filter(unit_id__in=set(unit_ids), is_active=True,
-                                     role__in=(Role.LIAISON, Role.LEADER)).order_by("id"):
-            self.by_unit[(u.unit_id, u.role)].append(u)
+        for pk, unit_id, role, email in (User.objects.filter(unit_id__in=set(unit_ids), is_active=True,
+                                                             role__in=(Role.LIAISON, Role.LEADER))
+                                         .order_by("id").values_list("id", "unit_id", "role", "email")):
+            self.by_unit[(unit_id, role)].append(Person(pk, email))
         self._supervisors = None
 
     def of(self, units, role=None) -> list:
@@ -244,33 +285,45 @@ class Recipients:
         if self._supervisors is None:
             from luoshi.accounts.models import User
 
-            self._supervisors = list(User.objects.filter(role=self.Role.SUPERVISOR, is_active=True).order_by("id"))
+            self._supervisors = [Person(pk, email) for pk, email in User.objects.filter(
+                role=self.Role.SUPERVISOR, is_active=True).order_by("id").values_list("id", "email")]
         return self._supervisors
+
+
+NOTIFICATION_COLUMNS = ("user_id", "kind", "title", "body", "url", "task_id", "notice_id")
 
 
 class Outbox:
     """Collects in-app messages, mails and webhooks of a batch; `flush` writes them at once."""
 
     def __init__(self):
-        self.rows: list[Notification] = []
+        self.rows: list[tuple] = []  # NOTIFICATION_COLUMNS
         self.mails: list[tuple[str, str, list[str]]] = []
         self.hooks: list[dict] = []
 
     def deliver(self, users, *, kind: str, title: str, body: str = "", url: str = "", task=None, notice=None):
         users = list({u.pk: u for u in users}.values())
-        self.rows.extend(Notification(user=u, kind=kind, title=title[:200], body=body, url=url, task=task,
-                                      notice=notice) for u in users)
+        title = title[:200]
+        task_id, notice_id = getattr(task, "pk", None), getattr(notice, "pk", None)
+        self.rows.extend((u.pk, kind, title, body, url, task_id, notice_id) for u in users)
         emails = [u.email for u in users if u.email]
         if emails:
-            self.mails.append((title[:200], f"{body}\n\n{url}".strip(), emails))
+            self.mails.append((title, f"{body}\n\n{url}".strip(), emails))
 
     def flush(self) -> None:
         from django.conf import settings
+        from django.utils import timezone
 
         from .notify import _enqueue_webhook, log
 
         if self.rows:
-            insert_rows(Notification, self.rows)
+            if connection.vendor == "postgresql":
+                now = timezone.now()
+                insert_tuples(Notification, (*NOTIFICATION_COLUMNS, "created_at"),
+                              [(*r, now) for r in self.rows])
+            else:
+                Notification.objects.bulk_create([Notification(**dict(zip(NOTIFICATION_COLUMNS, r)))
+                                                  for r in self.rows], batch_size=2000)
         if self.mails:
             mails = self.mails
 
@@ -287,6 +340,41 @@ class Outbox:
         for payload in self.hooks:
             _enqueue_webhook(payload)
         self.rows, self.mails, self.hooks = [], [], []
+
+
+EVENT_COLUMNS = ("task_id", "kind", "from_status", "to_status", "actor_id", "unit_id", "note")
+
+
+def insert_events(rows) -> None:
+    """Timeline events from tuples (EVENT_COLUMNS), stamped now."""
+    from django.utils import timezone
+
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        insert_tuples(TaskEvent, (*EVENT_COLUMNS, "at"), [(*r, now) for r in rows])
+    else:
+        TaskEvent.objects.bulk_create([TaskEvent(**dict(zip(EVENT_COLUMNS, r))) for r in rows], batch_size=2000)
+
+
+def insert_links(through, columns, rows) -> None:
+    if connection.vendor == "postgresql":
+        insert_tuples(through, columns, rows)
+    elif rows:
+        through.objects.bulk_create([through(**dict(zip(columns, r))) for r in rows], batch_size=2000)
+
+
+def insert_tuples(model, columns, rows) -> None:
+    """COPY plain tuples into `model`'s table (PostgreSQL; the id comes from the column default)."""
+    if not rows:
+        return
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cur, connection.wrap_database_errors:
+        with cur.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({cols}) FROM STDIN") as cp:
+            write = cp.write_row
+            for r in rows:
+                write(r)
 
 
 # ---- notices -------------------------------------------------------------------
@@ -345,10 +433,9 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
     for n in notices:
         lead, co = units[n.task_id]
         copies = lead[1:] + co
-        links.extend(through(supervisionnotice_id=n.pk, unit_id=u.pk) for u in copies)
-        events.append(TaskEvent(task=n.task, kind="notice", from_status=n.task.status, to_status=n.task.status,
-                                actor=issuer, unit=None,
-                                note=f"{n.title_zh} {n.number}:{n.reason}(请于{n.reply_by:%Y-%m-%d}前回复)"))
+        links.extend((n.pk, u.pk) for u in copies)
+        events.append((n.task_id, "notice", n.task.status, n.task.status, getattr(issuer, "pk", None), None,
+                       f"{n.title_zh} {n.number}:{n.reason}(请于{n.reply_by:%Y-%m-%d}前回复)"))
         audit.append({"actor": actor or "系统", "action": "notice.issue", "obj": n,
                       "summary": f"签发{n.title_zh}{n.number}",
                       "after": {"task": n.task.number, "light": n.light, "kind": n.kind, "lead_unit": lead[0].name,
@@ -361,8 +448,8 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
                        url=f"/supervision/notices/{n.pk}/", task=n.task, notice=n)
         if hooks:
             outbox.hooks.append(notice_payload(n, "notice.issued", copy_units=copies))
-    insert_rows(through, links)
-    insert_rows(TaskEvent, events)
+    insert_links(through, ("supervisionnotice_id", "unit_id"), links)
+    insert_events(events)
     if own_audit:
         record_many(audit, insert=insert_rows)
     if own_outbox:
@@ -418,13 +505,12 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg) -> lis
         specs, events = [], []
         for task, _, light in applied:
             if light.color == Color.GREEN:
-                events.append(TaskEvent(task=task, kind="light", from_status=task.status, to_status=task.status,
-                                        note=f"恢复绿灯:{light.reason}"))
+                events.append((task.pk, "light", task.status, task.status, None, None, f"恢复绿灯:{light.reason}"))
             elif (task.pk, light.color) not in taken:
                 specs.append({"task": task, "light": light.color, "kind": SupervisionNotice.Kind.AUTO,
                               "reason": light.reason, "required_action": DEFAULT_ACTIONS[Color(light.color)],
                               "light_since": on})
-        insert_rows(TaskEvent, events)
+        insert_events(events)
         notices = {n.task_id: n for n in issue_notices(specs, on, cal, cfg) if n is not None}
     return [(task.pk, old, light, notices.get(task.pk)) for task, old, light in applied]
 
@@ -474,8 +560,8 @@ def take_steps(items: list[tuple[int, dt.date, int, dict]], on: dt.date, cal, cf
                 listed.append(state)
             escs.append(Escalation(task=task, episode_since=ep, level=level, kind=kind, label=label, on=on,
                                    unit=unit, notice=notices.get(task.pk)))
-            events.append(TaskEvent(task=task, kind="escalation", from_status=task.status, to_status=task.status,
-                                    unit=unit, note=f"升级督办第{level}级:{label}({state.reason})"))
+            events.append((task.pk, "escalation", task.status, task.status, None, getattr(unit, "pk", None),
+                           f"升级督办第{level}级:{label}({state.reason})"))
             if kind in ("remind", "urge", "listed"):
                 outbox.deliver(recipients.of(lead), kind=f"escalation.{kind}",
                                title=f"【{label}】{task.number} {task.title[:60]}", body=state.reason,
@@ -488,7 +574,7 @@ def take_steps(items: list[tuple[int, dt.date, int, dict]], on: dt.date, cal, cf
         if listed:
             SupervisionState.objects.bulk_update(listed, ["listed", "listed_on"], batch_size=500)
         insert_rows(Escalation, escs)
-        insert_rows(TaskEvent, events)
+        insert_events(events)
         for esc in escs:
             audit.append({"actor": "系统", "action": "escalation.step", "obj": esc,
                           "object_type": "supervision.escalation", "summary": f"{esc.task.number} {esc.label}",
