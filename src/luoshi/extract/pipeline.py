@@ -10,7 +10,7 @@ from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
 from .split import Document, split_documents
 from .targets import find_targets
-from .units import find_units, leads_with_unit, split_roles
+from .units import find_units, is_label_line, leads_with_unit, split_roles
 
 SCHEMA = "luoshi.extract/1"
 
@@ -39,6 +39,18 @@ def _container_headings(sentences) -> set[int]:
     return out
 
 
+def _attach_labels(task: dict, line: str, year, month) -> None:
+    """Give a task the units/deadline of a label line under it (where it has none)."""
+    lead, co = split_roles(find_units(line))
+    if lead and not task["lead_units"]:
+        task["lead_units"] = lead
+    for name in co:
+        if name not in task["co_units"] and name not in task["lead_units"]:
+            task["co_units"].append(name)
+    if task["deadline"] is None:
+        task["deadline"] = find_deadline(line, year, month)
+
+
 def extract_document(doc: Document, index: int) -> dict:
     text = doc.text
     sentences = split_sentences(text)
@@ -49,13 +61,21 @@ def extract_document(doc: Document, index: int) -> dict:
     tasks = []
     first_line = text.split("\n", 1)[0].strip()
     containers = _container_headings(sentences)
+    owner = None  # the task that label lines below it belong to
     for s in sentences:
         if len(s.text) > _MAX_TASK_CHARS:
+            owner = None
+            continue
+        if is_label_line(s.text):
+            # "牵头单位:A" / "配合单位:B" / "完成时限:C" lines under a task item
+            if owner is not None:
+                _attach_labels(owner, s.text, year, month)
             continue
         if s.start == 0 and doc.title and s.text == first_line and s.text == doc.title:
             continue  # the document title is not a task
         kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan, subject_unit=leads_with_unit)
         if kind == "none":
+            owner = None
             continue
         if kind == "action" and s.start in containers and not hard_action(s.text):
             kind = "principle"  # a top-level theme over numbered work items
@@ -77,6 +97,7 @@ def extract_document(doc: Document, index: int) -> dict:
         if s.heading is not None:
             task["heading"] = s.heading
         tasks.append(task)
+        owner = task
     return {
         "title": doc.title,
         "speaker": doc.speaker,

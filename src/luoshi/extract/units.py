@@ -44,9 +44,6 @@ _NOT_UNIT = re.compile(
     r"^(?:[\u4e00-\u9fff()]*(?:工作|建设|制度|机制|体系|活动|意识|能力|水平|作用|问题|情况|精神|思想|服务|管理|社会|环境|"
     r"发展|改革|创新|项目|工程|平台|中心工作|重点|任务|目标|要求)|部|处|科|所|社|站|院|委|办|局|队|股|中心|单位|部门|机构|组织|系统|行业)$"
 )
-_NOTE_PART = re.compile(r"(牵头单位|责任单位|主办单位|承办单位|责任部门|牵头部门|主责单位|配合单位|协办单位|参与单位|配合部门|协助单位)\s*[:]\s*([^;:]+)")
-_LEAD_NOTE = re.compile(r"牵头|主责|主办")
-_CO_NOTE = re.compile(r"(?:配合单位|协办单位|参与单位|配合部门|协助单位)")
 
 # What may follow a subject that must act.
 _AFTER_SUBJ = re.compile(
@@ -69,8 +66,6 @@ _LIST_STOP = re.compile(r"[,。;要应将]")
 _MODAL_SOON = re.compile(r"的?[\u4e00-\u9fff“”]{1,10}?(?:也要|要|应|必须|务必|争取|力争|不少于|不低于|不超过|达到|控制在|稳定在)")
 _PEOPLE_IN = re.compile(r"干部|人员|职工|员工|工作者|同志|党员")
 _PEOPLE_AFTER = re.compile(r"的?(?:领导干部|干部|人员|职工|员工|工作者|同志|党员|领导班子|主要领导|负责同志|负责人)")
-_NOTE = re.compile(r"[(\[]([^()\[\]]{0,200}?(?:牵头|责任|主办|承办|主责|配合|协办|参与|协助)(?:单位|部门)\s*[:][^()\[\]]{1,200}?)[)\]]")
-_NOTE_ITEM_SPLIT = re.compile(r"[、,]")
 _BY = re.compile(r"由([^,。;由]{2,80}?)(?=牵头|负责|主抓|主办|组织|统筹|承担|具体|强化|会同|联合|对|在|按照|根据|,)")
 _CO_CLAUSE = re.compile(r"\s*(?:与|会同|配合|协助|协同)")
 _NEXT_MODAL = re.compile(r"\s*(?:要|应|必须|务必|一定要|都要|也要)")
@@ -219,6 +214,99 @@ def _subject(clause: str):
     return None
 
 
+# ------------------------------------------------------------------ role notes
+# A role label: 牵头单位: / 配合部门: / 牵头: / 【牵头单位】 / [责任单位]
+_ROLE_WORD = r"(?:牵头|主责|主办|负责|责任|承办|配合|协办|参与|协助|协同|支持)"
+_ROLE_LABEL = re.compile(
+    r"[【\[]\s*(?P<b>" + _ROLE_WORD + r"(?:单位|部门|处室|科室)?)\s*[】\]]\s*:?"
+    r"|(?P<c>" + _ROLE_WORD + r"(?:单位|部门|处室|科室)|(?:牵头|主责|主办|配合|协办|参与|协助|协同))\s*:"
+)
+_NOTE_HINT = re.compile(_ROLE_WORD + r"(?:单位|部门|处室|科室)?\s*[:】\]]")
+_LEAD_LABEL = re.compile(r"牵头|主责|主办|负责")
+_CO_LABEL = re.compile(r"配合|协办|参与|协助|协同|支持")
+# Other labels that end a value: 完成时限: / 责任领导: / 【时间节点】
+_OTHER_LABEL = re.compile(
+    r"[【\[][\u4e00-\u9fff]{1,8}[】\]]"
+    r"|(?:完成|办结|截止)?(?:时限|时间|时间节点|节点|期限|进度|领导|责任人|联系人|分管领导|备注|目标|任务)\s*:"
+)
+# A value runs to a closing bracket, a sentence end or a line end; short
+# parentheses inside belong to names (各乡镇(街道)).
+_NOTE_VALUE = re.compile(r"(?:\([^()\n]{1,12}\)|[^()\[\]【】。!?\n])*")
+_VALUE_SPLIT = re.compile(r"[、,;\s]+")
+
+
+def _is_label_like(x: str) -> bool:
+    return bool(_ROLE_LABEL.search(x + ":")) or ":" in x or bool(re.fullmatch(_ROLE_WORD + r"(?:单位|部门)?", x))
+
+
+def note_units(sentence: str) -> list[tuple[str, str, int]]:
+    """(name, role, start) of units named after role labels in the sentence.
+
+    Covers (牵头单位:A;配合单位:B、C), (牵头单位:A,配合单位:B), (牵头:A 配合:B),
+    【牵头单位】A【配合单位】B and label lines "牵头单位:A". With a lead label the
+    other labels (责任单位, 配合单位) name co-units; a 责任单位 note alone names the
+    lead first and co-units after it. A label is never a unit."""
+    labels = list(_ROLE_LABEL.finditer(sentence))
+    if not labels:
+        return []
+    kinds = [(m.group("b") or m.group("c")) for m in labels]
+    has_lead = any(_LEAD_LABEL.match(k) for k in kinds)
+    out: list[tuple[str, str, int]] = []
+    for i, (m, kind) in enumerate(zip(labels, kinds)):
+        limit = labels[i + 1].start() if i + 1 < len(labels) else len(sentence)
+        vm = _NOTE_VALUE.match(sentence, m.end(), limit)
+        value = vm.group() if vm else ""
+        om = _OTHER_LABEL.search(value)
+        if om:
+            value = value[: om.start()]
+        value = value.strip(" ,;:")
+        if not value:
+            continue
+        bracketed = sentence.rfind("(", 0, m.start()) > sentence.rfind(")", 0, m.start()) or m.group("b") is not None
+        items = _items(value)
+        if not items:
+            raw = [x for x in _VALUE_SPLIT.split(value) if x]
+            items = [x for x in raw if not _is_label_like(x)
+                     and (is_unit(x) or (bracketed and len(x) <= 20 and not _GARBAGE.search(x)
+                                         and not _VERB_START.match(x)))]
+            if len(items) < len(raw) and not bracketed:
+                items = []  # prose after a colon, not a list of units
+        co_note = _CO_LABEL.match(kind) is not None or (has_lead and not _LEAD_LABEL.match(kind))
+        for j, it in enumerate(items):
+            if _is_label_like(it):
+                continue
+            out.append((it, "co" if co_note or j > 0 else "lead", m.end()))
+    return out
+
+
+# A line that is only a label and its value ("牵头单位:市发改委", "【配合单位】各区县",
+# "完成时限:6月底前"): the vertical layout of a task breakdown (PDF tables).
+_LABEL_LINE = re.compile(
+    r"^[【\[]?\s*(?:" + _ROLE_WORD + r"(?:单位|部门|处室|科室)?|(?:完成|办结)?时限|完成时间|时间节点|责任领导|责任人)"
+    r"\s*(?:[】\]]\s*:?|:)"
+)
+
+
+def is_label_line(sentence: str) -> bool:
+    """True if the sentence is a bare role/time label with its value."""
+    m = _LABEL_LINE.match(sentence)
+    if m is None:
+        return False
+    bare = m.group().strip("【[ ")
+    # 牵头: / 配合: need their colon or bracket; 负责/责任/支持 need 单位/部门 to be labels
+    return not re.match(r"(?:负责|责任|支持)(?![单部处科])", bare)
+
+
+# "(市发改委牵头,市教育局配合)": the note's clauses are read like the sentence's
+_ROLE_PAREN = re.compile(r"\(([^()\n]{2,80}?(?:牵头|负责|主责|配合|协办|参与|协助)[^()\n]{0,80})\)")
+
+
+def _open_role_notes(sentence: str) -> str:
+    """Same-length copy with the brackets of role notes turned into clause breaks."""
+    return _ROLE_PAREN.sub(lambda m: "," + m.group(1) + ",", sentence)
+
+
+
 def find_units(sentence: str) -> list[UnitMention]:
     """Unit mentions with roles in one sentence (no inference from context)."""
     found: dict[str, UnitMention] = {}
@@ -233,19 +321,9 @@ def find_units(sentence: str) -> list[UnitMention]:
             return
         found[name] = UnitMention(name, role, start, start + len(name))
 
-    # (牵头单位:A、B;配合单位:C) notes
-    has_note = ("单位" in sentence or "部门" in sentence) and ("(" in sentence or "[" in sentence)
-    for m in (_NOTE.finditer(sentence) if has_note else ()):
-        parts = list(_NOTE_PART.finditer(m.group(1)))
-        # (牵头单位:A;责任单位:B、C): with a lead note, the other notes name co-units
-        has_lead_note = any(_LEAD_NOTE.match(p.group(1)) for p in parts)
-        for part in parts:
-            kind, names = part.group(1), part.group(2)
-            items = _items(names.strip(" ,。")) or [x.strip() for x in _NOTE_ITEM_SPLIT.split(names) if x.strip()]
-            co_note = _CO_NOTE.match(kind) is not None or (has_lead_note and not _LEAD_NOTE.match(kind))
-            for i, it in enumerate(items):
-                role = "co" if co_note or i > 0 else "lead"
-                add(it, role, m.start())
+    # (牵头单位:A、B;配合单位:C) notes, 【牵头单位】A, "牵头:A 配合:B", label lines
+    for name, role, start in (note_units(sentence) if _NOTE_HINT.search(sentence) else ()):
+        add(name, role, start)
     if found:
         return list(found.values())
     # 由A牵头(,与B、C共同负责)
@@ -257,7 +335,7 @@ def find_units(sentence: str) -> list[UnitMention]:
     has_lead_word = bool(found) or "牵头" in sentence
     # clause subjects
     lead_seen = bool(found)
-    clauses = list(_CLAUSE.finditer(sentence))
+    clauses = list(_CLAUSE.finditer(_open_role_notes(sentence) if "(" in sentence else sentence))
     for ci, cm in enumerate(clauses):
         clause = cm.group().lstrip()
         if not _UNIT_CHAR.search(clause):
