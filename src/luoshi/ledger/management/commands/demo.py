@@ -212,6 +212,12 @@ class Command(LuoshiCommand):
         self.stdout.write(f"fresh demo database: {where}")
         builder = DemoBuilder(random.Random(seed), password, self.stdout)
         builder.build()
+        # A first supervision sweep, so the lights, 督办单 and inboxes have something to show.
+        from luoshi.supervision.services import run_sweep
+
+        result = run_sweep()
+        lights = ", ".join(f"{k} {v}" for k, v in result.lights.items())
+        self.stdout.write(f"supervision sweep: {lights}; {result.notices_issued} notices issued")
         self.print_logins(builder, password)
 
     def print_logins(self, builder, password):
