@@ -7,15 +7,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .outline import marker_of
+
 _CN_DIGITS = "零一二三四五六七八九十"
 
-# "在全市…的讲话 篇1", "篇一", "【篇3】", "范文2:", "第二篇:"
+# Piece markers of compilations, on their own line or after/before the piece's title:
+# "在全市…的讲话 篇1", "篇1", "篇一:", "【篇3】", "第二篇", "第2篇:标题", "【第三篇】", "范文2:".
+# Never across a line break: the line before a marker is the previous piece's last line.
+_PN = r"[0-9一二三四五六七八九十]{1,3}"
 _PIECE = re.compile(
-    r"^(?:(?P<title>[^\n]{2,80}?)\s*篇\s*[0-9一二三四五六七八九十]{1,3}"
-    r"|[【\[]?\s*篇\s*[0-9一二三四五六七八九十]{1,3}\s*[】\]]?[:]?(?P<title2>[^\n]{0,80})"
-    r"|(?:范文|第)\s*[0-9一二三四五六七八九十]{1,3}\s*篇?\s*[:](?P<title3>[^\n]{0,80}))$",
+    r"^[ \t]*(?:(?P<title>[^\n]{2,80}?)[ \t]*[(【\[]?篇[ \t]*" + _PN + r"[)】\]]?"
+    r"|[【\[]?[ \t]*篇[ \t]*" + _PN + r"[ \t]*[】\]]?[ \t]*:?[ \t]*(?P<title2>[^\n]{0,80}?)"
+    r"|[【\[][ \t]*(?:范文|第)[ \t]*" + _PN + r"[ \t]*篇?[ \t]*[】\]][ \t]*:?[ \t]*(?P<title4>[^\n]{0,80}?)"
+    r"|(?:范文[ \t]*" + _PN + r"|第[ \t]*" + _PN + r"[ \t]*篇)[ \t]*(?::[ \t]*|[ \t]+|(?=[ \t]*$))(?P<title3>[^\n]{0,80}?))"
+    r"[ \t]*$",
     re.M,
 )
+# A piece whose marker stands alone: its first line is the title when it reads like one.
+_TITLE_LIKE = re.compile(r"[^\n。!?;:]{2,60}")
 # Title lines of speeches and work documents.
 _TITLE = re.compile(
     r"^(?:在[^\n。]{2,50}(?:上|中|时)的(?:讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)(?:稿|提纲)?"
@@ -123,15 +132,28 @@ def split_documents(text: str) -> list[Document]:
             body = text[m.end():end].strip("\n")
             if not body.strip():
                 continue
-            title = (m.group("title") or m.group("title2") or m.group("title3") or "").strip() or None
+            title = (m.group("title") or m.group("title2") or m.group("title3") or m.group("title4")
+                     or "").strip() or None
+            if title is None:
+                first = body.lstrip("\n").split("\n", 1)[0].strip()
+                if _TITLE_LIKE.fullmatch(first) and marker_of(first) is None and not _SPEAKER.match(first) \
+                        and parse_date_line(first) is None:
+                    title = first
             docs.append(_meta(body, title))
         if docs:
-            # speeches pasted before the first numbered piece are kept, not dropped
+            # speeches or plans pasted before the first numbered piece are kept, not
+            # dropped; only a bare header (the compilation's own title) is left out
             pre = text[: pieces[0].start()].strip("\n")
-            if len(pre.strip()) >= 200:
+            if pre.strip() and not _header_only(pre):
                 docs = _split_titles(pre) + docs
             return docs
     return _split_titles(text)
+
+
+def _header_only(text: str) -> bool:
+    """True if the text is only short title lines (关于…讲话稿精选3篇), no sentences."""
+    lines = [x.strip() for x in text.split("\n") if x.strip()]
+    return len(lines) <= 2 and all(_TITLE_LIKE.fullmatch(x) for x in lines)
 
 
 def _split_titles(text: str) -> list[Document]:
