@@ -84,3 +84,25 @@ def test_bulletin_docx_and_pdf(scenario):
     pdf_text = "".join(extract_text(io.BytesIO(bulletin_pdf(data))).split())
     for needle in ("督办事项落实情况的通报", "红牌", "发改逾期未办结", "市发展和改革委员会"):
         assert needle in pdf_text, needle
+
+
+
+def test_unit_with_nothing_due_has_no_rate_and_ranks_last(users, make_task):
+    import datetime as dt
+
+    from luoshi.ledger import services as ledger
+    from luoshi.supervision.stats import unit_stats
+
+    today = ledger.today()
+    later = make_task(title="下月到期", lead=("edu",), deadline=today + dt.timedelta(days=40))
+    req = ledger.do_request_extension(users["edu"], later, new_deadline=today + dt.timedelta(days=60), reason="等待批复")
+    ledger.do_decide_extension(users["supervisor"], req, approve=True)  # edu appears through its extension
+    due = make_task(title="今天到期", lead=("fgw",), deadline=today)
+    ledger.do_sign_task(users["fgw"], due)
+    ledger.do_request_completion(users["fgw"], due)
+    ledger.do_approve_completion(users["supervisor"], due)
+    rows = unit_stats(today - dt.timedelta(days=30), today)
+    assert [r["unit"] for r in rows] == ["市发展和改革委员会", "市教育局"]
+    fgw, edu = rows
+    assert (fgw["tasks"], fgw["on_time_rate"], fgw["on_time_rate_pct"]) == (1, 1.0, "100.0%")
+    assert (edu["tasks"], edu["extensions"], edu["on_time_rate"], edu["on_time_rate_pct"]) == (0, 1, None, "—")

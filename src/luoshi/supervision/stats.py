@@ -71,15 +71,17 @@ def unit_stats(start: dt.date, end: dt.date, on: dt.date | None = None, units=No
         out.append({
             "unit_id": uid, "unit": u.name, "sort": (u.sort_order, u.pk),
             "tasks": s["tasks"], "on_time": s["on_time"], "late": s["late"],
-            "on_time_rate": _rate(s["on_time"], s["tasks"]), "overdue_rate": _rate(s["late"], s["tasks"]),
+            # No task due in the period: the rates are undefined, not 0 % (shown as —, ranked last).
+            "on_time_rate": _rate(s["on_time"], s["tasks"]) if s["tasks"] else None,
+            "overdue_rate": _rate(s["late"], s["tasks"]) if s["tasks"] else None,
             "avg_days_late": round(s["days_late"] / s["late"], 1) if s["late"] else 0.0,
             "notices": notices.get(uid, 0), "extensions": ext.get(uid, 0),
         })
-    out.sort(key=lambda r: (-r["on_time_rate"], r["overdue_rate"], r["sort"]))
+    out.sort(key=lambda r: (r["tasks"] == 0, -(r["on_time_rate"] or 0), r["overdue_rate"] or 0, r["sort"]))
     for i, r in enumerate(out, start=1):
         r["rank"] = i
-        r["on_time_rate_pct"] = f"{r['on_time_rate'] * 100:.1f}%"
-        r["overdue_rate_pct"] = f"{r['overdue_rate'] * 100:.1f}%"
+        r["on_time_rate_pct"] = "—" if r["on_time_rate"] is None else f"{r['on_time_rate'] * 100:.1f}%"
+        r["overdue_rate_pct"] = "—" if r["overdue_rate"] is None else f"{r['overdue_rate'] * 100:.1f}%"
         del r["sort"]
     return out
 
