@@ -8,6 +8,7 @@ Pure Python (no Django). Public API:
 - ``find_units(sentence) -> list[UnitMention]``   unit mentions with roles
 - ``find_deadline(sentence, doc_year=None, doc_month=None) -> dict | None``
 - ``find_targets(sentence) -> list[dict]``
+- ``split_sentences(text) -> list[tuple[int, int]]``  sentence offsets (annotation.md rule)
 - ``ExtractError`` (and subclasses) carry ``message_en`` / ``message_zh``.
 
 The dict follows schema ``luoshi.extract/1`` (shared/spec/extraction.md).
@@ -27,13 +28,14 @@ from .errors import (
 )
 from .deadlines import find_deadline
 from .ingest import MAX_INPUT_BYTES, bytes_to_text
+from .outline import sentence_spans as split_sentences
 from .pipeline import SCHEMA, extract_clean_text
 from .targets import find_targets
 from .units import UnitMention, find_units, is_unit, split_roles
 
 __all__ = [
     "SCHEMA", "extract_bytes", "extract_text", "extract_file", "find_units", "find_deadline",
-    "find_targets", "is_unit", "split_roles", "UnitMention", "ExtractError", "MissingFileError",
+    "find_targets", "split_sentences", "is_unit", "split_roles", "UnitMention", "ExtractError", "MissingFileError",
     "UnsupportedTypeError", "TooLargeError", "CorruptFileError", "ZipBombError", "EncodingError",
 ]
 

@@ -72,6 +72,27 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+# Same-length normalisation for offsets into raw text: full-width ！？；（）：， and
+# the ideographic space become their half-width forms, \r a line break, zero-width
+# characters a space (so every index still points at the same character).
+_SPAN_TABLE = str.maketrans({**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
+                             "\u3000": " ", "\xa0": " ", "\r": "\n", "\u2028": "\n", "\u2029": "\n",
+                             "\u200b": " ", "\ufeff": " ", "\u200c": " ", "\u200d": " "})
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets into ``text`` of its sentences (annotation.md rule).
+
+    A sentence ends in 。！？!?；; (closing quotes stay with it) or a line break;
+    surrounding spaces are not part of it, and a trailing (牵头单位:…) note
+    belongs to the sentence before it, as in the extractor's tasks. Works on
+    raw or cleaned text; offsets always index the string passed in."""
+    if not text:
+        return []
+    norm = text.translate(_SPAN_TABLE)
+    return [(s.start, s.end) for s in split_sentences(norm)]
+
+
 def marker_of(sentence: str):
     """Return (style, marker text) if the sentence opens with an outline marker."""
     if not _ANY_MARKER.match(sentence):
