@@ -57,7 +57,8 @@ def extract_document(doc: Document, index: int) -> dict:
     outline = build_outline(sentences, text)
     plan = _planlike(text)
     year = doc.year
-    month = int(doc.date[5:7]) if doc.date else None
+    # the month of the document's date, for 本月底前 (not when the plan's year is another)
+    month = int(doc.date[5:7]) if doc.date and int(doc.date[:4]) == year else None
     tasks = []
     first_line = text.split("\n", 1)[0].strip()
     containers = _container_headings(sentences)

@@ -42,6 +42,7 @@ _DATE_LINE = re.compile(
 _CN_DATE_LINE = re.compile(
     r"^[(\[]?\s*(?P<y>[〇零一二三四五六七八九○]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?:(?P<d>[一二三四五六七八九十]{1,3})日)?\s*[)\]]?$"
 )
+_PLAN_TITLE = re.compile(r"要点|计划|方案|安排|任务|清单|台账|意见|规划")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
@@ -70,8 +71,22 @@ def _cn_num(s: str) -> int:
     return 0
 
 
+# A dated line with an issuer before the date or an act after it:
+# "中共XX市委办公室 2026年1月15日", "2026年1月15日印发", "(2026年1月15日市政府第5次常务会议通过)".
+_DATE_DECOR = re.compile(
+    r"^(?P<open>[(\[]?)\s*(?:(?P<by>[\u4e00-\u9fffA-Za-z()、]{2,30})\s+)?"
+    r"(?P<date>(?:(?:19|20)\d\d|[〇零一二三四五六七八九○]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日)"
+    r"\s*(?P<act>[^\n()\[\]。]{0,30}?(?:印发|发布|通过|讲话|修订|施行|公布|下发|制定|审议通过))?\s*(?P<close>[)\]]?)$"
+)
+_ISSUER = re.compile(r"(?:委员会|办公室|办公厅|人民政府|政府|党委|党组|委|局|厅|办|部|中心|领导小组|指挥部|研究室)$")
+
+
 def parse_date_line(line: str) -> str | None:
     line = line.strip()
+    m = _DATE_DECOR.match(line)
+    if m and (m["by"] or m["act"]) and bool(m["open"]) == bool(m["close"]) \
+            and (not m["by"] or _ISSUER.search(m["by"])):
+        line = m["date"]
     m = _DATE_LINE.match(line)
     if m:
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"] or 0)
@@ -111,12 +126,18 @@ def _meta(text: str, piece_title: str | None) -> Document:
             d = parse_date_line(s.strip())
             if d:
                 doc.date = d
-    if doc.date:
-        doc.year = int(doc.date[:4])
-    elif doc.title:
+    title_year = None
+    if doc.title:
         m = _YEAR_IN_TITLE.search(doc.title)
         if m:
-            doc.year = int(m.group(1))
+            title_year = int(m.group(1))
+    if doc.date:
+        doc.year = int(doc.date[:4])
+        # a plan for next year issued late in the year before: its deadlines fall in the plan's year
+        if title_year == doc.year + 1 and _PLAN_TITLE.search(doc.title):
+            doc.year = title_year
+    else:
+        doc.year = title_year
     if doc.title:
         doc.title = re.sub(r"\s+篇\s*[0-9一二三四五六七八九十]+$", "", doc.title)
     return doc
