@@ -460,9 +460,13 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
 
 # ---- light changes -------------------------------------------------------------
 
-def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg) -> list[tuple[int, str, object, object]]:
+def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, first_step=None,
+                  stats: dict | None = None) -> list[tuple[int, str, object, object]]:
     """Store a batch of (task_id, Light); returns [(task_id, old colour or 'none', light, notice)] applied.
 
+    `first_step(task)`: the first escalation step of the task's chain when it is due on the day a yellow/red
+    episode starts (else None); such steps are taken in the same transaction (counted in stats["steps"]),
+    sparing the escalation pass a second round of locks and look-ups for the same tasks.
     Raises IntegrityError when a concurrent writer got in the way; the caller then retries the batch
     one task at a time."""
     from .services import DEFAULT_ACTIONS
@@ -470,6 +474,7 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg) -> lis
     lights = dict(batch)
     ids = sorted(lights)
     applied = []
+    steps_taken = 0
     with transaction.atomic():
         tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
         states = {s.task_id: s for s in SupervisionState.objects.select_for_update().filter(task_id__in=ids)}
@@ -511,7 +516,25 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg) -> lis
                               "reason": light.reason, "required_action": DEFAULT_ACTIONS[Color(light.color)],
                               "light_since": on})
         insert_events(events)
-        notices = {n.task_id: n for n in issue_notices(specs, on, cal, cfg) if n is not None}
+        units = units_for([t.pk for t, _, _ in applied])
+        recipients = Recipients({u.pk for lead, co in units.values() for u in lead + co})
+        notices = {n.task_id: n for n in issue_notices(specs, on, cal, cfg, units=units, recipients=recipients)
+                   if n is not None}
+        if first_step is not None:
+            todo = []
+            current = {**states, **{st.task_id: st for st in new}}
+            for task, _, light in applied:
+                state = current[task.pk]
+                step = first_step(task) if light.color in SEVERE and state.episode_since == on else None
+                if step is not None:
+                    todo.append((task, state, on, 1, step))
+            if todo:
+                done = set(Escalation.objects.filter(task_id__in=[t.pk for t, *_ in todo], episode_since=on,
+                                                     level=1).values_list("task_id", flat=True))
+                steps_taken = _take_locked([x for x in todo if x[0].pk not in done], on, cal, cfg, units=units,
+                                           recipients=recipients)
+    if stats is not None:  # counted once the transaction is through
+        stats["steps"] = stats.get("steps", 0) + steps_taken
     return [(task.pk, old, light, notices.get(task.pk)) for task, old, light in applied]
 
 
@@ -535,10 +558,21 @@ def take_steps(items: list[tuple[int, dt.date, int, dict]], on: dt.date, cal, cf
             if tid not in tasks or state is None or state.episode_since != ep or (tid, ep, level) in done:
                 continue
             todo.append((tasks[tid], state, ep, level, step))
-        if not todo:
-            return 0
-        units = units_for([t.pk for t, *_ in todo])
-        recipients = Recipients({u.pk for lead, co in units.values() for u in lead})
+        return _take_locked(todo, on, cal, cfg)
+
+
+def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) -> int:
+    """Take the steps of `todo` [(task, state, episode, level, step)]; the caller holds the tasks' row locks
+    inside its transaction and has checked that none of these steps was taken yet."""
+    from .services import DEFAULT_ACTIONS
+
+    if not todo:
+        return 0
+    with transaction.atomic():
+        if units is None:
+            units = units_for([t.pk for t, *_ in todo])
+        if recipients is None:
+            recipients = Recipients({u.pk for lead, co in units.values() for u in lead})
         outbox, audit = Outbox(), []
         specs = [{"task": t, "light": st.light, "kind": SupervisionNotice.Kind.ESCALATION,
                   "reason": f"经{step['label']}前措施后仍未有效回复:{st.reason}",

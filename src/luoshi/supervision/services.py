@@ -719,10 +719,18 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
 
     numbers = {}
     done = 0
+    default, by_tag = _policies()
+
+    def first_step(task):
+        """The first step of the chain when it is due the day an episode starts (run_escalations' rule)."""
+        steps = steps_for(task.tags, default, by_tag)
+        return steps[0] if steps and int(steps[0]["after_days"]) <= 0 else None
+
+    stats = {"steps": 0}
     for i in range(0, len(changed), CHANGE_BATCH):
         batch = changed[i:i + CHANGE_BATCH]
         try:
-            applied = _retry(apply_changes, batch, on, cal, cfg) or []
+            applied = _retry(apply_changes, batch, on, cal, cfg, first_step=first_step, stats=stats) or []
         except IntegrityError:  # a concurrent writer got in the way: one task at a time
             applied = []
             for tid, light in batch:
@@ -741,7 +749,7 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
         if progress:
             progress(done)
     phase("changes")
-    result.escalations = run_escalations(on, cal, wd, cfg)
+    result.escalations = stats["steps"] + run_escalations(on, cal, wd, cfg)
     phase("escalations")
     counts = dict(SupervisionState.objects.values_list("light").annotate(n=Count("id")).values_list("light", "n"))
     result.lights = {c: counts.get(c, 0) for c in Color.values}
