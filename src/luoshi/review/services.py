@@ -43,8 +43,6 @@ KINDS = {"action": "具体任务", "principle": "原则要求"}
 ROLES = (("lead", "牵头单位"), ("co", "配合单位"))
 IGNORE = "ignore"
 
-# A sentence ends in 。！？；!?; (plus closing quotes/brackets) or a line break.
-_SENT = re.compile(r"[^。!?;！？；\n]+(?:[。!?;！？；]+[”’\"』」)）]*)?|[。!?;！？；]+[”’\"』」)）]*")
 _TARGET_LINE = re.compile(r"^(?P<metric>.+?)\s*(?P<op>>=|<=|=|>|<|≥|≤)\s*(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 _OPS = {"≥": ">=", "≤": "<="}
 
@@ -66,8 +64,10 @@ def _require_reviewer(actor) -> None:
 
 
 def sentences(text: str) -> list[str]:
-    """Split text into sentences (kept verbatim; joining them gives the text back minus spaces at ends)."""
-    return [m.group() for m in _SENT.finditer(text or "") if m.group().strip()]
+    """The text's sentences, verbatim, by the extractor's own sentence rule (a trailing
+    (牵头单位:…) note stays with its sentence), so a split never cuts a task apart."""
+    text = text or ""
+    return [text[a:b] for a, b in extract.split_sentences(text) if text[a:b].strip()]
 
 
 # ---- preparing rows ----------------------------------------------------------
