@@ -98,14 +98,47 @@ def _actor_name(actor) -> str:
     return actor if isinstance(actor, str) else "系统"
 
 
+_HASH_OPTS = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
+_PLAIN = (str, int, bool, type(None))
+
+
+def _canonical(value):
+    """(stored value, its canonical JSON text) of a before/after value: what _jsonable stores and the
+    text entry_hash embeds for it. Flat dicts of str keys and str/int/bool/None/date values (what bulk
+    writers record) skip _jsonable's JSON round trip; anything else goes through it."""
+    if type(value) is dict and all(type(k) is str for k in value):
+        out = {}
+        for k, v in value.items():
+            t = type(v)
+            if t in _PLAIN:
+                out[k] = v
+            elif isinstance(v, str):
+                out[k] = str.__str__(v)  # TextChoices members: the plain string json.dumps writes
+            elif t in (dt.date, dt.datetime):
+                out[k] = v.isoformat()
+            else:
+                break
+        else:
+            return out, json.dumps(out, **_HASH_OPTS)
+    stored = _jsonable(value)
+    return stored, json.dumps(stored, **_HASH_OPTS)
+
+
+ENTRY_COLUMNS = ("seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+                 "summary", "before", "after", "prev_hash", "hash")
+
+
 def record_many(items, batch_size: int = 2000, insert=None) -> int:
     """Append many entries in order under ONE lock of the chain head (bulk writers such as the sweep).
 
     `items`: iterable of dicts with record()'s arguments: actor, action, and optionally obj, object_type,
-    object_id, object_repr, summary, before, after. `insert(model, rows)` may replace bulk_create (e.g. COPY).
-    Call inside the transaction of the changes recorded;
-    the entries chain exactly as if record() had been called for each in turn. Returns the number written.
+    object_id, object_repr, summary, before, after. On PostgreSQL the rows go in with COPY from tuples;
+    elsewhere `insert(model, rows)` may replace bulk_create. Call inside the transaction of the changes
+    recorded; the entries chain exactly as if record() had been called for each in turn (the hash is
+    entry_hash's, built from the same canonical JSON). Returns the number written.
     """
+    from django.db import connection
+
     items = list(items)
     if not items:
         return 0
@@ -113,6 +146,9 @@ def record_many(items, batch_size: int = 2000, insert=None) -> int:
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         seq, prev = head.last_seq, head.last_hash
         at = timezone.now()
+        at_iso = at.isoformat()
+        dumps, sha = json.dumps, hashlib.sha256
+        labels = {}
         rows = []
         for it in items:
             obj = it.get("obj")
@@ -120,23 +156,39 @@ def record_many(items, batch_size: int = 2000, insert=None) -> int:
             object_type, object_id = it.get("object_type"), it.get("object_id")
             object_repr = it.get("object_repr", "")
             if obj is not None:
-                object_type = object_type or obj._meta.label_lower
+                if not object_type:
+                    cls = type(obj)
+                    object_type = labels.get(cls) or labels.setdefault(cls, obj._meta.label_lower)
                 object_id = obj.pk if object_id is None else object_id
                 object_repr = object_repr or str(obj)[:300]
             seq += 1
-            entry = AuditEntry(
-                seq=seq, at=at, actor=actor if getattr(actor, "pk", None) else None,
-                actor_name=_actor_name(actor), action=it["action"], object_type=object_type or "",
-                object_id=str(object_id or ""), object_repr=(object_repr or "")[:300],
-                summary=(it.get("summary") or "")[:500], before=_jsonable(it.get("before")),
-                after=_jsonable(it.get("after")), prev_hash=prev)
-            entry.hash = _hash_of(entry)
-            prev = entry.hash
-            rows.append(entry)
-        if insert is not None:
-            insert(AuditEntry, rows)
+            actor_id = actor.pk if getattr(actor, "pk", None) else None
+            actor_name = _actor_name(actor)
+            object_type, object_id = object_type or "", str(object_id or "")
+            summary = (it.get("summary") or "")[:500]
+            before, before_s = _canonical(it.get("before"))
+            after, after_s = _canonical(it.get("after"))
+            head_s = dumps([prev, seq, at_iso, actor_id, actor_name, it["action"], object_type, object_id, summary],
+                           **_HASH_OPTS)
+            digest = sha(f"{head_s[:-1]},{before_s},{after_s}]".encode("utf-8")).hexdigest()
+            rows.append((seq, at, actor_id, actor_name, it["action"], object_type, object_id,
+                         (object_repr or "")[:300], summary, before, after, prev, digest,
+                         None if before is None else before_s, None if after is None else after_s))
+            prev = digest
+        if connection.vendor == "postgresql":
+            cols = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
+            with connection.cursor() as cur, connection.wrap_database_errors:
+                with cur.cursor.copy(f"COPY {connection.ops.quote_name(AuditEntry._meta.db_table)} ({cols}) "
+                                     f"FROM STDIN") as cp:
+                    write = cp.write_row
+                    for r in rows:
+                        write((*r[:9], r[13], r[14], r[11], r[12]))
         else:
-            AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+            entries = [AuditEntry(**dict(zip(ENTRY_COLUMNS, (*r[:9], r[9], r[10], r[11], r[12])))) for r in rows]
+            if insert is not None:
+                insert(AuditEntry, entries)
+            else:
+                AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
     return len(rows)
