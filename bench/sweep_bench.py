@@ -229,7 +229,13 @@ def run(args) -> int:
     from luoshi.supervision.models import Notification
 
     print(f"rows: audit entries {AuditEntry.objects.count()}, in-app messages {Notification.objects.count()}")
-    ok = first < 60 and steady < 60 and all(v < 200 for v in results.values())
+    from luoshi.audit.services import verify_chain
+
+    t0 = time.monotonic()
+    chain = verify_chain()
+    print(f"audit chain: {'ok' if chain.ok else 'BROKEN: ' + chain.reason}, {chain.checked} entries "
+          f"verified in {time.monotonic() - t0:.1f}s")
+    ok = chain.ok and first < 60 and steady < 60 and all(v < 200 for v in results.values())
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

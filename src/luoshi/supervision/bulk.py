@@ -34,6 +34,9 @@ DESIRED_TABLE = "luoshi_sweep_desired"
 ORDINAL_SPAN = 4000  # days either side of the sweep date covered by the SQL path; others go through Python
 
 SEVERE = (Color.YELLOW, Color.RED)
+# What the batch writers read of a task (notices, events, messages, escalation chains, webhooks): loading
+# only these under the row lock spares building the full row of every task.
+TASK_FIELDS = ("id", "number", "title", "status", "tags", "responsible_leader", "deadline")
 
 
 # ---- inserts -------------------------------------------------------------------
@@ -527,7 +530,7 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
     applied = []
     steps_taken = 0
     with transaction.atomic():
-        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).only(*TASK_FIELDS).order_by("pk")}
         states = {s.task_id: s for s in SupervisionState.objects.select_for_update().filter(task_id__in=ids)}
         new, changed = [], []
         for tid in ids:
@@ -599,7 +602,7 @@ def take_steps(items: list[tuple[int, dt.date, int, dict]], on: dt.date, cal, cf
     wanted = {tid: (ep, level, step) for tid, ep, level, step in items}
     ids = sorted(wanted)
     with transaction.atomic():
-        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).only(*TASK_FIELDS).order_by("pk")}
         states = {s.task_id: s for s in SupervisionState.objects.filter(task_id__in=ids)}
         done = set(Escalation.objects.filter(task_id__in=ids).values_list("task_id", "episode_since", "level"))
         todo = []
