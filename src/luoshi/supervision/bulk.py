@@ -301,7 +301,8 @@ def units_for(task_ids) -> dict[int, tuple[list, list]]:
     for idx, through in ((0, Task.lead_units.through), (1, Task.co_units.through)):
         links.append((idx, list(through.objects.filter(task_id__in=task_ids)
                                 .order_by("unit__sort_order", "unit_id").values_list("task_id", "unit_id"))))
-    units = Unit.objects.in_bulk({uid for _, rows in links for _, uid in rows})
+    # what notices, messages and payloads read of a unit (name, display_name, pk)
+    units = Unit.objects.only("id", "name", "short_names").in_bulk({uid for _, rows in links for _, uid in rows})
     for idx, rows in links:
         for tid, uid in rows:
             out[tid][idx].append(units[uid])

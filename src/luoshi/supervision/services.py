@@ -672,7 +672,7 @@ def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[st
         return old or "none", notice
 
 
-CHANGE_BATCH = 2000
+CHANGE_BATCH = 5000
 
 
 def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progress=None) -> SweepResult:
