@@ -474,11 +474,17 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
     for s in todo:
         task = s["task"]
         lead = units[task.pk][0]
+        # Foreign keys by id, related objects put in the instance's cache (what the descriptors would do,
+        # without their per-row cost).
         n = SupervisionNotice(
-            number=f"督办〔{on.year}〕第{seq:04d}号", year=on.year, seq=seq, kind=s["kind"], task=task,
-            light=s["light"], light_since=s.get("light_since"), lead_unit=lead[0],
+            number=f"督办〔{on.year}〕第{seq:04d}号", year=on.year, seq=seq, kind=s["kind"], task_id=task.pk,
+            light=s["light"], light_since=s.get("light_since"), lead_unit_id=lead[0].pk,
             copy_leader=task.responsible_leader, reason=s["reason"], required_action=s["required_action"],
-            issued_on=on, reply_by=reply_by, issued_by=issuer)
+            issued_on=on, reply_by=reply_by, issued_by_id=getattr(issuer, "pk", None))
+        cache = n._state.fields_cache
+        cache["task"], cache["lead_unit"] = task, lead[0]
+        if issuer is not None:
+            cache["issued_by"] = issuer
         seq += 1
         notices.append(n)
     insert_rows(SupervisionNotice, notices)
@@ -647,8 +653,10 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
             if kind == "listed":
                 state.listed, state.listed_on = True, on
                 listed.append(state)
-            escs.append(Escalation(task=task, episode_since=ep, level=level, kind=kind, label=label, on=on,
-                                   unit=unit, notice=notices.get(task.pk)))
+            esc = Escalation(task_id=task.pk, episode_since=ep, level=level, kind=kind, label=label, on=on,
+                             unit_id=getattr(unit, "pk", None), notice_id=getattr(notices.get(task.pk), "pk", None))
+            esc._state.fields_cache.update(task=task, unit=unit, notice=notices.get(task.pk))
+            escs.append(esc)
             events.append((task.pk, "escalation", task.status, task.status, None, getattr(unit, "pk", None),
                            f"升级督办第{level}级:{label}({state.reason})"))
             if kind in ("remind", "urge", "listed"):
