@@ -124,3 +124,11 @@ def test_leader_writes_instruction_liaison_cannot(users, make_task):
     assert task.instructions.get().author == users["leader"]
     with pytest.raises(NotAllowed):
         s.do_add_instruction(users["fgw"], task, "x")
+
+
+def test_replaced_targets_stay_in_the_audit_trail(users, make_task):
+    task = make_task(assign=False, targets=[{"metric": "现场办结率", "op": ">=", "value": 90, "unit": "%"}])
+    s.do_update_task(users["supervisor"], task, targets=[{"metric": "现场办结率", "op": ">=", "value": 95, "unit": "%"}])
+    entry = AuditEntry.objects.filter(action="task.update").get()
+    assert entry.before["targets"] == ["现场办结率 >= 90%"]
+    assert entry.after["targets"] == ["现场办结率 >= 95%"]

@@ -25,7 +25,7 @@ from .permissions import can_read, can_supervise, is_co_liaison, is_lead_liaison
 TASK_FIELDS = ["number", "title", "requirement", "source", "section", "parent", "lead_units", "co_units",
                "responsible_leader", "deadline", "deadline_working_days", "deadline_provisional",
                "original_deadline", "recurrence", "priority", "tags", "status", "progress",
-               "assigned_on", "closed_on"]
+               "assigned_on", "closed_on", "targets"]
 
 _RECURRENCE = re.compile(r"^(monthly:(0?[1-9]|[12]\d|3[01])|quarterly(:\d{1,2})?|weekly:[1-7]|"
                          r"yearly:(0?[1-9]|1[0-2])(,(0?[1-9]|1[0-2]))*|half-yearly)$")
