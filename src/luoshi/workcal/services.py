@@ -99,13 +99,16 @@ def do_load_holiday_notice(actor, year: int, title: str, days) -> HolidayNotice:
     wrong = [d for d, _, _ in days if d.year != year]
     if wrong:
         raise CalendarImportError(f"{wrong[0]} is not in {year}", f"{wrong[0]}不在{year}年")
+    previous = HolidayNotice.objects.filter(year=year).first()
+    before = previous and {"year": year, "title": previous.title,
+                           "days": [[d.date, d.is_workday, d.name] for d in previous.days.order_by("date")]}
     notice, _ = HolidayNotice.objects.update_or_create(year=year, defaults={"title": title})
-    CalendarDay.objects.filter(notice=notice).delete()
+    CalendarDay.objects.filter(notice=notice).delete()  # replaced wholesale; the audit entry keeps them
     CalendarDay.objects.bulk_create(
         CalendarDay(date=d, is_workday=w, name=n, source=CalendarDay.Source.OFFICIAL, notice=notice)
         for d, w, n in days
     )
-    record(actor, "calendar.load_notice", notice,
+    record(actor, "calendar.load_notice", notice, before=before,
            summary=f"导入{year}年节假日安排({len(days)}天)",
            after={"year": year, "title": title, "days": [[d, w, n] for d, w, n in days]})
     return notice
