@@ -61,6 +61,18 @@ def _audit_task(actor, action: str, task: Task, before, summary: str = "") -> No
     record(actor, action, task, before=before, after=snapshot(task, TASK_FIELDS), summary=summary)
 
 
+def _move(actor, task: Task, kind: str, to_status: str, *, allowed_from, note: str, summary: str,
+          **fields) -> Task:
+    """One state transition of a locked, permission-checked task: timeline event, save, audit entry."""
+    before = snapshot(task, TASK_FIELDS)
+    _transition(task, actor, kind, to_status, note=note, allowed_from=allowed_from)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task.save()
+    _audit_task(actor, f"task.{kind}", task, before, summary=summary)
+    return task
+
+
 # ---- sources -------------------------------------------------------------
 
 @transaction.atomic
@@ -294,11 +306,7 @@ def do_sign_task(actor, task: Task) -> Task:
     task = _locked(task)
     if not is_lead_liaison(actor, task):
         _deny("sign for this task", "签收此任务")
-    before = snapshot(task, TASK_FIELDS)
-    _transition(task, actor, "sign", Status.SIGNED, note="签收", allowed_from=(Status.ASSIGNED,))
-    task.save()
-    _audit_task(actor, "task.sign", task, before, summary="签收")
-    return task
+    return _move(actor, task, "sign", Status.SIGNED, allowed_from=(Status.ASSIGNED,), note="签收", summary="签收")
 
 
 def _update_parent_rollup(task: Task) -> None:
@@ -369,13 +377,9 @@ def do_request_completion(actor, task: Task, note: str = "") -> Task:
     open_subs = task.subtasks.exclude(status__in=(Status.CLOSED, Status.SUSPENDED)).count()
     if open_subs:
         raise LuoshiError(f"{open_subs} sub-task(s) are still open", f"还有{open_subs}项下级任务未办结")
-    before = snapshot(task, TASK_FIELDS)
     note = check_plain_text(note, "办结说明", "note", max_length=5000)
-    _transition(task, actor, "request_completion", Status.COMPLETION_REQUESTED, note=note or "申请办结",
-                allowed_from=(Status.SIGNED, Status.IN_PROGRESS))
-    task.save()
-    _audit_task(actor, "task.request_completion", task, before, summary="申请办结")
-    return task
+    return _move(actor, task, "request_completion", Status.COMPLETION_REQUESTED,
+                 allowed_from=(Status.SIGNED, Status.IN_PROGRESS), note=note or "申请办结", summary="申请办结")
 
 
 @transaction.atomic
@@ -384,12 +388,8 @@ def do_start_review(actor, task: Task) -> Task:
     task = _locked(task)
     if not can_supervise(actor, task):
         _deny("review this task", "审核此任务")
-    before = snapshot(task, TASK_FIELDS)
-    _transition(task, actor, "start_review", Status.UNDER_REVIEW, note="开始审核",
-                allowed_from=(Status.COMPLETION_REQUESTED,))
-    task.save()
-    _audit_task(actor, "task.start_review", task, before, summary="开始审核")
-    return task
+    return _move(actor, task, "start_review", Status.UNDER_REVIEW, allowed_from=(Status.COMPLETION_REQUESTED,),
+                 note="开始审核", summary="开始审核")
 
 
 @transaction.atomic
@@ -398,14 +398,9 @@ def do_approve_completion(actor, task: Task, note: str = "", on: dt.date | None 
     task = _locked(task)
     if not can_supervise(actor, task):
         _deny("approve this task", "审核办结此任务")
-    before = snapshot(task, TASK_FIELDS)
     note = check_plain_text(note, "审核意见", "note", max_length=5000)
-    _transition(task, actor, "approve", Status.CLOSED, note=note or "审核通过,办结销号",
-                allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW))
-    task.closed_on = on or today()
-    task.progress = 100
-    task.save()
-    _audit_task(actor, "task.approve", task, before, summary="办结销号")
+    _move(actor, task, "approve", Status.CLOSED, allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
+          note=note or "审核通过,办结销号", summary="办结销号", closed_on=on or today(), progress=100)
     _update_parent_rollup(task)
     return task
 
@@ -417,12 +412,8 @@ def do_return_task(actor, task: Task, reason: str) -> Task:
     if not can_supervise(actor, task):
         _deny("return this task", "退回此任务")
     reason = check_plain_text(reason, "退回理由", "reason", max_length=5000, required=True)
-    before = snapshot(task, TASK_FIELDS)
-    _transition(task, actor, "return", Status.IN_PROGRESS, note=reason,
-                allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW))
-    task.save()
-    _audit_task(actor, "task.return", task, before, summary=f"退回:{reason[:100]}")
-    return task
+    return _move(actor, task, "return", Status.IN_PROGRESS, allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
+                 note=reason, summary=f"退回:{reason[:100]}")
 
 
 @transaction.atomic
@@ -432,11 +423,8 @@ def do_suspend_task(actor, task: Task, reason: str) -> Task:
     if not can_supervise(actor, task):
         _deny("suspend this task", "中止此任务")
     reason = check_plain_text(reason, "中止理由", "reason", max_length=5000, required=True)
-    before = snapshot(task, TASK_FIELDS)
-    _transition(task, actor, "suspend", Status.SUSPENDED, note=reason,
-                allowed_from=(Status.DRAFT, *OPEN_STATUSES))
-    task.save()
-    _audit_task(actor, "task.suspend", task, before, summary=f"中止:{reason[:100]}")
+    _move(actor, task, "suspend", Status.SUSPENDED, allowed_from=(Status.DRAFT, *OPEN_STATUSES), note=reason,
+          summary=f"中止:{reason[:100]}")
     _update_parent_rollup(task)
     return task
 
