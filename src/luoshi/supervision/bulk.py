@@ -274,11 +274,24 @@ def _swap_fk(cur, table: str, sql: str, params) -> int:
                     "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
                     "WHERE c.conrelid = %s::regclass AND c.contype = 'f' AND a.attname = 'task_id'", [table])
         fks = cur.fetchall()
+        # Plain secondary indexes (not unique: ON CONFLICT needs those; not backing a constraint) are
+        # dropped too and built again afterwards: one sort of the whole table instead of a million
+        # single-row index insertions. Same transaction, same table lock as the constraint swap.
+        cur.execute("SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                    "JOIN pg_class ic ON ic.oid = i.indexrelid "
+                    "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                    "ORDER BY ic.relname", [table])
+        indexes = cur.fetchall()
         qt = connection.ops.quote_name(table)
         for name, _ in fks:
             cur.execute(f"ALTER TABLE {qt} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _ in indexes:
+            cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         cur.execute(sql, params)
         inserted = cur.rowcount
+        for _, definition in indexes:
+            cur.execute(definition)
         for name, definition in fks:
             cur.execute(f"ALTER TABLE {qt} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
     return inserted
