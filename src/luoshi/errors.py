@@ -18,6 +18,11 @@ class NotAllowed(LuoshiError):
     """The user may not do this to this object (无权操作)."""
 
 
+def deny(what_en: str, what_zh: str):
+    """Refuse: "you are not allowed to <what_en>" / "您无权<what_zh>"."""
+    raise NotAllowed(f"you are not allowed to {what_en}", f"您无权{what_zh}")
+
+
 def decode_table_text(raw: bytes) -> str | None:
     """Text of an uploaded CSV: UTF-8 (with or without BOM) or GB18030, as Excel on
     Chinese Windows saves it; None when it is neither."""

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
-from luoshi.errors import LuoshiError, NotAllowed, check_plain_text
+from luoshi.errors import LuoshiError, check_plain_text, deny
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import subtree_ids
 from luoshi.workcal.services import current_calendar
@@ -34,9 +34,6 @@ _RECURRENCE = re.compile(r"^(monthly:(0?[1-9]|[12]\d|3[01])|quarterly(:\d{1,2})?
 def today() -> dt.date:
     return timezone.localdate()
 
-
-def _deny(what_en: str, what_zh: str):
-    raise NotAllowed(f"you are not allowed to {what_en}", f"您无权{what_zh}")
 
 
 def _transition(task: Task, actor, kind: str, to_status: str | None, note: str = "",
@@ -79,7 +76,7 @@ def _move(actor, task: Task, kind: str, to_status: str, *, allowed_from, note: s
 def do_create_source(actor, *, title: str, kind: str = SourceKind.SPEECH, date=None, issuer: str = "",
                      speaker: str = "", doc_number: str = "", text: str = "", attachment=None) -> Source:
     if not actor.sees_everything:
-        _deny("create sources", "登记任务来源")
+        deny("create sources", "登记任务来源")
     if kind not in SourceKind.values:
         raise LuoshiError(f"unknown source kind {kind!r}", f"未知的来源类型“{kind}”", field="kind")
     source = Source(
@@ -167,11 +164,11 @@ def do_create_task(actor, *, title: str, lead_units, co_units=(), requirement: s
     """立项: register a new task (optionally 交办 at once)."""
     if parent is not None:
         if not (actor.sees_everything or is_lead_liaison(actor, parent)):
-            _deny("break down this task", "分解此任务")
+            deny("break down this task", "分解此任务")
         if parent.status not in OPEN_STATUSES:
             raise LuoshiError("sub-tasks can only be added to an open task", "只能对办理中的任务进行分解")
     elif not actor.sees_everything:
-        _deny("create tasks", "立项督办事项")
+        deny("create tasks", "立项督办事项")
     lead = _clean_units(lead_units, "牵头单位", "lead units")
     co = _clean_units(co_units, "配合单位", "co-units")
     if not lead:
@@ -237,7 +234,7 @@ def do_update_task(actor, task: Task, **changes) -> Task:
     """Edit a task's fields (supervisors only; deadline changes after 交办 go through 延期)."""
     task = _locked(task)
     if not can_supervise(actor, task):
-        _deny("edit this task", "修改此任务")
+        deny("edit this task", "修改此任务")
     if task.status in (Status.CLOSED, Status.SUSPENDED):
         raise LuoshiError("a closed or suspended task cannot be edited", "已办结或已中止的任务不能修改")
     before = snapshot(task, TASK_FIELDS)
@@ -289,7 +286,7 @@ def do_assign_task(actor, task: Task, on: dt.date | None = None) -> Task:
     """交办: send the task to its units; a working-day deadline starts counting now."""
     task = _locked(task)
     if not can_supervise(actor, task):
-        _deny("assign this task", "交办此任务")
+        deny("assign this task", "交办此任务")
     before = snapshot(task, TASK_FIELDS)
     _transition(task, actor, "assign", Status.ASSIGNED, note="交办", allowed_from=(Status.DRAFT,))
     task.assigned_on = on or today()
@@ -305,7 +302,7 @@ def do_sign_task(actor, task: Task) -> Task:
     """签收: the lead unit's liaison acknowledges receipt."""
     task = _locked(task)
     if not is_lead_liaison(actor, task):
-        _deny("sign for this task", "签收此任务")
+        deny("sign for this task", "签收此任务")
     return _move(actor, task, "sign", Status.SIGNED, allowed_from=(Status.ASSIGNED,), note="签收", summary="签收")
 
 
@@ -335,7 +332,7 @@ def do_report_progress(actor, task: Task, *, text: str, percent: int, problems: 
     task = _locked(task)
     lead = is_lead_liaison(actor, task)
     if not (lead or is_co_liaison(actor, task)):
-        _deny("report on this task", "报送此任务进展")
+        deny("report on this task", "报送此任务进展")
     if task.status not in (Status.SIGNED, Status.IN_PROGRESS):
         msg_status = Status(task.status).label
         raise LuoshiError(f"progress can be reported only on a signed task in progress (now {task.status})",
@@ -373,7 +370,7 @@ def do_request_completion(actor, task: Task, note: str = "") -> Task:
     """申请办结: the lead unit says the work is done."""
     task = _locked(task)
     if not is_lead_liaison(actor, task):
-        _deny("request completion of this task", "申请办结此任务")
+        deny("request completion of this task", "申请办结此任务")
     open_subs = task.subtasks.exclude(status__in=(Status.CLOSED, Status.SUSPENDED)).count()
     if open_subs:
         raise LuoshiError(f"{open_subs} sub-task(s) are still open", f"还有{open_subs}项下级任务未办结")
@@ -387,7 +384,7 @@ def do_start_review(actor, task: Task) -> Task:
     """审核: the supervision office takes the completion request under review."""
     task = _locked(task)
     if not can_supervise(actor, task):
-        _deny("review this task", "审核此任务")
+        deny("review this task", "审核此任务")
     return _move(actor, task, "start_review", Status.UNDER_REVIEW, allowed_from=(Status.COMPLETION_REQUESTED,),
                  note="开始审核", summary="开始审核")
 
@@ -397,7 +394,7 @@ def do_approve_completion(actor, task: Task, note: str = "", on: dt.date | None 
     """办结(销号): the supervision office accepts the work as done."""
     task = _locked(task)
     if not can_supervise(actor, task):
-        _deny("approve this task", "审核办结此任务")
+        deny("approve this task", "审核办结此任务")
     note = check_plain_text(note, "审核意见", "note", max_length=5000)
     _move(actor, task, "approve", Status.CLOSED, allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
           note=note or "审核通过,办结销号", summary="办结销号", closed_on=on or today(), progress=100)
@@ -410,7 +407,7 @@ def do_return_task(actor, task: Task, reason: str) -> Task:
     """退回: send a completion request back to the unit with a reason."""
     task = _locked(task)
     if not can_supervise(actor, task):
-        _deny("return this task", "退回此任务")
+        deny("return this task", "退回此任务")
     reason = check_plain_text(reason, "退回理由", "reason", max_length=5000, required=True)
     return _move(actor, task, "return", Status.IN_PROGRESS, allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
                  note=reason, summary=f"退回:{reason[:100]}")
@@ -421,7 +418,7 @@ def do_suspend_task(actor, task: Task, reason: str) -> Task:
     """中止: stop a task that no longer applies; it stays in the ledger."""
     task = _locked(task)
     if not can_supervise(actor, task):
-        _deny("suspend this task", "中止此任务")
+        deny("suspend this task", "中止此任务")
     reason = check_plain_text(reason, "中止理由", "reason", max_length=5000, required=True)
     _move(actor, task, "suspend", Status.SUSPENDED, allowed_from=(Status.DRAFT, *OPEN_STATUSES), note=reason,
           summary=f"中止:{reason[:100]}")
@@ -434,7 +431,7 @@ def do_request_extension(actor, task: Task, *, new_deadline: dt.date, reason: st
     """延期申请: the lead unit asks for a later deadline."""
     task = _locked(task)
     if not is_lead_liaison(actor, task):
-        _deny("request an extension for this task", "为此任务申请延期")
+        deny("request an extension for this task", "为此任务申请延期")
     if task.status not in OPEN_STATUSES:
         raise LuoshiError("only an open task can be extended", "只有办理中的任务可以申请延期")
     if task.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
@@ -461,7 +458,7 @@ def do_decide_extension(actor, req: ExtensionRequest, *, approve: bool, note: st
     req = ExtensionRequest.objects.select_for_update().get(pk=req.pk)
     task = _locked(req.task)
     if not can_supervise(actor, task):
-        _deny("decide on this extension", "审批此延期申请")
+        deny("decide on this extension", "审批此延期申请")
     if req.decision != ExtensionRequest.Decision.PENDING:
         raise LuoshiError("this request has already been decided", "该延期申请已审批")
     note = check_plain_text(note, "审批意见", "note", max_length=5000)
@@ -488,7 +485,7 @@ def do_decide_extension(actor, req: ExtensionRequest, *, approve: bool, note: st
 def do_add_instruction(actor, task: Task, text: str) -> Instruction:
     """领导批示: a leader (or the supervision office) writes an instruction on a task."""
     if not ((actor.is_leader and can_read(actor, task)) or actor.sees_everything):
-        _deny("write instructions on this task", "对此任务作出批示")
+        deny("write instructions on this task", "对此任务作出批示")
     ins = Instruction.objects.create(task=task, author=actor,
                                      text=check_plain_text(text, "批示内容", "instruction", max_length=5000,
                                                            required=True))

@@ -29,7 +29,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from luoshi.audit.services import record
-from luoshi.errors import LuoshiError, NotAllowed, check_plain_text
+from luoshi.errors import LuoshiError, NotAllowed, check_plain_text, deny
 from luoshi.ledger.models import ProgressReport, Status, Task, TaskEvent
 from luoshi.orgs.models import Unit
 from luoshi.workcal.services import current_calendar
@@ -314,9 +314,6 @@ def _ordered_units(qs):
     return list(qs.order_by("sort_order", "id"))
 
 
-def _deny(what_en: str, what_zh: str):
-    raise NotAllowed(f"you are not allowed to {what_en}", f"您无权{what_zh}")
-
 
 def visible_notices(user, qs=None):
     """督查员/管理员 see all notices; a unit's users see the notices addressed or copied to their unit
@@ -375,7 +372,7 @@ def do_issue_notice(actor, task: Task, *, light: str, reason: str, required_acti
                     on: dt.date | None = None, reply_days: int | None = None) -> SupervisionNotice:
     """督查员 issues a notice by hand."""
     if not actor.sees_everything:
-        _deny("issue supervision notices", "签发督办单")
+        deny("issue supervision notices", "签发督办单")
     if light not in (Color.BLUE, Color.YELLOW, Color.RED):
         raise LuoshiError("light must be blue, yellow or red", "督办单颜色应为蓝、黄、红之一", field="light")
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -399,7 +396,7 @@ def do_acknowledge_notice(actor, notice: SupervisionNotice) -> SupervisionNotice
     """签收: the addressed unit acknowledges the notice."""
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if not _lead_liaison_of(actor, notice):
-        _deny("acknowledge this notice", "签收此督办单")
+        deny("acknowledge this notice", "签收此督办单")
     if notice.state != SupervisionNotice.State.ISSUED:
         raise LuoshiError("this notice has already been acknowledged", "该督办单已签收")
     notice.state = SupervisionNotice.State.ACKNOWLEDGED
@@ -415,7 +412,7 @@ def do_answer_notice(actor, notice: SupervisionNotice, answer: str, on: dt.date 
     """回复: the addressed unit answers (acknowledging first if it had not)."""
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if not _lead_liaison_of(actor, notice):
-        _deny("answer this notice", "回复此督办单")
+        deny("answer this notice", "回复此督办单")
     S = SupervisionNotice.State
     if notice.state not in (S.ISSUED, S.ACKNOWLEDGED, S.REJECTED):
         raise LuoshiError("this notice has already been answered", "该督办单已回复")
@@ -438,7 +435,7 @@ def do_review_answer(actor, notice: SupervisionNotice, *, accept: bool, note: st
     """督查员 accepts the answer, or sends it back (the escalation chain then resumes)."""
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if not actor.sees_everything:
-        _deny("review notice answers", "审核督办单回复")
+        deny("review notice answers", "审核督办单回复")
     if notice.state != SupervisionNotice.State.ANSWERED:
         raise LuoshiError("only an answered notice can be reviewed", "只有已回复的督办单可以审核")
     note = check_plain_text(note, "审核意见", "note", max_length=5000, required=not accept)
@@ -481,7 +478,7 @@ def clean_steps(steps) -> list[dict]:
 @transaction.atomic
 def do_save_policy(actor, *, name: str, tag: str = "", steps) -> EscalationPolicy:
     if not actor.sees_everything:
-        _deny("configure escalation", "配置升级督办策略")
+        deny("configure escalation", "配置升级督办策略")
     steps = clean_steps(steps)
     name = check_plain_text(name, "名称", "name", max_length=100, required=True)
     tag = check_plain_text(tag, "标签", "tag", max_length=30)
@@ -765,7 +762,7 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
 def do_record_finding(actor, task: Task, detail: str, on: dt.date | None = None) -> Finding:
     """督查员 records a problem found in an inspection (督查发现)."""
     if not actor.sees_everything:
-        _deny("record findings", "登记督查发现问题")
+        deny("record findings", "登记督查发现问题")
     detail = check_plain_text(detail, "问题描述", "detail", max_length=500, required=True)
     on = on or today()
     import uuid
@@ -781,7 +778,7 @@ def do_create_rectification(actor, finding: Finding, *, requirement: str = "", d
                             on: dt.date | None = None, unit: Unit | None = None) -> RectificationItem:
     """限期整改: turn a finding into an item the lead unit must fix by `due`."""
     if not actor.sees_everything:
-        _deny("order rectification", "下达限期整改")
+        deny("order rectification", "下达限期整改")
     task = finding.task
     on = on or today()
     if unit is None:
@@ -809,7 +806,7 @@ def do_submit_rectification(actor, item: RectificationItem, report: str, on: dt.
                             ) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     if not (actor.is_liaison and actor.unit_id == item.unit_id):
-        _deny("report on this rectification", "报送此整改事项")
+        deny("report on this rectification", "报送此整改事项")
     if item.state != RectificationItem.State.OPEN:
         raise LuoshiError("this rectification is not open", "该整改事项不在整改中状态")
     item.report = check_plain_text(report, "整改情况", "report", max_length=10000, required=True)
@@ -827,7 +824,7 @@ def do_verify_rectification(actor, item: RectificationItem, *, accept: bool, not
     """验收: close the item, or send it back to 整改中 with a reason."""
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     if not actor.sees_everything:
-        _deny("verify rectifications", "验收整改事项")
+        deny("verify rectifications", "验收整改事项")
     if item.state != RectificationItem.State.SUBMITTED:
         raise LuoshiError("only a submitted rectification can be verified", "只有已提交的整改事项可以验收")
     item.verify_note = check_plain_text(note, "验收意见", "note", max_length=5000, required=not accept)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -219,7 +218,7 @@ def dashboard(request):
     if request.GET.get("format") == "json":
         return JsonResponse(data)
     totals = stats.light_totals()
-    return render(request, "supervision/dashboard.html", {"data_json": json.dumps(data, ensure_ascii=False),
+    return render(request, "supervision/dashboard.html", {"data": data,
                                                           "totals": totals, "labels": LIGHT_LABELS})
 
 
