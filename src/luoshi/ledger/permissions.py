@@ -9,6 +9,21 @@ from luoshi.orgs.services import subtree_ids
 from .models import Task
 
 
+def unit_scope(user) -> set[int] | None:
+    """The units whose records `user` may read: None means every unit, an empty set none.
+
+    督查员/管理员 (and a 领导 with no unit): all; 领导: their unit's subtree; 单位联络员: their unit.
+    Tasks, 督办单 and 整改 items are all scoped through this one rule.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.sees_everything or (user.is_leader and user.unit_id is None):
+        return None
+    if user.is_leader:
+        return subtree_ids(user.unit_id)
+    return {user.unit_id} if user.unit_id else set()
+
+
 def visible_tasks(user, qs: QuerySet | None = None) -> QuerySet:
     """Tasks `user` may read.
 
@@ -17,22 +32,16 @@ def visible_tasks(user, qs: QuerySet | None = None) -> QuerySet:
     any unit in their unit's subtree (everything when they have no unit).
     """
     qs = Task.objects.all() if qs is None else qs
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.sees_everything:
+    scope = unit_scope(user)
+    if scope is None:
         return qs
+    if not scope:
+        return qs.none()
     if user.is_leader:
-        if user.unit_id is None:
-            return qs
-        units = subtree_ids(user.unit_id)
-        return qs.filter(Q(lead_units__in=units) | Q(co_units__in=units)).distinct()
-    if user.is_liaison and user.unit_id:
-        u = user.unit_id
-        ids = Task.objects.filter(
-            Q(lead_units=u) | Q(co_units=u) | Q(parent__lead_units=u)
-        ).values("id")
-        return qs.filter(id__in=ids)
-    return qs.none()
+        return qs.filter(Q(lead_units__in=scope) | Q(co_units__in=scope)).distinct()
+    u = user.unit_id
+    ids = Task.objects.filter(Q(lead_units=u) | Q(co_units=u) | Q(parent__lead_units=u)).values("id")
+    return qs.filter(id__in=ids)
 
 
 def can_read(user, task: Task) -> bool:

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from luoshi.errors import LuoshiError, NotAllowed
-from luoshi.ledger.permissions import visible_tasks
+from luoshi.ledger.permissions import unit_scope, visible_tasks
 
 from . import services as svc
 from . import stats
@@ -223,17 +223,8 @@ def visible_rectifications(user, qs=None):
     """督查员/管理员: all; 领导: items addressed to a unit in their subtree (all without a unit);
     单位联络员: items addressed to their unit."""
     qs = RectificationItem.objects.all() if qs is None else qs
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.sees_everything or (user.is_leader and user.unit_id is None):
-        return qs
-    if user.is_leader:
-        from luoshi.orgs.services import subtree_ids
-
-        return qs.filter(unit__in=subtree_ids(user.unit_id))
-    if user.unit_id:
-        return qs.filter(unit=user.unit_id)
-    return qs.none()
+    scope = unit_scope(user)
+    return qs if scope is None else qs.filter(unit__in=scope)
 
 
 @extend_schema_view(
@@ -316,11 +307,8 @@ class UnitStatsView(generics.GenericAPIView):
         if end < start:
             raise LuoshiError("end must not be before start", "结束日期不能早于开始日期", field="end")
         rows = stats.unit_stats(start, end, today)
-        user = request.user
-        if not user.sees_everything and user.unit_id is not None:
-            from luoshi.orgs.services import subtree_ids
-
-            scope = set(subtree_ids(user.unit_id))
+        scope = unit_scope(request.user)  # a 领导 gets their subtree's rows
+        if scope is not None:
             rows = [r for r in rows if r["unit_id"] in scope]
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(UnitStatsSerializer(page, many=True).data)

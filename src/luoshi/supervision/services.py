@@ -31,6 +31,7 @@ from django.utils import timezone
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError, NotAllowed, check_plain_text, deny
 from luoshi.ledger.models import ProgressReport, Status, Task, TaskEvent
+from luoshi.ledger.permissions import unit_scope
 from luoshi.orgs.models import Unit
 from luoshi.workcal.services import current_calendar
 
@@ -319,20 +320,10 @@ def visible_notices(user, qs=None):
     """督查员/管理员 see all notices; a unit's users see the notices addressed or copied to their unit
     (领导: their unit's subtree)."""
     qs = SupervisionNotice.objects.all() if qs is None else qs
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.sees_everything:
+    scope = unit_scope(user)
+    if scope is None:
         return qs
-    if user.is_leader:
-        if user.unit_id is None:
-            return qs
-        from luoshi.orgs.services import subtree_ids
-
-        units = subtree_ids(user.unit_id)
-        return qs.filter(Q(lead_unit__in=units) | Q(copy_units__in=units)).distinct()
-    if user.unit_id:
-        return qs.filter(Q(lead_unit=user.unit_id) | Q(copy_units=user.unit_id)).distinct()
-    return qs.none()
+    return qs.filter(Q(lead_unit__in=scope) | Q(copy_units__in=scope)).distinct()
 
 
 # ---- notices -------------------------------------------------------------------
