@@ -13,21 +13,12 @@ from luoshi.ledger.models import Source, Status, Task
 from luoshi.orgs.models import UnitKind
 from luoshi.orgs.services import do_save_unit
 from luoshi.review.models import DraftStatus, ImportDraft
-from tests.conftest import PASSWORD
+from tests.browser.pages import login
 from tests.review.conftest import YEAR, speech_text
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.content()
 
 
 def row_index(page, needle: str) -> str:

@@ -13,20 +13,11 @@ import pytest
 from luoshi.ledger import services as svc
 from luoshi.ledger.models import Status, Task
 from luoshi.workcal.services import current_calendar
-from tests.conftest import PASSWORD
+from tests.browser.pages import login
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, page.content()
 
 
 def logout(page):
