@@ -155,21 +155,63 @@ def test_local_working_day_wins_over_official_holiday(users):
 
 # ---- years not yet published ------------------------------------------------
 
-def test_unpublished_year_uses_weekends_and_is_provisional():
+def test_unpublished_year_keeps_statutory_holidays_and_is_provisional():
     assert UNPUBLISHED >= 2027
     wc = cal.WorkCalendar()
     jan1 = dt.date(UNPUBLISHED, 1, 1)
     assert not wc.is_year_known(UNPUBLISHED)
     info = wc.day(jan1)
-    # New Year's Day is certainly a holiday, but nobody has published the year: weekends only.
-    assert info.provisional is True
-    assert info.is_workday is (jan1.weekday() < 5)
+    # Nobody has published the year yet, but 元旦 is a statutory day off by rule.
+    assert info.provisional is True and info.is_workday is False and info.name == "元旦"
+    # An ordinary week in March has no statutory holiday: weekends only.
     friday = next(dt.date(UNPUBLISHED, 3, d) for d in range(1, 8) if dt.date(UNPUBLISHED, 3, d).weekday() == 4)
     assert wc.add_working_days(friday, 1) == friday + 3 * ONE  # Monday
     assert wc.working_days_between(friday, friday + 10 * ONE) == 6
     assert wc.is_provisional(friday, friday + ONE)
     assert wc.is_provisional(dt.date(UNPUBLISHED - 1, 12, 1), jan1)  # a span reaching into it
     assert not wc.is_provisional(D("2024-09-30"), D("2024-10-10"))
+
+
+@pytest.mark.parametrize("year, count, expected", [
+    # Lunar dates checked against published almanacs: 春节 2027-02-06, 2028-01-26; 端午 2027-06-09;
+    # 中秋 2027-09-15; 清明 2027-04-05, 2028-04-04.
+    (2027, 13, {"2027-02-05": "春节", "2027-02-06": "春节", "2027-02-08": "春节", "2027-04-05": "清明节",
+            "2027-05-01": "劳动节", "2027-05-02": "劳动节", "2027-06-09": "端午节", "2027-09-15": "中秋节",
+            "2027-10-01": "国庆节", "2027-10-03": "国庆节"}),
+    # 2028: 中秋 falls on 3 October, inside 国庆, so one day fewer.
+    (2028, 12, {"2028-01-25": "春节", "2028-01-28": "春节", "2028-04-04": "清明节", "2028-10-03": "国庆节"}),
+])
+def test_statutory_holidays_follow_their_rules(year, count, expected):
+    days = cal.statutory_holidays(year)
+    for day, name in expected.items():
+        assert days[D(day)] == name
+    # 元旦1 + 春节4 + 清明1 + 劳动节2 + 端午1 + 中秋1 + 国庆3 (国务院令第795号)
+    assert len(days) == count
+    assert D(f"{year}-10-04") not in days and D(f"{year}-05-03") not in days
+
+
+def test_statutory_days_count_as_days_off_in_deadlines():
+    wc = cal.WorkCalendar()
+    # 2027-09-14 is a Tuesday; 中秋 (Wed 15 Sep) is off, so one working day later is Thursday.
+    assert not wc.is_year_known(2027)
+    assert wc.add_working_days(D("2027-09-14"), 1) == D("2027-09-16")
+    # 10-01 (Fri) off by rule, the weekend, then 10-04..08 work: no 调休 is known before the notice.
+    assert wc.working_days_between(D("2027-09-30"), D("2027-10-08")) == 5
+
+
+def test_holiday_periods_join_weekends_and_use_chinese_names():
+    wc = cal.WorkCalendar()
+    known = {p.name: p for p in wc.holiday_periods(2025)}
+    assert set(known) >= {"元旦", "春节", "清明节", "劳动节", "端午节", "国庆节、中秋节"}
+    national = known["国庆节、中秋节"]
+    assert (national.start, national.end, national.days, national.provisional) == (
+        D("2025-10-01"), D("2025-10-08"), 8, False)
+    provisional = {p.name: p for p in wc.holiday_periods(2027)}
+    spring = provisional["春节"]
+    # 除夕 Fri 5 Feb to 初三 Mon 8 Feb, the weekend between them included.
+    assert (spring.start, spring.end, spring.days, spring.provisional) == (D("2027-02-05"), D("2027-02-08"), 4, True)
+    qingming = provisional["清明节"]  # Monday 5 April joins the weekend before it
+    assert (qingming.start, qingming.end) == (D("2027-04-03"), D("2027-04-05"))
 
 
 def _notice_rows(year: int):
@@ -188,7 +230,7 @@ def test_loading_notice_makes_year_official(users):
     year = UNPUBLISHED
     rows, makeup = _notice_rows(year)
     span = (dt.date(year, 9, 15), dt.date(year, 10, 20))
-    before = services.working_days_between(*span)
+    assert not services.current_calendar().is_workday(dt.date(year, 10, 1))  # statutory by rule
     assert services.current_calendar().is_provisional(*span)
     assert not services.current_calendar().is_workday(makeup)
 
@@ -204,8 +246,13 @@ def test_loading_notice_makes_year_official(users):
     for d in range(1, 8):
         info = wc.day(dt.date(year, 10, d))
         assert (info.is_workday, info.name, info.provisional) == (False, "国庆节", False)
-    weekdays_off = sum(dt.date(year, 10, d).weekday() < 5 for d in range(1, 8))
-    assert services.working_days_between(*span) == before - weekdays_off + 1
+    # Before: weekends and the statutory days by rule were off. After: exactly the notice decides
+    # (its 7 days off, its make-up Sunday), every other weekday works — 中秋 included, as this
+    # test notice does not list it.
+    off = {dt.date(year, 10, d) for d in range(1, 8)}
+    expected = sum(1 for i in range(1, (span[1] - span[0]).days + 1)
+                   if (d := span[0] + i * ONE) == makeup or (d.weekday() < 5 and d not in off))
+    assert services.working_days_between(*span) == expected
     # Days not in the notice are ordinary weekdays / weekends, and no longer provisional.
     nov1 = dt.date(year, 11, 1)
     assert wc.day(nov1).is_workday is (nov1.weekday() < 5)

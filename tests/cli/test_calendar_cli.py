@@ -80,4 +80,9 @@ def test_set_day_and_show():
         run("workcal", "set-day", "2026-13-40", "--off")
     with pytest.raises(CommandError):
         run("workcal", "set-day", "2026-06-03")  # neither --off nor --work
-    assert "NOT KNOWN" in run("workcal", "show", "2031")
+    shown = run("workcal", "show", "2031")
+    assert "NOT KNOWN" in shown
+    # 2031: 春节 (正月初一) is 23 January, 除夕 the 22nd; 国庆 1-3 Oct; all by rule, provisional.
+    assert "春节 2031-01-22 至" in shown and "暂定" in shown
+    assert "2031-01-01 三 放假 元旦" in shown
+    assert "国庆节 2026-10-01 至 2026-10-07 共7天" in run("workcal", "show", "2026")

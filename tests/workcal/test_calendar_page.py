@@ -58,3 +58,12 @@ def test_admin_declares_local_day_off(client, users):
     day = CalendarDay.objects.get(date=dt.date(2025, 6, 3))
     assert not day.is_workday and day.source == CalendarDay.Source.LOCAL
     assert "本市防汛" in client.get("/calendar/?year=2025").content.decode()
+
+
+def test_page_lists_whole_holiday_periods_in_chinese(client, users):
+    _login(client, users["fgw"])
+    page = client.get("/calendar/?year=2026").content.decode()
+    assert "Spring Festival" not in page and "National Day" not in page
+    assert "国庆节" in page and "2026-10-01 至 2026-10-07" in page and "7天" in page
+    page = client.get(f"/calendar/?year={NEXT}").content.decode()
+    assert "元旦" in page and "暂定(按法定规则推算)" in page

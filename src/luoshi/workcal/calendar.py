@@ -2,9 +2,12 @@
 
 The official holidays and make-up working days (调休) come from the
 chinese-calendar package. It only knows years already published; for a later
-year we fall back to plain weekends, and every answer that touched such a
-year is *provisional* until the State Council's notice is loaded
-(`luoshi calendar load`). Days in a loaded notice and local overrides
+year we apply the statutory holidays of 《全国年节及纪念日放假办法》 (as revised
+by 国务院令第795号, in force from 2025-01-01) on top of plain weekends — their
+dates follow fixed rules (lunar dates from lunar-python, 清明 from the solar
+term) — but not the make-up working days (调休), which only the State
+Council's yearly notice fixes. Every answer that touched such a year is
+*provisional* (暂定) until that notice is loaded (`luoshi calendar load`). Days in a loaded notice and local overrides
 (a city's own extra days) are applied on top, local ones winning.
 
 This module has no Django import: `WorkCalendar` takes the overrides as a
@@ -18,6 +21,46 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import chinese_calendar
+from lunar_python import Lunar
+
+# chinese-calendar names its holidays in English; the UI speaks Chinese.
+HOLIDAY_ZH = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+              "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+              "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "中国人民抗日战争胜利70周年纪念日"}
+
+
+def holiday_name_zh(name: str | None) -> str | None:
+    """The Chinese name of a holiday named by chinese-calendar (unknown names pass through)."""
+    return HOLIDAY_ZH.get(name, name) if name else name
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """{date: 节日名} of the statutory days off (法定节假日) of `year`, without 调休.
+
+    Source: 《全国年节及纪念日放假办法》 art. 2 as revised in 2024 (国务院令第795号,
+    from 2025-01-01): 元旦 1月1日; 春节 农历除夕、正月初一至初三 (4 days); 清明节 农历清明当日;
+    劳动节 5月1日、2日; 端午节 农历端午当日; 中秋节 农历中秋当日; 国庆节 10月1日至3日.
+    Used only for years whose official schedule is unknown; such days are provisional.
+    """
+    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    spring = _solar(Lunar.fromYmd(year, 1, 1))
+    for offset in range(-1, 3):  # 除夕, 初一, 初二, 初三
+        days[spring + dt.timedelta(days=offset)] = "春节"
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    days[dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
+    days[dt.date(year, 5, 1)] = days[dt.date(year, 5, 2)] = "劳动节"
+    days[_solar(Lunar.fromYmd(year, 5, 5))] = "端午节"
+    days[_solar(Lunar.fromYmd(year, 8, 15))] = "中秋节"
+    for d in (1, 2, 3):
+        days[dt.date(year, 10, d)] = "国庆节"
+    # 除夕 of a lunar year can fall in the previous solar year only for 春节 on 1 Jan, which never happens.
+    return {d: n for d, n in days.items() if d.year == year}
+
+
+def _solar(lunar) -> dt.date:
+    s = lunar.getSolar()
+    return dt.date(s.getYear(), s.getMonth(), s.getDay())
 
 
 @lru_cache(maxsize=None)
@@ -36,7 +79,7 @@ def _package_day(day: dt.date) -> tuple[bool, str | None] | None:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
         return None
-    return (not is_holiday), name
+    return (not is_holiday), holiday_name_zh(name)
 
 
 @dataclass
@@ -45,6 +88,20 @@ class DayInfo:
     is_workday: bool
     name: str | None
     provisional: bool  # True when the year's official schedule is not known
+
+
+@dataclass(frozen=True)
+class HolidayPeriod:
+    """One holiday period (放假): its holiday name(s), first and last day off, inclusive."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    provisional: bool
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
 
 
 @dataclass
@@ -72,7 +129,33 @@ class WorkCalendar:
         pkg = _package_day(day)
         if pkg is not None:
             return DayInfo(day, pkg[0], pkg[1], False)
+        statutory = statutory_holidays(day.year).get(day) if provisional else None
+        if statutory:
+            return DayInfo(day, False, statutory, provisional)
         return DayInfo(day, day.weekday() < 5, None, provisional)
+
+    def holiday_periods(self, year: int) -> list[HolidayPeriod]:
+        """The holiday periods (放假安排) touching `year`: each run of consecutive days off that holds
+        a named holiday, the weekend days joined to it included (国庆节 10月1日至7日, 共7天).
+        """
+        one = dt.timedelta(days=1)
+        periods: list[HolidayPeriod] = []
+        day, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        while day <= last:
+            info = self.day(day)
+            if info.is_workday or not info.name:
+                day += one
+                continue
+            start, stop = day, day
+            while not self.is_workday(start - one):
+                start -= one
+            while not self.is_workday(stop + one):
+                stop += one
+            days = [self.day(start + one * i) for i in range((stop - start).days + 1)]
+            names = list(dict.fromkeys(d.name for d in days if d.name))
+            periods.append(HolidayPeriod("、".join(names), start, stop, any(d.provisional for d in days)))
+            day = stop + one
+        return periods
 
     def is_workday(self, day: dt.date) -> bool:
         return self.day(day).is_workday

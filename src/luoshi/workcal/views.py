@@ -42,7 +42,7 @@ def _year_rows(year: int):
             rows.append({"date": day, "is_workday": info.is_workday, "name": info.name or "",
                          "local": day in cal.local, "weekday": "一二三四五六日"[day.weekday()]})
         day += dt.timedelta(days=1)
-    return rows, cal.is_year_known(year)
+    return rows, cal.is_year_known(year), cal.holiday_periods(year)
 
 
 @login_required
@@ -86,10 +86,10 @@ def calendar_page(request):
                 do_set_local_day(request.user, d["date"], d["status"] == "work", d["name"])
                 messages.success(request, f"已将{d['date']}调整为{'上班' if d['status'] == 'work' else '放假'}。")
                 return redirect(f"{request.path}?year={d['date'].year}")
-    rows, known = _year_rows(year)
+    rows, known, periods = _year_rows(year)
     lo, hi = _package_years()
     return render(request, "workcal/calendar.html", {
-        "year": year, "rows": rows, "known": known, "package_years": (lo, hi),
+        "year": year, "rows": rows, "known": known, "periods": periods, "package_years": (lo, hi),
         "notices": HolidayNotice.objects.all(), "can_edit": can_edit,
         "notice_form": notice_form, "day_form": day_form,
         "local_count": CalendarDay.objects.filter(source=CalendarDay.Source.LOCAL, date__year=year).count(),

@@ -11,10 +11,6 @@ from luoshi.workcal.models import CalendarDay, HolidayNotice
 from luoshi.workcal.services import current_calendar, do_load_holiday_notice, do_set_local_day, read_notice_file
 
 ACTOR = "命令行"
-# chinese-calendar names its holidays in English
-HOLIDAY_ZH = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-              "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
-              "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "中国人民抗日战争胜利70周年纪念日"}
 
 
 def _date(value: str) -> dt.date:
@@ -71,9 +67,12 @@ class Command(LuoshiCommand):
         elif cal.is_year_known(year):
             source = "official schedule from the chinese-calendar package"
         else:
-            source = ("NOT KNOWN: weekends only, deadlines in this year are provisional "
+            source = ("NOT KNOWN: statutory holidays by rule and weekends, no make-up days; deadlines in this year are provisional "
                       f"(load the notice with `luoshi calendar load FILE --year {year} --title ...`)")
         self.stdout.write(f"{year}: {source}")
+        for period in cal.holiday_periods(year):
+            mark = " 暂定" if period.provisional else ""
+            self.stdout.write(f"  {period.name} {period.start} 至 {period.end} 共{period.days}天{mark}")
         local = {d.date for d in CalendarDay.objects.filter(source=CalendarDay.Source.LOCAL, date__year=year)}
         working = 0
         for month in range(1, 13):
@@ -85,7 +84,7 @@ class Command(LuoshiCommand):
                 if day in local or info.is_workday == weekend:
                     kind = ("上班" if info.is_workday else "放假")
                     tag = " [本地调整]" if day in local else ""
-                    self.stdout.write(f"  {day} {'一二三四五六日'[day.weekday()]} {kind} {HOLIDAY_ZH.get(info.name, info.name or '')}{tag}")
+                    self.stdout.write(f"  {day} {'一二三四五六日'[day.weekday()]} {kind} {info.name or ''}{tag}")
         self.stdout.write(f"{working} working days in {year}")
 
 
