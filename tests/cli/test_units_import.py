@@ -162,3 +162,96 @@ def test_cli_error_is_one_english_line(tmp_path):
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "not a valid .xlsx workbook" in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+# ---- merged cells, kind/parent disagreements, --check plans ------------------
+
+def _merged_parent_book(path):
+    """A 区县 block whose 上级单位 is one cell merged down three rows, as offices lay it out."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位全称", "简称", "类型", "上级单位"])
+    ws.append(["东湖市人民政府", "东湖市政府", "市", None])
+    ws.append(["东湖市北岸区人民政府", "北岸区", "区县", "东湖市人民政府"])
+    ws.append(["东湖市南山县人民政府", "南山县", "区县", None])
+    ws.append(["东湖市西坡区人民政府", "西坡区", "区县", None])
+    ws.append(["北岸区临湖街道办事处", "临湖街道", "乡镇/街道", "东湖市北岸区人民政府"])
+    ws.merge_cells("D3:D5")
+    wb.save(path)
+    return str(path)
+
+
+def test_merged_parent_cell_is_filled_down_never_a_root(tmp_path):
+    path = _merged_parent_book(tmp_path / "merged.xlsx")
+    out = run("units", "import", path, "--check")
+    assert "rows 3-5: 上级单位 is a merged cell; filled down with '东湖市人民政府'" in out
+    assert "would create 东湖市南山县人民政府" in out
+    assert "would create 5, update 0" in out
+    assert not Unit.objects.exists()  # --check writes nothing
+    out = run("units", "import", path)
+    assert "filled down" in out and "5 created" in out
+    city = Unit.objects.get(name="东湖市人民政府")
+    for name in ("东湖市北岸区人民政府", "东湖市南山县人民政府", "东湖市西坡区人民政府"):
+        assert Unit.objects.get(name=name).parent == city
+    assert list(Unit.objects.filter(parent=None)) == [city]
+
+
+def test_shared_input_with_merged_parent(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    shared = Path(__file__).resolve().parents[2].parent / "shared" / "inputs" / "units-merged-parent.xlsx"
+    if not shared.exists():
+        pytest.skip("../shared/inputs is not beside the checkout")
+    path = shutil.copy(shared, tmp_path / "u.xlsx")
+    import_units(str(path))
+    city = Unit.objects.get(name="临江市人民政府")
+    assert {u.name for u in Unit.objects.filter(parent=city)} >= {
+        "临江市江城区人民政府", "临江市青石县人民政府", "临江市白沙区人民政府"}
+
+
+def test_kind_and_parent_that_disagree_are_flagged(tmp_path):
+    path = write_xlsx(tmp_path / "odd.xlsx", [
+        ["某市人民政府", "", "", "市", "", "", "", ""],
+        ["某市财政局", "", "", "市直部门", "某市人民政府", "", "", ""],
+        ["某镇人民政府", "", "", "乡镇/街道", "某市财政局", "", "", ""],
+    ])
+    out = run("units", "import", path, "--check")
+    assert "warning: row 4: '某镇人民政府' is a town under '某市财政局', a city_dept" in out
+    result = import_units(path)
+    assert result.created == 3
+    assert [zh for _, _, zh in result.warnings] == [
+        "“某镇人民政府”类型为乡镇/街道,其上级单位“某市财政局”却是市直部门,请核对类型或上级单位"]
+
+
+def test_check_reports_what_a_reimport_would_change(tmp_path):
+    load_sample_units()
+    out_path = tmp_path / "all.xlsx"
+    run("units", "export", str(out_path))
+    wb = openpyxl.load_workbook(out_path)
+    ws = wb.active
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "临江市发展和改革委员会":
+            row[2].value = (row[2].value or "") + "、发改"
+    wb.save(out_path)
+    out = run("units", "import", str(out_path), "--check")
+    assert "would update 临江市发展和改革委员会: 别名" in out
+    assert "would create 0, update 1" in out
+    assert "发改" not in Unit.objects.get(name="临江市发展和改革委员会").aliases
+
+
+def test_long_alias_lists_are_handled_in_linear_time(tmp_path):
+    import time
+
+    from luoshi.orgs.importexport import parse_rows
+
+    def timed(n):
+        aliases = "、".join(f"别名{i}" for i in range(n))
+        rows = [COLUMNS, ["某单位", "", aliases, "市直部门", "", "", "", ""]]
+        t = time.perf_counter()
+        parsed = parse_rows(rows)
+        assert len(parsed[0].aliases) == n
+        return time.perf_counter() - t
+
+    small, large = timed(5_000), timed(50_000)
+    assert large < small * 30  # quadratic would be ~100×

@@ -79,12 +79,23 @@ class UnitRow:
         return [self.name, *self.short_names, *self.aliases]
 
 
+class Table(list):
+    """Rows of cells read from a file, plus `notes`: (row, message_en, message_zh) about what reading
+    changed, e.g. a merged cell filled down (合并单元格)."""
+
+    def __init__(self, rows=(), notes=None):
+        super().__init__(rows)
+        self.notes: list[tuple[int | None, str, str]] = list(notes or [])
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     names: list[str] = field(default_factory=list)
+    notes: list[tuple[int | None, str, str]] = field(default_factory=list)  # merged cells filled down
+    warnings: list[tuple[int | None, str, str]] = field(default_factory=list)  # kind/parent disagreements
 
     @property
     def total(self) -> int:
@@ -112,7 +123,7 @@ def read_table(source) -> list[list[str]]:
         if text is None:
             raise UnitImportError([(None, "cannot decode the CSV file (use UTF-8 or GB18030)",
                                     "无法识别CSV文件编码(请使用UTF-8或GB18030)")])
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        return Table([_cell(c) for c in row] for row in csv.reader(io.StringIO(text)))
     import openpyxl
 
     if not hasattr(source, "read") and not Path(name).is_file():
@@ -121,12 +132,13 @@ def read_table(source) -> list[list[str]]:
         wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             ws = wb.worksheets[0]
-            rows = []
+            rows = Table()
             for row in ws.iter_rows(values_only=True):
                 rows.append([_cell(c) for c in row])
                 if len(rows) > MAX_ROWS + 1:
                     raise UnitImportError([(None, f"the file has more than {MAX_ROWS} rows",
                                             f"文件超过{MAX_ROWS}行")])
+            _fill_merged(rows, _merged_ranges(ws))
         finally:
             wb.close()
     except UnitImportError:
@@ -136,6 +148,69 @@ def read_table(source) -> list[list[str]]:
                                       "(corrupt, encrypted, or another format)",
                                 "无法读取该Excel文件:文件损坏、已加密或不是.xlsx格式")]) from None
     return rows
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col), 1-based, of the sheet's merged cells.
+
+    openpyxl's read-only mode (kept for bounded memory) does not report merged cells, so the
+    sheet's <mergeCells> element is read with a streaming parser from the same source.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        source = ws._get_source()
+    except Exception:  # not a plain worksheet (chartsheet …): nothing merged to fill
+        return []
+    ranges = []
+    with source:
+        for _event, elem in iterparse(source):
+            if elem.tag.endswith("}mergeCell") and elem.get("ref"):
+                min_col, min_row, max_col, max_row = range_boundaries(elem.get("ref"))
+                ranges.append((min_row, min_col, max_row, max_col))
+                if len(ranges) > MAX_ROWS * 8:
+                    raise UnitImportError([(None, "the sheet has too many merged cells", "工作表中合并单元格过多")])
+            elif not elem.tag.endswith("}mergeCells"):
+                elem.clear()
+    return ranges
+
+
+def _fill_merged(rows: Table, ranges) -> None:
+    """Give every cell of a merged range the value of its top-left cell (a merged 上级单位 column
+    means "the same parent for all these rows"), and note each fill for the operator."""
+    header_at = next((i for i, r in enumerate(rows) if any(r)), None)
+    header = rows[header_at] if header_at is not None else []
+    for r1, c1, r2, c2 in sorted(ranges):
+        if r1 > len(rows) or (r1 == r2 and c1 == c2):
+            continue
+        r2 = min(r2, len(rows))
+        top = rows[r1 - 1]
+        value = top[c1 - 1] if c1 - 1 < len(top) else ""
+        if not value:
+            continue
+        for r in range(r1, r2 + 1):
+            row = rows[r - 1]
+            if len(row) < c2:
+                row.extend([""] * (c2 - len(row)))
+            for c in range(c1, c2 + 1):
+                row[c - 1] = value
+        if header_at is not None and r1 - 1 <= header_at:
+            continue  # a merged header cell: no data row changed
+        column = header[c1 - 1] if c1 - 1 < len(header) and header[c1 - 1] else f"column {c1}"
+        span = f"{r1}-{r2}" if r2 > r1 else str(r1)
+        rows.notes.append((r1, f"rows {span}: {column} is a merged cell; filled down with {value!r}",
+                           f"第{span}行的“{column}”是合并单元格,已按“{value}”向下填充"))
+
+
+# A unit of this kind normally sits under one of these kinds (a 乡镇 under a 市直部门 is a typo).
+_USUAL_PARENTS = {
+    UnitKind.TOWN: {UnitKind.COUNTY, UnitKind.CITY},
+    UnitKind.COUNTY: {UnitKind.CITY},
+    UnitKind.COUNTY_DEPT: {UnitKind.COUNTY},
+    UnitKind.CITY_DEPT: {UnitKind.CITY, UnitKind.CITY_DEPT},
+}
 
 
 def _read_bytes(path: str) -> bytes:
@@ -148,12 +223,8 @@ def _read_bytes(path: str) -> bytes:
 def _split_names(value: str) -> list[str]:
     for sep in _SEPARATORS:
         value = value.replace(sep, ",")
-    out = []
-    for v in value.split(","):
-        v = v.strip()
-        if v and v not in out:
-            out.append(v)
-    return out
+    # dict keeps the first occurrence in order: linear even for very long alias lists
+    return list(dict.fromkeys(v for v in (part.strip() for part in value.split(",")) if v))
 
 
 def parse_rows(rows: list[list[str]]) -> list[UnitRow]:
@@ -211,7 +282,9 @@ def parse_rows(rows: list[list[str]]) -> list[UnitRow]:
         else:
             problems.append((i, f"启用 must be 是 or 否, got {active_text!r}", f"“启用”应填“是”或“否”,而不是“{active_text}”"))
             active = True
-        out.append(UnitRow(i, name, [n for n in shorts if n != name], [n for n in aliases if n != name and n not in shorts],
+        short_set = set(shorts)
+        out.append(UnitRow(i, name, [n for n in shorts if n != name],
+                           [n for n in aliases if n != name and n not in short_set],
                            kind or "", parent, code, sort_order, active))
     if not out and not problems:
         problems.append((None, "the file has a header but no units", "文件只有表头,没有单位"))
@@ -293,6 +366,79 @@ def _check_tree(rows: list[UnitRow]) -> list[tuple[int | None, str, str]]:
     return problems
 
 
+def _parents(parsed: list[UnitRow]) -> dict[str, tuple[str, str] | None]:
+    """Each row's parent as (full name, kind), from the file first, then the database."""
+    by_any = {n: r for r in parsed for n in r.all_names()}
+    out: dict[str, tuple[str, str] | None] = {}
+    for r in parsed:
+        if not r.parent_name:
+            out[r.name] = None
+        elif r.parent_name in by_any:
+            parent = by_any[r.parent_name]
+            out[r.name] = (parent.name, parent.kind)
+        else:
+            unit = _find_unit(r.parent_name)
+            out[r.name] = (unit.name, unit.kind) if unit else None
+    return out
+
+
+def kind_warnings(parsed: list[UnitRow]) -> list[tuple[int | None, str, str]]:
+    """Rows whose 类型 and 上级单位 disagree (a 乡镇/街道 under a 市直部门 …): flagged, not refused,
+    since real trees have exceptions; the operator checks them."""
+    warnings = []
+    parents = _parents(parsed)
+    for r in parsed:
+        usual = _USUAL_PARENTS.get(r.kind)
+        parent = parents.get(r.name)
+        if not usual or parent is None or parent[1] in usual:
+            continue
+        kind, pkind = UnitKind(r.kind).label, UnitKind(parent[1]).label
+        warnings.append((r.row, f"{r.name!r} is a {r.kind} under {parent[0]!r}, a {parent[1]}: check 类型 or 上级单位",
+                         f"“{r.name}”类型为{kind},其上级单位“{parent[0]}”却是{pkind},请核对类型或上级单位"))
+    return warnings
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, without writing (`luoshi units import --check`)."""
+
+    create: list[str] = field(default_factory=list)
+    update: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, changed columns)
+    unchanged: int = 0
+    notes: list[tuple[int | None, str, str]] = field(default_factory=list)
+    warnings: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+
+_FIELD_COLUMNS = {"short_names": "简称", "aliases": "别名", "kind": "类型", "parent": "上级单位", "code": "编码",
+                  "sort_order": "排序", "is_active": "启用"}
+
+
+def plan_import(rows) -> ImportPlan:
+    """Check `rows` (as read_table gives them) and say what importing them would change."""
+    parsed = parse_rows(rows)
+    plan = ImportPlan(notes=list(getattr(rows, "notes", [])), warnings=kind_warnings(parsed))
+    parents = _parents(parsed)
+    existing = {u.name: u for u in Unit.objects.filter(name__in=[r.name for r in parsed]).select_related("parent")}
+    for r in parsed:
+        unit = existing.get(r.name)
+        if unit is None:
+            plan.create.append(r.name)
+            continue
+        parent = parents.get(r.name)
+        now = {"short_names": unit.short_names, "aliases": unit.aliases, "kind": unit.kind,
+               "parent": unit.parent.name if unit.parent_id else None, "code": unit.code,
+               "sort_order": unit.sort_order, "is_active": unit.is_active}
+        new = {"short_names": r.short_names, "aliases": r.aliases, "kind": r.kind,
+               "parent": parent[0] if parent else None, "code": r.code,
+               "sort_order": unit.sort_order if r.sort_order is None else r.sort_order, "is_active": r.is_active}
+        changed = [col for key, col in _FIELD_COLUMNS.items() if now[key] != new[key]]
+        if changed:
+            plan.update.append((r.name, changed))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
 # ---- importing -----------------------------------------------------------
 
 def import_units(source, actor=CLI_ACTOR, progress=None) -> ImportResult:
@@ -302,6 +448,7 @@ def import_units(source, actor=CLI_ACTOR, progress=None) -> ImportResult:
     """
     rows = source if isinstance(source, list) else read_table(source)
     parsed = parse_rows(rows)
+    warnings = kind_warnings(parsed)
     by_name = {r.name: r for r in parsed}
     order: list[UnitRow] = []
     placed: set[str] = set()
@@ -324,7 +471,7 @@ def import_units(source, actor=CLI_ACTOR, progress=None) -> ImportResult:
     for r in parsed:
         place(r)
 
-    result = ImportResult()
+    result = ImportResult(notes=list(getattr(rows, "notes", [])), warnings=warnings)
     with transaction.atomic():
         existing = {u.name: u for u in Unit.objects.filter(name__in=list(by_name))}
         index = name_index()

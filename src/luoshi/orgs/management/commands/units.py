@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 from luoshi.orgs.importexport import (CLI_ACTOR, UnitImportError, export_units_xlsx, import_units,
-                                      load_sample_units, read_table, write_sample_xlsx)
+                                      load_sample_units, plan_import, read_table,
+                                      write_sample_xlsx)
 from luoshi.web.management.base import LuoshiCommand, progress_bar
 
 
@@ -30,10 +31,20 @@ class Command(LuoshiCommand):
         rows = read_table(file)
         total = max(0, sum(1 for r in rows if any(r)) - 1)
         if check:
-            from luoshi.orgs.importexport import parse_rows
-
-            parsed = parse_rows(rows)
-            self.stdout.write(f"OK: {len(parsed)} units, no problems found (nothing written)")
+            try:
+                plan = plan_import(rows)
+            except UnitImportError as exc:
+                for line in exc.all_messages_en()[:50]:
+                    self.stderr.write(f"  {line}")
+                raise CommandError(f"{file}: {exc.message_en}; the file would be refused") from None
+            self._report(plan.notes, plan.warnings)
+            for name in plan.create[:50]:
+                self.stdout.write(f"  would create {name}")
+            for name, columns in plan.update[:50]:
+                self.stdout.write(f"  would update {name}: {', '.join(columns)}")
+            self.stdout.write(f"OK: {len(plan.create) + len(plan.update) + plan.unchanged} units; would create "
+                              f"{len(plan.create)}, update {len(plan.update)}, leave {plan.unchanged} unchanged "
+                              "(nothing written)")
             return
         with progress_bar(total, "importing units", "unit") as bar:
             try:
@@ -43,8 +54,15 @@ class Command(LuoshiCommand):
                     for line in exc.all_messages_en()[:50]:
                         self.stderr.write(f"  {line}")
                 raise CommandError(f"{file}: {exc.message_en}; nothing was imported") from None
+        self._report(result.notes, result.warnings)
         self.stdout.write(f"imported {result.total} units from {file}: {result.created} created, "
                           f"{result.updated} updated, {result.unchanged} unchanged")
+
+    def _report(self, notes, warnings):
+        for _row, en, _zh in notes:
+            self.stdout.write(f"  note: {en}")
+        for _row, en, _zh in warnings:
+            self.stdout.write(f"  warning: row {_row}: {en}")
 
     def do_export(self, file, **_):
         if not file.lower().endswith(".xlsx"):
