@@ -23,6 +23,8 @@ _seq = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test's database starts empty: so does its audit checkpoint file.
+    settings.LUOSHI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.jsonl")
     # Real hashing costs ~0.3 s per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

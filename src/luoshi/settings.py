@@ -5,6 +5,8 @@ DATABASE_URL      e.g. postgres://user:pass@127.0.0.1:5432/luoshi (default: SQLi
 LUOSHI_SECRET_KEY secret key (default: generated once and kept in the data dir)
 LUOSHI_DEBUG      1 to enable debug pages (never in production)
 LUOSHI_ALLOWED_HOSTS comma-separated host names (default: localhost,127.0.0.1)
+LUOSHI_AUDIT_KEY_FILE  the audit chain's HMAC key, outside the data dir (default: <data dir>-audit.key beside it)
+LUOSHI_AUDIT_CHECKPOINT_FILE  append-only audit checkpoints (default: <data dir>-audit-checkpoints.jsonl)
 """
 from __future__ import annotations
 
@@ -193,6 +195,9 @@ LUOSHI_SUPERVISION = {
     if os.environ.get(env)
 }
 LUOSHI_WEBHOOK_URL = os.environ.get("LUOSHI_WEBHOOK_URL", "")
+# Audit chain anchoring (luoshi.audit.anchor): empty = beside the data directory.
+LUOSHI_AUDIT_KEY_FILE = os.environ.get("LUOSHI_AUDIT_KEY_FILE", "")
+LUOSHI_AUDIT_CHECKPOINT_FILE = os.environ.get("LUOSHI_AUDIT_CHECKPOINT_FILE", "")
 LUOSHI_WEBHOOK_SECRET = os.environ.get("LUOSHI_WEBHOOK_SECRET", "")
 
 EMAIL_BACKEND = os.environ.get("LUOSHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

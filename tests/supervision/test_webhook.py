@@ -51,7 +51,7 @@ def test_notice_posts_signed_webhook_and_mail(placed_task, users, settings, rece
     t = placed_task(D(2025, 2, 3), D(2025, 3, 14), progress=60, title="推进项目审批提速")
     with django_capture_on_commit_callbacks(execute=True):
         run_sweep(D(2025, 3, 18))
-    assert len(got) == 1
+    assert [h["X-Luoshi-Event"] for h, _ in got] == ["notice.issued", "audit.checkpoint"]
     headers, body = got[0]
     assert headers["X-Luoshi-Event"] == "notice.issued"
     expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
@@ -65,6 +65,11 @@ def test_notice_posts_signed_webhook_and_mail(placed_task, users, settings, rece
     # e-mail through Django's mail backend
     assert any("fgw@example.gov.cn" in m.to for m in mail.outbox)
     assert any("红色督办单" in m.subject for m in mail.outbox)
+    # the sweep's audit checkpoint goes out too: the same line as in the checkpoint file
+    from luoshi.audit.anchor import last_checkpoint
+
+    cp = json.loads(got[1][1].decode("utf-8"))["checkpoint"]
+    assert cp == last_checkpoint().as_dict() and cp["reason"] == "sweep" and cp["seq"] > 0
 
 
 def test_no_webhook_when_not_configured(placed_task, settings, receiver, django_capture_on_commit_callbacks):

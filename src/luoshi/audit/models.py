@@ -28,6 +28,9 @@ class AuditEntry(models.Model):
     after = models.JSONField("变更后", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: SHA-256 of the fields without object_repr (entries written before the chain was keyed);
+    # 2: HMAC-SHA256 with the audit key (LUOSHI_AUDIT_KEY_FILE) of every field shown (see luoshi.audit.anchor).
+    version = models.PositiveSmallIntegerField("哈希版本", default=2)
 
     class Meta:
         ordering = ["seq"]
@@ -40,7 +43,9 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """Single row locked while appending, so concurrent writers form one chain."""
+    """Single row locked while appending, so concurrent writers form one chain.
+
+    `luoshi audit verify` checks that it names the last entry (sequence and hash)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)

@@ -4,16 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
+from .anchor import GENESIS, Checkpoint, audit_key, read_checkpoints
 from .models import AuditEntry, AuditHead
-
-GENESIS = "0" * 64
 
 
 def _default(value):
@@ -45,6 +45,7 @@ def _jsonable(value):
 
 def entry_hash(prev_hash: str, seq: int, at: str, actor_id, actor_name: str, action: str,
                object_type: str, object_id: str, summary: str, before, after) -> str:
+    """Version 1 (entries written before the chain was keyed): SHA-256, object_repr not covered."""
     payload = json.dumps(
         [prev_hash, seq, at, actor_id, actor_name, action, object_type, object_id, summary, before, after],
         ensure_ascii=False, sort_keys=True, separators=(",", ":"),
@@ -52,10 +53,16 @@ def entry_hash(prev_hash: str, seq: int, at: str, actor_id, actor_name: str, act
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _hash_of(entry: AuditEntry) -> str:
-    return entry_hash(entry.prev_hash, entry.seq, entry.at.isoformat(), entry.actor_id, entry.actor_name,
-                      entry.action, entry.object_type, entry.object_id, entry.summary,
-                      entry.before, entry.after)
+def entry_mac(key: bytes, prev_hash: str, seq: int, at: str, actor_id, actor_name: str, action: str,
+              object_type: str, object_id: str, object_repr: str, summary: str, before_s: str, after_s: str) -> str:
+    """Version 2: HMAC-SHA256 with the audit key over every field the audit page, API and admin show.
+
+    `before_s`/`after_s` are the canonical JSON texts of the stored values (_canonical). The single and
+    the bulk writer and verify_chain all hash through this function, so the three agree by construction.
+    """
+    head = json.dumps(["v2", prev_hash, seq, at, actor_id, actor_name, action, object_type, object_id,
+                       object_repr, summary], **_HASH_OPTS)
+    return hmac.digest(key, f"{head[:-1]},{before_s},{after_s}]".encode("utf-8"), "sha256").hex()
 
 
 def record(actor, action: str, obj=None, *, object_type: str | None = None, object_id=None,
@@ -67,6 +74,9 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
         object_repr = str(obj)[:300]
     else:
         object_repr = ""
+    key = audit_key()
+    before, before_s = _canonical(before)
+    after, after_s = _canonical(after)
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         at = timezone.now()
@@ -74,18 +84,20 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
             seq=head.last_seq + 1,
             at=at,
             actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None)
-            else (actor if isinstance(actor, str) else "系统"),
+            actor_name=_actor_name(actor),
             action=action,
             object_type=object_type or "",
             object_id=str(object_id or ""),
             object_repr=object_repr,
             summary=summary[:500],
-            before=_jsonable(before),
-            after=_jsonable(after),
+            before=before,
+            after=after,
             prev_hash=head.last_hash,
+            version=2,
         )
-        entry.hash = _hash_of(entry)
+        entry.hash = entry_mac(key, entry.prev_hash, entry.seq, at.isoformat(), entry.actor_id, entry.actor_name,
+                               entry.action, entry.object_type, entry.object_id, entry.object_repr, entry.summary,
+                               before_s, after_s)
         entry.save()
         head.last_seq, head.last_hash = entry.seq, entry.hash
         head.save(update_fields=["last_seq", "last_hash"])
@@ -125,7 +137,7 @@ def _canonical(value):
 
 
 ENTRY_COLUMNS = ("seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
-                 "summary", "before", "after", "prev_hash", "hash")
+                 "summary", "before", "after", "prev_hash", "hash", "version")
 
 
 def record_many(items, batch_size: int = 2000, insert=None) -> int:
@@ -142,12 +154,13 @@ def record_many(items, batch_size: int = 2000, insert=None) -> int:
     items = list(items)
     if not items:
         return 0
+    key = audit_key()
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         seq, prev = head.last_seq, head.last_hash
         at = timezone.now()
         at_iso = at.isoformat()
-        dumps, sha = json.dumps, hashlib.sha256
+        dumps, hmac_digest = json.dumps, hmac.digest
         labels = {}
         rows = []
         for it in items:
@@ -165,14 +178,16 @@ def record_many(items, batch_size: int = 2000, insert=None) -> int:
             actor_id = actor.pk if getattr(actor, "pk", None) else None
             actor_name = _actor_name(actor)
             object_type, object_id = object_type or "", str(object_id or "")
+            object_repr = (object_repr or "")[:300]
             summary = (it.get("summary") or "")[:500]
             before, before_s = _canonical(it.get("before"))
             after, after_s = _canonical(it.get("after"))
-            head_s = dumps([prev, seq, at_iso, actor_id, actor_name, it["action"], object_type, object_id, summary],
-                           **_HASH_OPTS)
-            digest = sha(f"{head_s[:-1]},{before_s},{after_s}]".encode("utf-8")).hexdigest()
+            # entry_mac, inlined (the sweep appends ~120k entries in one call)
+            head_s = dumps(["v2", prev, seq, at_iso, actor_id, actor_name, it["action"], object_type, object_id,
+                            object_repr, summary], **_HASH_OPTS)
+            digest = hmac_digest(key, f"{head_s[:-1]},{before_s},{after_s}]".encode("utf-8"), "sha256").hex()
             rows.append((seq, at, actor_id, actor_name, it["action"], object_type, object_id,
-                         (object_repr or "")[:300], summary, before, after, prev, digest,
+                         object_repr, summary, before, after, prev, digest,
                          None if before is None else before_s, None if after is None else after_s))
             prev = digest
         if connection.vendor == "postgresql":
@@ -182,9 +197,9 @@ def record_many(items, batch_size: int = 2000, insert=None) -> int:
                                      f"FROM STDIN") as cp:
                     write = cp.write_row
                     for r in rows:
-                        write((*r[:9], r[13], r[14], r[11], r[12]))
+                        write((*r[:9], r[13], r[14], r[11], r[12], 2))
         else:
-            entries = [AuditEntry(**dict(zip(ENTRY_COLUMNS, (*r[:9], r[9], r[10], r[11], r[12])))) for r in rows]
+            entries = [AuditEntry(**dict(zip(ENTRY_COLUMNS, (*r[:13], 2)))) for r in rows]
             if insert is not None:
                 insert(AuditEntry, entries)
             else:
@@ -196,34 +211,136 @@ def record_many(items, batch_size: int = 2000, insert=None) -> int:
 
 @dataclass
 class VerifyResult:
+    """What verify_chain found. `kind` names the fault: missing (an entry deleted), link (an entry's
+    prev_hash does not name the one before), altered (hash/MAC mismatch: edited, or recomputed without the
+    key), downgraded (an entry claims the old unkeyed format after it ended), rewritten (the hash differs
+    from a checkpoint's: the chain was recomputed), truncated (fewer entries than a checkpoint recorded),
+    head (the head does not name the last entry), key (the audit key is missing or unusable),
+    checkpoints (the checkpoint file was tampered with)."""
+
     ok: bool
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    kind: str = ""
+    checkpoint: Checkpoint | None = None
+    legacy: int = 0
+    warnings: list = field(default_factory=list)
 
 
-def verify_chain(progress=None) -> VerifyResult:
-    """Walk the chain in order; report the first entry whose hash or link is wrong."""
-    prev = GENESIS
-    expected_seq = 1
+_VERIFY_COLUMNS = ("seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+                   "summary", "before", "after", "prev_hash", "hash", "version")
+
+
+def verify_chain(progress=None, *, since: Checkpoint | None = None, key: bytes | None = None,
+                 chunk: int = 20000) -> VerifyResult:
+    """Walk the chain in order and check every link, hash and MAC, the head and the checkpoints.
+
+    Returns the first fault found (see VerifyResult.kind). With `since` (a checkpoint), only the entries
+    after it are walked, starting from its hash (what write_checkpoint does before anchoring); without,
+    the whole chain is walked and checked against every checkpoint of the checkpoint file.
+    Cost: one indexed range scan, ~8 µs of Python per entry (see bench/audit_bench.py).
+    """
+    if key is None:
+        try:
+            key = audit_key(create=False)
+        except Exception as exc:
+            return VerifyResult(False, 0, None, str(exc), "key")
+    warnings: list[str] = []
+    if since is None:
+        checkpoints, problems = read_checkpoints(key) if key is not None else ([], [])
+        if problems:
+            return VerifyResult(False, 0, None, "; ".join(problems[:3]), "checkpoints")
+        legacy = min((c.legacy_until for c in checkpoints), default=None)
+        start_seq, prev = 0, GENESIS
+    else:
+        checkpoints, legacy = [since], since.legacy_until
+        start_seq, prev = since.seq, since.hash
+    last_cp = checkpoints[-1] if checkpoints else None
+    anchors = {c.seq: c for c in checkpoints}
+
+    def fail(seq, reason, kind, checked):
+        return VerifyResult(False, checked, seq, reason, kind, last_cp, legacy or 0, warnings)
+
+    if since is not None and since.seq:
+        row = AuditEntry.objects.filter(seq=since.seq).values_list("hash", flat=True).first()
+        if row != since.hash:
+            what = "is missing" if row is None else "has another hash"
+            return fail(since.seq, f"entry #{since.seq}, anchored by checkpoint #{since.n} ({since.at}), {what}: "
+                                   "the chain was truncated or rewritten", "rewritten" if row else "truncated", 0)
+
+    dumps = json.dumps
+    expected = start_seq + 1
     checked = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        if entry.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, f"entry #{expected_seq} is missing")
-        if entry.prev_hash != prev:
-            return VerifyResult(False, checked, entry.seq, f"entry #{entry.seq} does not link to the entry before it")
-        if _hash_of(entry) != entry.hash:
-            return VerifyResult(False, checked, entry.seq, f"entry #{entry.seq} was altered (hash mismatch)")
-        prev = entry.hash
-        expected_seq += 1
-        checked += 1
+    seen_v2 = False
+    qs = AuditEntry.objects.order_by("seq").values_list(*_VERIFY_COLUMNS)
+    while True:
+        rows = list(qs.filter(seq__gte=expected)[:chunk])
+        if not rows:
+            break
+        for (seq, at, actor_id, actor_name, action, object_type, object_id, object_repr, summary, before, after,
+             prev_hash, digest, version) in rows:
+            if seq != expected:
+                return fail(expected, f"entry #{expected} is missing (deleted)" if seq == expected + 1 else
+                            f"entries #{expected}–#{seq - 1} are missing (deleted)", "missing", checked)
+            if prev_hash != prev:
+                return fail(seq, f"entry #{seq} does not link to the entry before it", "link", checked)
+            if version == 2:
+                if key is None:
+                    return fail(seq, "the audit key is missing: entries of version 2 cannot be checked "
+                                "(restore the key file, see LUOSHI_AUDIT_KEY_FILE)", "key", checked)
+                before_s = dumps(before, **_HASH_OPTS)
+                after_s = dumps(after, **_HASH_OPTS)
+                ok = hmac.compare_digest(digest, entry_mac(
+                    key, prev_hash, seq, at.isoformat(), actor_id, actor_name, action, object_type, object_id,
+                    object_repr, summary, before_s, after_s))
+                seen_v2 = True
+            elif version == 1:
+                if seen_v2 or (legacy is not None and seq > legacy):
+                    limit = f" (old entries end at #{legacy})" if legacy is not None else ""
+                    return fail(seq, f"entry #{seq} claims the old unkeyed hash format after keyed entries"
+                                     f"{limit}: the chain was rewritten", "downgraded", checked)
+                ok = digest == entry_hash(prev_hash, seq, at.isoformat(), actor_id, actor_name, action,
+                                          object_type, object_id, summary, before, after)
+            else:
+                return fail(seq, f"entry #{seq} has an unknown hash version {version}", "altered", checked)
+            if not ok:
+                hint = "" if version == 1 else " (or the chain was recomputed without the audit key)"
+                return fail(seq, f"entry #{seq} was altered (hash mismatch){hint}", "altered", checked)
+            cp = anchors.get(seq)
+            if cp is not None and cp.hash != digest:
+                return fail(seq, f"entry #{seq} differs from checkpoint #{cp.n} of {cp.at}: the chain was "
+                                 "rewritten (recomputed) after that checkpoint was taken", "rewritten", checked)
+            prev = digest
+            expected += 1
+            checked += 1
         if progress:
-            progress(1)
+            progress(len(rows))
+    last_seq = expected - 1
+    if last_cp is not None and last_cp.seq > last_seq:
+        missing = "all entries are gone" if last_seq == 0 else             f"entries #{last_seq + 1}–#{last_cp.seq} are gone"
+        return fail(last_seq + 1, f"the chain was truncated: checkpoint #{last_cp.n} of {last_cp.at} recorded "
+                                  f"{last_cp.seq} entries, the database has {last_seq} ({missing})",
+                    "truncated", checked)
     head = AuditHead.objects.filter(id=1).first()
-    if head and head.last_seq != checked:
-        return VerifyResult(False, checked, checked + 1 if head.last_seq > checked else head.last_seq,
-                            f"chain ends at #{checked} but {head.last_seq} entries were written")
-    return VerifyResult(True, checked)
+    if head is None:
+        if last_seq:
+            return fail(last_seq, "the chain head is missing", "head", checked)
+    elif head.last_seq != last_seq:
+        if head.last_seq > last_seq:
+            return fail(last_seq + 1, f"the chain ends at #{last_seq} but the head says {head.last_seq} entries "
+                                      "were written (the newest entries were deleted)", "head", checked)
+        return fail(head.last_seq, f"the head says {head.last_seq} entries but the chain goes on to #{last_seq} "
+                                   "(the head was lowered)", "head", checked)
+    elif head.last_hash != prev:
+        return fail(last_seq, f"the chain head's hash does not match entry #{last_seq} (head corrupted)", "head",
+                    checked)
+    if since is None and last_cp is None:
+        warnings.append("no checkpoint yet: trimming the newest entries or recomputing the chain cannot be "
+                        "detected until one is taken (`luoshi audit checkpoint`, or after each sweep)")
+    if since is None and key is None and checked:
+        warnings.append("no audit key: only the old unkeyed entries were checked")
+    return VerifyResult(True, checked, None, "", "", last_cp, legacy or 0, warnings)
 
 
 def snapshot(obj, fields) -> dict:

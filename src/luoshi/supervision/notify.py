@@ -8,7 +8,7 @@ Set LUOSHI_WEBHOOK_URL (and LUOSHI_WEBHOOK_SECRET) in the environment or setting
 For every notice event luoshi POSTs one JSON document (UTF-8)::
 
     {
-      "event": "notice.issued",            # notice.issued | notice.rejected | test
+      "event": "notice.issued",            # notice.issued | notice.rejected | audit.checkpoint | test
       "sent_at": "2026-03-02T09:00:00+08:00",
       "notice": {
         "id": 17, "number": "督办〔2026〕第0017号",
@@ -111,6 +111,15 @@ def _enqueue_webhook(payload: dict) -> None:
             log.exception("webhook delivery failed")
 
     transaction.on_commit(go)
+
+
+def send_audit_checkpoint(checkpoint) -> None:
+    """Send an audit checkpoint (luoshi.audit.anchor) through the webhook, so a copy of the chain's anchor
+    lives outside this machine: event "audit.checkpoint", {"checkpoint": {n, at, seq, hash, legacy_until,
+    reason, prev, mac}, "text": "审计锚点第…号…"}."""
+    _enqueue_webhook({"event": "audit.checkpoint",
+                      "sent_at": timezone.localtime().isoformat(timespec="seconds"),
+                      "checkpoint": checkpoint.as_dict(), "text": f"【{checkpoint.text_zh()}】"})
 
 
 def _recipients(units, roles=(Role.LIAISON,)):

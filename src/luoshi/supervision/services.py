@@ -612,12 +612,14 @@ class SweepResult:
     tasks_checked: int = 0
     seconds: float = 0.0
     phases: dict = field(default_factory=dict)  # seconds per phase, for benchmarks and logs
+    audit_checkpoint: dict = field(default_factory=dict)  # the checkpoint taken at the end, or {"error": …}
 
     def as_dict(self) -> dict:
         return {"on": self.on.isoformat(), "lights": self.lights, "notices_issued": self.notices_issued,
                 "escalations": self.escalations, "findings": self.findings, "report_slots": self.report_slots,
                 "tasks_checked": self.tasks_checked, "changed": len(self.changes), "changes": self.changes,
-                "seconds": round(self.seconds, 3), "phases": self.phases}
+                "seconds": round(self.seconds, 3), "phases": self.phases,
+                "audit_checkpoint": self.audit_checkpoint}
 
 
 def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[str | None, SupervisionNotice | None]:
@@ -743,8 +745,22 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
     result.lights = {c: counts.get(c, 0) for c in Color.values}
     refresh_summaries(on, result.lights)
     phase("summaries")
+    result.audit_checkpoint = _audit_checkpoint()
+    phase("audit_checkpoint")
     result.seconds = time.monotonic() - t0
     return result
+
+
+def _audit_checkpoint() -> dict:
+    """Anchor the audit chain after the sweep (luoshi.audit.anchor); a refusal is reported, never raised:
+    the sweep's work stands, and `luoshi audit verify` names what is wrong."""
+    from luoshi.audit.anchor import AuditAnchorError, write_checkpoint
+
+    try:
+        return write_checkpoint("sweep").as_dict()
+    except (AuditAnchorError, OSError) as exc:
+        log.error("audit checkpoint refused after the sweep: %s", exc)
+        return {"error": str(exc)}
 
 
 # ---- findings & rectification ----------------------------------------------------

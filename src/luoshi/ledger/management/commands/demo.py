@@ -210,6 +210,10 @@ class Command(LuoshiCommand):
             call_command("flush", interactive=False, verbosity=0)
             where = f"{engine} database {db.get('NAME')}"
         self.stdout.write(f"fresh demo database: {where}")
+        from luoshi.audit.anchor import set_aside_checkpoints
+
+        if aside := set_aside_checkpoints("demo"):  # they anchor the wiped chain
+            self.stderr.write(f"audit checkpoints of the old database moved to {aside}")
         builder = DemoBuilder(random.Random(seed), password, self.stdout)
         builder.build()
         # A first supervision sweep, so the lights, 督办单 and inboxes have something to show.

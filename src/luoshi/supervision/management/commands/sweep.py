@@ -46,5 +46,10 @@ class Command(LuoshiCommand):
         w(f"  changed {summary['changed']}, notices issued {summary['notices_issued']}, "
           f"escalations {summary['escalations']}, report slots {summary['report_slots']}, "
           f"findings {summary['findings']}")
+        cp = summary.get("audit_checkpoint") or {}
+        if cp.get("error"):
+            self.stderr.write(f"  audit checkpoint REFUSED: {cp['error']} (run `luoshi audit verify`)")
+        elif cp:
+            w(f"  audit checkpoint #{cp['n']}: {cp['seq']} entries, head {cp['hash'][:16]}…")
         for c in summary["changes"]:
             w(f"  {c['task']}: {c['from']} -> {c['to']} ({c['reason']})" + (f" [{c['notice']}]" if c["notice"] else ""))

@@ -70,6 +70,7 @@ class Command(LuoshiCommand):
             warnings.append("email is only printed to the console (LUOSHI_EMAIL_BACKEND): reminders are not sent")
         out(f"  time zone:       {settings.TIME_ZONE}")
 
+        self.audit_report(out, warnings)
         db_ok = self.database_report(out, warnings, engine)
         self.calendar_report(out, warnings, db_ok)
 
@@ -122,6 +123,21 @@ class Command(LuoshiCommand):
         if User.objects.filter(username__in=["duchayuan", "shizhang", "fgw"], is_active=True).count() == 3:
             warnings.append("the demo users of `luoshi demo` exist: this looks like a demo database")
         return True
+
+    def audit_report(self, out, warnings):
+        from luoshi.audit.anchor import checkpoint_path, inside_data_dir, key_path
+
+        key, cps = key_path(), checkpoint_path()
+        state = "present" if key.exists() else "created on first audited change"
+        out(f"  audit key:       {key} ({state})")
+        out(f"  audit anchors:   {cps}")
+        for what, path in (("audit key", key), ("audit checkpoint file", cps)):
+            if inside_data_dir(path):
+                warnings.append(f"the {what} {path} is inside the data directory: whoever can replace the "
+                                f"database files can replace it too (set LUOSHI_AUDIT_"
+                                f"{'KEY' if what == 'audit key' else 'CHECKPOINT'}_FILE to a path outside it)")
+        if key.exists() and key.stat().st_mode & 0o077:
+            warnings.append(f"the audit key {key} is readable by other users (chmod 600)")
 
     def calendar_report(self, out, warnings, db_ok):
         from django.utils import timezone
