@@ -21,6 +21,7 @@ _COMMANDS = {
     "audit": "audit",
     "calendar": "workcal",
     "sweep": "sweep",
+    "assess": "assess",
     "manage": None,  # raw Django manage.py
 }
 
@@ -39,6 +40,7 @@ commands:
   calendar show YEAR               list a year's holidays and make-up working days
   audit verify                     verify the audit trail hash chain
   sweep [--at YYYY-MM-DD] [--json] run one supervision sweep (lights, notices, escalation)
+  assess plans|score CODE [--period P] [--live]|run CODE|publish RUN|methods [--json]   assessment (考核)
   check [--strict]                 configuration sanity check
   extract FILE|DIR [--format json|xlsx|md] [-o OUT]   extract tasks from speeches (no database)
   manage ...                       any Django management command

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.supervision",
     "luoshi.review",
+    "luoshi.assessment",
     "luoshi.web",
 ]
 

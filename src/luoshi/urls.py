@@ -10,5 +10,6 @@ urlpatterns = [
     path("supervision/", include("luoshi.supervision.urls")),
     path("review/", include("luoshi.review.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("", include("luoshi.web.urls")),
 ]

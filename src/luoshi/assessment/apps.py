@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "luoshi.assessment"
+    verbose_name = "绩效考核"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,648 @@
+"""Assessment writes (every one audited, all-or-nothing) and the reads every page, API call, export and
+document goes through.
+
+Who may do what:
+- 督查员/管理员 (the 考核办): plans, indicators, groups, reviews, expert scores, adjustments, runs,
+  publication, appeal decisions.
+- 单位联络员: report figures (with evidence) for their own unit; appeal their own unit's published items.
+- Results: before publication only the office sees them; after publication everyone signed in sees the
+  ranking, and a unit's score card (its items and rows) is seen by that unit, leaders whose scope covers
+  it (the ledger's unit_scope rule) and the office.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from luoshi.audit.services import record, snapshot
+from luoshi.errors import LuoshiError, NotAllowed, check_plain_text, deny
+from luoshi.ledger.permissions import unit_scope
+from luoshi.orgs.models import Unit
+
+from . import scoring
+from .models import (Adjustment, Appeal, ExpertScore, Group, GroupMembership, Indicator, ItemResult, Plan,
+                     ReportedFigure, ScoreRun, Survey, SurveyCode, SurveyLink, SurveyResponse, UnitResult)
+from .sources import get_source, parse_period
+
+EVIDENCE_EXT = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd", ".zip", ".txt"}
+MAX_EVIDENCE = 20 * 1024 * 1024
+PLAN_FIELDS = ["code", "name", "period", "group", "state", "missing_policy", "excellent_quota", "grade_floors",
+               "min_raters_to_trim", "appeal_days"]
+IND_FIELDS = ["code", "name", "kind", "weight", "method", "params", "cap", "description", "is_active"]
+
+
+def _office(actor, what_en="manage assessment", what_zh="管理绩效考核"):
+    if not getattr(actor, "sees_everything", False):
+        deny(what_en, what_zh)
+
+
+def _decimal(value, label_zh: str, field: str, *, lo=None, hi=None) -> Decimal:
+    try:
+        d = Decimal(str(value).strip())
+        if not d.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise LuoshiError(f"{field} must be a number", f"{label_zh}必须是数字", field=field) from None
+    if (lo is not None and d < lo) or (hi is not None and d > hi):
+        raise LuoshiError(f"{field} must be between {lo} and {hi}", f"{label_zh}应在{lo}到{hi}之间", field=field)
+    if abs(d) >= Decimal("1e12"):
+        raise LuoshiError(f"{field} is too large", f"{label_zh}数值过大", field=field)
+    return d
+
+
+def _check_file(f, label_zh="佐证材料"):
+    if not f:
+        return
+    ext = PurePath(f.name).suffix.lower()
+    if ext not in EVIDENCE_EXT:
+        raise LuoshiError(f"evidence files must be one of {', '.join(sorted(EVIDENCE_EXT))}",
+                          f"{label_zh}只能是PDF、图片、Word、Excel、OFD、压缩包或文本文件", field="evidence")
+    if f.size > MAX_EVIDENCE:
+        raise LuoshiError("the evidence file is larger than 20 MB", f"{label_zh}不能超过20 MB", field="evidence")
+
+
+# ---------------------------------------------------------------- plans and indicators
+
+@transaction.atomic
+def do_save_plan(actor, plan: Plan | None = None, **fields) -> Plan:
+    """Create or change a plan (考核方案). Fields: code, name, period (2026 / 2026-H1 / 2026-Q3), group,
+    missing_policy (zero|exclude), excellent_quota (0-100), grade_floors, min_raters_to_trim, appeal_days."""
+    _office(actor)
+    creating = plan is None
+    before = None if creating else snapshot(plan, PLAN_FIELDS)
+    plan = plan or Plan(created_by=actor)
+    if "code" in fields:
+        code = check_plain_text(fields["code"], "方案编号", "code", max_length=40, required=True)
+        if not all(c.isalnum() or c in "-_" for c in code):
+            raise LuoshiError("code may contain letters, digits, - and _ only", "方案编号只能包含字母、数字、-和_",
+                              field="code")
+        if Plan.objects.filter(code=code).exclude(pk=plan.pk).exists():
+            raise LuoshiError(f"plan code {code} is already used", f"方案编号“{code}”已被使用", field="code")
+        fields["code"] = code
+    if "name" in fields:
+        fields["name"] = check_plain_text(fields["name"], "方案名称", "name", max_length=200, required=True)
+    if "period" in fields:
+        fields["period"] = parse_period(fields["period"]).label
+    if "group" in fields and fields["group"] not in Group.values:
+        raise LuoshiError(f"group must be one of {', '.join(Group.values)}", "考核类别无效", field="group")
+    if "missing_policy" in fields and fields["missing_policy"] not in Plan.Missing.values:
+        raise LuoshiError("missing_policy must be zero or exclude", "缺报数据处理方式无效", field="missing_policy")
+    if "excellent_quota" in fields:
+        fields["excellent_quota"] = int(_decimal(fields["excellent_quota"], "优秀比例", "excellent_quota", lo=0, hi=100))
+    if "appeal_days" in fields:
+        fields["appeal_days"] = int(_decimal(fields["appeal_days"], "申诉期", "appeal_days", lo=1, hi=90))
+    if "grade_floors" in fields:
+        floors = fields["grade_floors"] or {}
+        if not isinstance(floors, dict) or set(floors) - set(scoring.DEFAULT_FLOORS):
+            raise LuoshiError("grade_floors takes 优秀, 良好 and 一般", "等次分数线只能设置优秀、良好、一般",
+                              field="grade_floors")
+        fields["grade_floors"] = {k: float(_decimal(v, f"{k}分数线", "grade_floors", lo=0, hi=200))
+                                  for k, v in floors.items()}
+    for k, v in fields.items():
+        if k not in PLAN_FIELDS:
+            raise LuoshiError(f"unknown plan field {k}", f"未知的方案字段“{k}”", field=k)
+        setattr(plan, k, v)
+    for req in ("code", "name", "period", "group"):
+        if not getattr(plan, req):
+            raise LuoshiError(f"{req} is required", "方案编号、名称、周期和类别不能为空", field=req)
+    plan.save()
+    record(actor, "assessment.plan.create" if creating else "assessment.plan.update", plan,
+           before=before, after=snapshot(plan, PLAN_FIELDS))
+    return plan
+
+
+def _clean_params(params, method: str) -> dict:
+    if params in (None, ""):
+        return {}
+    if not isinstance(params, dict):
+        raise LuoshiError("params must be an object", "计分参数格式无效", field="params")
+    out = {}
+    for k, v in params.items():
+        if k in ("rule", "direction"):
+            allowed = {"rule": ("rate", "count", "target", "score100"), "direction": ("ge", "le")}[k]
+            if v not in allowed:
+                raise LuoshiError(f"{k} must be one of {', '.join(allowed)}", f"计分参数{k}无效", field="params")
+            out[k] = v
+        elif k in ("full_at", "zero_at", "per", "target", "cap"):
+            out[k] = float(_decimal(v, f"计分参数{k}", "params"))
+        else:
+            raise LuoshiError(f"unknown parameter {k}", f"未知的计分参数“{k}”", field="params")
+    return out
+
+
+@transaction.atomic
+def do_save_indicator(actor, plan: Plan, indicator: Indicator | None = None, *, parent: Indicator | None = None,
+                      **fields) -> Indicator:
+    """Add or change one indicator. `code` is its place in the tree (1, 1.2, 1.2.3) and must extend its
+    parent's code; weight ≥ 0; method a registered source (leaves); params per scoring.item_points.
+    Whether weights add up is checked by validate_plan (the editor shows it; scoring refuses until fixed)."""
+    _office(actor)
+    creating = indicator is None
+    before = None if creating else snapshot(indicator, IND_FIELDS)
+    ind = indicator or Indicator(plan=plan, parent=parent)
+    if parent is not None and parent.plan_id != plan.id:
+        raise LuoshiError("the parent indicator belongs to another plan", "上级指标不属于本方案", field="parent")
+    if "code" in fields:
+        code = check_plain_text(fields["code"], "指标序号", "code", max_length=20, required=True)
+        parts = code.split(".")
+        if not all(p.isdigit() for p in parts) or len(parts) > 3:
+            raise LuoshiError("code is 1, 1.2 or 1.2.3", "指标序号应为1、1.2或1.2.3的形式", field="code")
+        want_parent = ind.parent.code if ind.parent else None
+        if (".".join(parts[:-1]) or None) != want_parent:
+            raise LuoshiError(f"code {code} does not sit under {want_parent or 'the top level'}",
+                              f"序号“{code}”与上级指标“{want_parent or '一级'}”不符", field="code")
+        if plan.indicators.filter(code=code).exclude(pk=ind.pk).exists():
+            raise LuoshiError(f"indicator {code} already exists", f"序号“{code}”已存在", field="code")
+        fields["code"] = code
+    if "name" in fields:
+        fields["name"] = check_plain_text(fields["name"], "指标名称", "name", max_length=200, required=True)
+    if "description" in fields:
+        fields["description"] = check_plain_text(fields["description"], "评分标准", "description", max_length=2000)
+    if "kind" in fields and fields["kind"] not in Indicator.Kind.values:
+        raise LuoshiError("unknown indicator kind", "指标类型无效", field="kind")
+    if "weight" in fields:
+        fields["weight"] = _decimal(fields["weight"] or 0, "分值", "weight", lo=0, hi=100)
+    if "cap" in fields:
+        fields["cap"] = None if fields["cap"] in (None, "") else _decimal(fields["cap"], "封顶分值", "cap", lo=0, hi=100)
+    if fields.get("method"):
+        get_source(fields["method"])
+    if "params" in fields:
+        fields["params"] = _clean_params(fields["params"], fields.get("method") or ind.method)
+    for k, v in fields.items():
+        if k not in IND_FIELDS:
+            raise LuoshiError(f"unknown indicator field {k}", f"未知的指标字段“{k}”", field=k)
+        setattr(ind, k, v)
+    if not ind.code or not ind.name:
+        raise LuoshiError("code and name are required", "指标序号和名称不能为空", field="code")
+    if ind.kind != Indicator.Kind.SCORED and ind.parent and ind.parent.kind != Indicator.Kind.SCORED:
+        raise LuoshiError("bonus/deduction items cannot be nested", "加扣分项不能作为下级指标", field="parent")
+    ind.sort_order = ind.sort_order or plan.indicators.count() + 1
+    ind.save()
+    record(actor, "assessment.indicator.create" if creating else "assessment.indicator.update", ind,
+           summary=f"{plan.code} {ind.code}", before=before, after=snapshot(ind, IND_FIELDS))
+    return ind
+
+
+@transaction.atomic
+def do_move_unit_group(actor, unit: Unit, group: str, since: dt.date) -> GroupMembership:
+    """Put `unit` into assessment group `group` from `since` (ends its current membership the day before;
+    a unit without rows so far first gets its kind's group up to then)."""
+    _office(actor)
+    if group not in Group.values:
+        raise LuoshiError("unknown group", "考核类别无效", field="group")
+    from .models import KIND_GROUP
+
+    rows = GroupMembership.objects.filter(unit=unit)
+    if not rows.exists() and KIND_GROUP.get(unit.kind) and KIND_GROUP[unit.kind] != group:
+        GroupMembership.objects.create(unit=unit, group=KIND_GROUP[unit.kind], since=dt.date(2000, 1, 1),
+                                       until=since - dt.timedelta(days=1))
+    for m in rows.filter(Q(until__isnull=True) | Q(until__gte=since)).filter(since__lt=since):
+        m.until = since - dt.timedelta(days=1)
+        m.save(update_fields=["until"])
+    m = GroupMembership.objects.create(unit=unit, group=group, since=since)
+    record(actor, "assessment.group.move", unit, summary=f"{unit.name} → {Group(group).label} 自{since}",
+           after={"group": group, "since": since})
+    return m
+
+
+# ---------------------------------------------------------------- reported data
+
+def reported_indicators(plan: Plan) -> list[Indicator]:
+    return [i for i in scoring.plan_tree(plan) if i.method == "reported" and not i.children.exists()]
+
+
+@transaction.atomic
+def do_submit_figure(actor, indicator: Indicator, value, *, note: str = "", evidence=None,
+                     unit: Unit | None = None) -> ReportedFigure:
+    """A unit reports a figure (填报) for a `reported` indicator, with an optional evidence file
+    (PDF/image/Office/OFD/zip, ≤ 20 MB). 单位联络员 report for their own unit; the office may report for any.
+    The previous figure of the same unit and indicator is kept but superseded."""
+    unit = unit or getattr(actor, "unit", None)
+    if unit is None:
+        raise LuoshiError("no unit to report for", "未指定填报单位", field="unit")
+    if not (getattr(actor, "sees_everything", False) or (actor.is_liaison and actor.unit_id == unit.id)):
+        deny("report figures for this unit", "为该单位填报数据")
+    if indicator.method != "reported":
+        raise LuoshiError("this indicator does not take reported figures", "该指标不需要单位填报", field="indicator")
+    if indicator.plan.state == Plan.State.CLOSED:
+        raise LuoshiError("the plan is closed", "该考核方案已归档,不能再填报", field="indicator")
+    value = _decimal(value, "填报值", "value")
+    note = check_plain_text(note, "说明", "note", max_length=2000)
+    _check_file(evidence)
+    old = list(ReportedFigure.objects.select_for_update().filter(indicator=indicator, unit=unit, superseded=False))
+    ReportedFigure.objects.filter(pk__in=[f.pk for f in old]).update(superseded=True)
+    fig = ReportedFigure(indicator=indicator, unit=unit, value=value, note=note, submitted_by=actor)
+    if evidence:
+        fig.evidence = evidence
+    fig.save()
+    record(actor, "assessment.figure.submit", fig, summary=f"{unit.name} {indicator.code} {value}",
+           after={"indicator": indicator.code, "unit": unit.name, "value": value, "note": note,
+                  "evidence": fig.evidence.name if fig.evidence else "", "supersedes": [f.pk for f in old]})
+    return fig
+
+
+@transaction.atomic
+def do_review_figure(actor, figure: ReportedFigure, *, accept: bool, note: str = "") -> ReportedFigure:
+    """The office accepts (认可) or returns (退回, note required) a submitted figure."""
+    _office(actor, "review reported figures", "审核填报数据")
+    figure = ReportedFigure.objects.select_for_update().get(pk=figure.pk)
+    if figure.state != ReportedFigure.State.SUBMITTED or figure.superseded:
+        raise LuoshiError("only a current submitted figure can be reviewed", "只能审核待审核的最新填报", field="state")
+    note = check_plain_text(note, "审核意见", "note", max_length=1000, required=not accept)
+    figure.state = ReportedFigure.State.ACCEPTED if accept else ReportedFigure.State.RETURNED
+    figure.reviewed_by, figure.reviewed_at, figure.review_note = actor, timezone.now(), note
+    figure.save()
+    record(actor, "assessment.figure.accept" if accept else "assessment.figure.return", figure,
+           summary=f"{figure.unit.name} {figure.indicator.code}", after={"state": figure.state, "note": note})
+    return figure
+
+
+def visible_figures(user, qs: QuerySet | None = None) -> QuerySet:
+    """Reported figures `user` may read: the office all; others those of units in their scope."""
+    qs = ReportedFigure.objects.all() if qs is None else qs
+    scope = unit_scope(user)
+    if scope is None:
+        return qs
+    return qs.filter(unit_id__in=scope) if scope else qs.none()
+
+
+# ---------------------------------------------------------------- expert scores, adjustments
+
+@transaction.atomic
+def do_record_expert_score(actor, indicator: Indicator, unit: Unit, rater: str, score, note: str = "") -> ExpertScore:
+    """Record (or correct) named rater `rater`'s 0-100 score of `unit` on an `expert` indicator."""
+    _office(actor, "record expert scores", "录入专家评分")
+    if indicator.method != "expert":
+        raise LuoshiError("this indicator is not scored by experts", "该指标不是专家评分指标", field="indicator")
+    rater = check_plain_text(rater, "评分人", "rater", max_length=60, required=True)
+    score = _decimal(score, "评分", "score", lo=0, hi=100)
+    note = check_plain_text(note, "评语", "note", max_length=300)
+    obj, created = ExpertScore.objects.get_or_create(indicator=indicator, unit=unit, rater=rater,
+                                                     defaults={"score": score, "note": note, "entered_by": actor})
+    before = None if created else {"score": obj.score, "note": obj.note}
+    obj.score, obj.note, obj.entered_by = score, note, actor
+    obj.save()
+    record(actor, "assessment.expert.score", obj, summary=f"{rater} → {unit.name} {indicator.code}: {score}",
+           before=before, after={"score": score, "note": note})
+    return obj
+
+
+@transaction.atomic
+def do_add_adjustment(actor, indicator: Indicator, unit: Unit, *, reason: str, on: dt.date, amount=1) -> Adjustment:
+    """Record a 加分/扣分/一票否决 entry (award, 明查暗访 finding, …) against an indicator of that kind."""
+    _office(actor, "record bonus or deduction entries", "登记加减分")
+    if indicator.kind == Indicator.Kind.SCORED or indicator.method != "manual":
+        raise LuoshiError("entries go to bonus, deduction or veto items scored by manual entries",
+                          "只能在按登记计分的加分、扣分或一票否决项下登记", field="indicator")
+    reason = check_plain_text(reason, "事由", "reason", max_length=300, required=True)
+    amount = _decimal(amount, "数量/分值", "amount", lo=0, hi=1000)
+    adj = Adjustment.objects.create(indicator=indicator, unit=unit, amount=amount, reason=reason, on=on,
+                                    created_by=actor)
+    record(actor, "assessment.adjustment.add", adj, summary=f"{unit.name} {indicator.name}: {reason}",
+           after={"amount": amount, "reason": reason, "on": on})
+    return adj
+
+
+@transaction.atomic
+def do_revoke_adjustment(actor, adj: Adjustment, reason: str) -> Adjustment:
+    _office(actor)
+    reason = check_plain_text(reason, "撤销理由", "reason", max_length=300, required=True)
+    adj.revoked = True
+    adj.save(update_fields=["revoked"])
+    record(actor, "assessment.adjustment.revoke", adj, summary=reason, after={"revoked": True})
+    return adj
+
+
+# ---------------------------------------------------------------- 群众评议
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def clean_questions(questions) -> list[dict]:
+    if not isinstance(questions, list) or not 1 <= len(questions) <= 30:
+        raise LuoshiError("a survey has 1 to 30 questions", "问卷应有1至30道题", field="questions")
+    out = []
+    for q in questions:
+        text = check_plain_text((q or {}).get("text"), "题目", "questions", max_length=200, required=True)
+        choices = q.get("choices") or [["满意", 100], ["基本满意", 60], ["不满意", 0]]
+        clean = [[check_plain_text(c[0], "选项", "questions", max_length=40, required=True),
+                  float(_decimal(c[1], "选项分值", "questions", lo=0, hi=100))] for c in choices]
+        out.append({"text": text, "choices": clean})
+    return out
+
+
+@transaction.atomic
+def do_create_survey(actor, indicator: Indicator, *, title: str, questions, opens_on: dt.date, closes_on: dt.date,
+                     mode: str = Survey.Mode.OPEN, units=None, codes_per_unit: int = 0) -> Survey:
+    """A 群众评议 questionnaire for a `survey` indicator: one public link per unit of the plan's group
+    (or `units`), and `codes_per_unit` one-time codes each when mode is codes."""
+    _office(actor, "create surveys", "创建评议问卷")
+    if indicator.method != "survey":
+        raise LuoshiError("this indicator is not scored by a survey", "该指标不是群众评议指标", field="indicator")
+    if mode not in Survey.Mode.values:
+        raise LuoshiError("unknown survey mode", "评议方式无效", field="mode")
+    if closes_on < opens_on:
+        raise LuoshiError("the survey closes before it opens", "截止日期早于开始日期", field="closes_on")
+    if not 0 <= int(codes_per_unit) <= 5000:
+        raise LuoshiError("codes_per_unit is 0 to 5000", "每单位评议码数量应为0至5000", field="codes_per_unit")
+    s = Survey.objects.create(indicator=indicator, title=check_plain_text(title, "问卷标题", "title", max_length=200,
+                                                                          required=True),
+                              mode=mode, questions=clean_questions(questions), opens_on=opens_on, closes_on=closes_on)
+    plan = indicator.plan
+    if units is None:
+        per = parse_period(plan.period)
+        units = scoring.group_members(plan.group, min(per.end, dt.date.today()))
+    codes = []
+    for u in units:
+        link = SurveyLink.objects.create(survey=s, unit=u, token=secrets.token_urlsafe(12))
+        for _ in range(int(codes_per_unit) if mode == Survey.Mode.CODES else 0):
+            codes.append(SurveyCode(link=link, code="".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))))
+    SurveyCode.objects.bulk_create(codes, batch_size=2000)
+    record(actor, "assessment.survey.create", s, summary=f"{s.title}:{len(units)}个单位,{len(codes)}个评议码")
+    return s
+
+
+def client_hash(link: SurveyLink, address: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{link.token}|{address}".encode()).hexdigest()
+
+
+SURVEY_PER_CLIENT_DAY = 3
+SURVEY_PER_LINK_HOUR = 300
+
+
+@transaction.atomic
+def do_answer_survey(link: SurveyLink, answers, *, address: str, code: str = "", comment: str = "",
+                     now: dt.datetime | None = None) -> SurveyResponse:
+    """A citizen answers a unit's questionnaire (anonymous). `answers`: one choice index per question.
+    Code mode: a valid unused code is required and is used up. Open mode: at most 3 answers per client
+    address per day and 300 per link per hour (群众评议防刷)."""
+    now = now or timezone.now()
+    s = link.survey
+    today = timezone.localdate(now)
+    if not s.opens_on <= today <= s.closes_on:
+        raise LuoshiError("the survey is not open", "该评议不在开放时间内", field="survey")
+    qs = s.questions
+    if not isinstance(answers, list) or len(answers) != len(qs):
+        raise LuoshiError("answer every question", "请回答全部题目", field="answers")
+    picked = []
+    for q, a in zip(qs, answers):
+        try:
+            a = int(a)
+            if not 0 <= a < len(q["choices"]):
+                raise ValueError
+        except (TypeError, ValueError):
+            raise LuoshiError("an answer is not one of the choices", "有题目的选项无效", field="answers") from None
+        picked.append(a)
+    comment = check_plain_text(comment, "意见建议", "comment", max_length=500)
+    h = client_hash(link, address)
+    if s.mode == Survey.Mode.CODES:
+        c = SurveyCode.objects.select_for_update().filter(link=link, code=(code or "").strip().upper()).first()
+        if c is None or c.used_at:
+            raise LuoshiError("the code is wrong or already used", "评议码无效或已使用", field="code")
+        c.used_at = now
+        c.save(update_fields=["used_at"])
+    else:
+        if SurveyResponse.objects.filter(link=link, client_hash=h, created_at__gte=now - dt.timedelta(days=1)
+                                         ).count() >= SURVEY_PER_CLIENT_DAY:
+            raise LuoshiError("too many answers from this address today", "您今天已提交过评议,请明天再来",
+                              field="rate")
+        if SurveyResponse.objects.filter(link=link, created_at__gte=now - dt.timedelta(hours=1)
+                                         ).count() >= SURVEY_PER_LINK_HOUR:
+            raise LuoshiError("too many answers for this survey right now", "提交过于频繁,请稍后再试", field="rate")
+    score = sum((Decimal(str(q["choices"][a][1])) for q, a in zip(qs, picked)), Decimal(0)) / len(qs)
+    r = SurveyResponse.objects.create(link=link, answers=picked, score=scoring.q2(score), comment=comment,
+                                      client_hash=h)
+    record("群众评议", "assessment.survey.answer", object_type="assessment.surveyresponse", object_id=r.pk,
+           summary=f"{s.title} · {link.unit.name}", after={"score": r.score})
+    return r
+
+
+# ---------------------------------------------------------------- runs, publication
+
+@transaction.atomic
+def do_run_scores(actor, plan: Plan, period: str | None = None, as_of: dt.date | None = None) -> ScoreRun:
+    """Compute the plan for the period and store it as a draft run (试算). Refuses a plan whose weights do
+    not add up."""
+    _office(actor, "run scoring", "计算考核得分")
+    c = scoring.compute(plan, period, as_of)
+    run = ScoreRun.objects.create(plan=plan, period=c.period.label, as_of=c.period.as_of, created_by=actor,
+                                  units_count=len(c.units))
+    store_units(run, c)
+    record(actor, "assessment.run", run, summary=f"{plan.code} {c.period.label}:{len(c.units)}个单位",
+           after={"as_of": c.period.as_of, "units": len(c.units)})
+    return run
+
+
+def store_units(run: ScoreRun, c: scoring.Computed, batch: int = 5000) -> None:
+    urs = [UnitResult(run=run, unit_id=s.unit.id, unit_name=s.unit.name, total=s.total, rank=s.rank,
+                      position=s.position, grade=s.grade, vetoed=s.vetoed) for s in c.units]
+    UnitResult.objects.bulk_create(urs, batch_size=batch)
+    if not urs[:1] or urs[0].pk is None:  # backends without RETURNING
+        ids = dict(UnitResult.objects.filter(run=run).values_list("unit_id", "id"))
+        for ur in urs:
+            ur.pk = ur.id = ids[ur.unit_id]
+    items = []
+    for ur, s in zip(urs, c.units):
+        for it in s.items:
+            items.append(ItemResult(result_id=ur.pk, indicator_id=it.indicator.id, method=it.indicator.method,
+                                    value=it.value, points=it.points, weight=it.weight, rows=it.rows,
+                                    note=it.note))
+            if len(items) >= batch:
+                ItemResult.objects.bulk_create(items)
+                items = []
+    ItemResult.objects.bulk_create(items)
+
+
+@transaction.atomic
+def do_publish_run(actor, run: ScoreRun, on: dt.date | None = None) -> ScoreRun:
+    """Publish (发布) a run: it becomes the frozen result of its plan and period (a previously published
+    run for them is withdrawn), units see it, and the appeal window of plan.appeal_days days opens."""
+    _office(actor, "publish results", "发布考核结果")
+    run = ScoreRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != ScoreRun.State.DRAFT:
+        raise LuoshiError("only a draft run can be published", "只能发布试算结果", field="state")
+    on = on or timezone.localdate()
+    for old in ScoreRun.objects.filter(plan=run.plan, period=run.period, state=ScoreRun.State.PUBLISHED):
+        old.state = ScoreRun.State.WITHDRAWN
+        old.save(update_fields=["state"])
+        record(actor, "assessment.run.withdraw", old, summary=f"由#{run.pk}替代")
+    run.state = ScoreRun.State.PUBLISHED
+    run.published_at, run.published_by = timezone.now(), actor
+    run.appeal_until = on + dt.timedelta(days=run.plan.appeal_days)
+    run.save()
+    record(actor, "assessment.run.publish", run, summary=f"{run.plan.code} {run.period}",
+           after={"appeal_until": run.appeal_until})
+    return run
+
+
+def published_run(plan: Plan, period: str | None = None) -> ScoreRun | None:
+    label = parse_period(period).label if period else plan.period
+    return plan.runs.filter(period=label, state=ScoreRun.State.PUBLISHED).order_by("-id").first()
+
+
+# ---------------------------------------------------------------- appeals
+
+@transaction.atomic
+def do_submit_appeal(actor, item: ItemResult, reason: str, evidence=None, on: dt.date | None = None) -> Appeal:
+    """A unit appeals (申诉) one item of its published result, before run.appeal_until (inclusive)."""
+    ur = item.result
+    run = ur.run
+    if not (actor.is_liaison and actor.unit_id == ur.unit_id):
+        deny("appeal for this unit", "代表该单位申诉")
+    if run.state != ScoreRun.State.PUBLISHED:
+        raise LuoshiError("only published results can be appealed", "只能对已发布的结果申诉", field="item")
+    on = on or timezone.localdate()
+    if on > run.appeal_until:
+        raise LuoshiError(f"the appeal window closed on {run.appeal_until}", f"申诉期已于{run.appeal_until}截止",
+                          field="item")
+    if Appeal.objects.filter(item=item, state=Appeal.State.PENDING).exists():
+        raise LuoshiError("this item already has a pending appeal", "该指标已有待处理的申诉", field="item")
+    reason = check_plain_text(reason, "申诉理由", "reason", max_length=3000, required=True)
+    _check_file(evidence)
+    a = Appeal(run=run, unit_id=ur.unit_id, item=item, reason=reason, submitted_by=actor)
+    if evidence:
+        a.evidence = evidence
+    a.save()
+    record(actor, "assessment.appeal.submit", a, summary=f"{ur.unit_name} {item.indicator.code}",
+           after={"reason": reason, "points": item.points})
+    return a
+
+
+@transaction.atomic
+def do_decide_appeal(actor, appeal: Appeal, *, uphold: bool, note: str, new_points=None) -> Appeal:
+    """The office decides an appeal. Upheld: the item's points become `new_points` (within the item's
+    range), the unit's total is recomputed and the whole run re-ranked and re-graded; audited with the
+    before/after points, total, rank and grade."""
+    _office(actor, "decide appeals", "处理申诉")
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.state != Appeal.State.PENDING:
+        raise LuoshiError("the appeal is already decided", "该申诉已处理", field="state")
+    note = check_plain_text(note, "处理意见", "note", max_length=2000, required=True)
+    item = ItemResult.objects.select_for_update().select_related("indicator", "result").get(pk=appeal.item_id)
+    ur = item.result
+    before = {"points": item.points, "total": ur.total, "rank": ur.rank, "grade": ur.grade}
+    if uphold:
+        ind = item.indicator
+        if new_points in (None, ""):
+            raise LuoshiError("new_points is required when upholding", "申诉成立时须核定分值", field="new_points")
+        if ind.kind == Indicator.Kind.DEDUCT:
+            lo, hi = -(ind.cap if ind.cap is not None else Decimal(100)), Decimal(0)
+        elif ind.kind == Indicator.Kind.BONUS:
+            lo, hi = Decimal(0), ind.cap if ind.cap is not None else Decimal(100)
+        else:
+            lo, hi = Decimal(0), item.weight
+        pts = scoring.q2(_decimal(new_points, "核定分值", "new_points", lo=lo, hi=hi))
+        if item.points_before_appeal is None:
+            item.points_before_appeal = item.points
+        item.points = pts
+        item.note = (item.note + ";" if item.note else "") + "申诉改分"
+        item.save()
+        rerank(appeal.run)
+        ur.refresh_from_db()
+        appeal.new_points = pts
+    appeal.state = Appeal.State.UPHELD if uphold else Appeal.State.REJECTED
+    appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, timezone.now(), note
+    appeal.save()
+    record(actor, "assessment.appeal.uphold" if uphold else "assessment.appeal.reject", appeal,
+           summary=f"{ur.unit_name} {item.indicator.code}", before=before,
+           after={"points": item.points, "total": ur.total, "rank": ur.rank, "grade": ur.grade, "note": note})
+    return appeal
+
+
+def rerank(run: ScoreRun) -> None:
+    """Recompute every unit's total (sum of its items) and the run's ranks and grades."""
+    from django.db.models import Sum
+
+    totals = dict(ItemResult.objects.filter(result__run=run).values("result_id").annotate(t=Sum("points"))
+                  .values_list("result_id", "t"))
+    urs = list(UnitResult.objects.filter(run=run).select_related("unit"))
+    entries = []
+    for ur in urs:
+        ur.total = scoring.q2(totals.get(ur.pk) or 0)
+        entries.append(scoring.Ranked(ur.pk, ur.total, ur.vetoed, (ur.unit.sort_order, ur.unit_id)))
+    by = {e.unit_id: e for e in scoring.rank_and_grade(entries, run.plan)}
+    for ur in urs:
+        e = by[ur.pk]
+        ur.rank, ur.position, ur.grade = e.rank, e.position, e.grade
+    UnitResult.objects.bulk_update(urs, ["total", "rank", "position", "grade"], batch_size=2000)
+
+
+# ---------------------------------------------------------------- scope (who reads results)
+
+def visible_runs(user, qs: QuerySet | None = None) -> QuerySet:
+    """Runs `user` may read: the office every run; everyone else signed in only published runs."""
+    qs = ScoreRun.objects.all() if qs is None else qs
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.sees_everything:
+        return qs
+    return qs.filter(state=ScoreRun.State.PUBLISHED)
+
+
+def can_see_card(user, run: ScoreRun, unit_id: int) -> bool:
+    """A unit's score card (items and rows): the office always; otherwise only in a published run, for
+    the unit's own people and leaders whose unit_scope covers the unit."""
+    if not visible_runs(user, ScoreRun.objects.filter(pk=run.pk)).exists():
+        return False
+    scope = unit_scope(user)
+    return scope is None or unit_id in scope
+
+
+def visible_appeals(user, qs: QuerySet | None = None) -> QuerySet:
+    qs = Appeal.objects.all() if qs is None else qs
+    scope = unit_scope(user)
+    if scope is None:
+        return qs
+    return qs.filter(unit_id__in=scope, run__state=ScoreRun.State.PUBLISHED) if scope else qs.none()
+
+
+def run_json(run: ScoreRun, unit_ids=None) -> dict:
+    """A stored run in the `luoshi assess score --json` shape (`unit_ids` limits the units listed)."""
+    urs = run.units.order_by("position")
+    if unit_ids is not None:
+        urs = urs.filter(unit_id__in=unit_ids)
+    items = {}
+    for it in (ItemResult.objects.filter(result__in=urs).select_related("indicator").order_by("result_id", "id")):
+        items.setdefault(it.result_id, []).append(it)
+    num = scoring._num
+    return {
+        "plan": run.plan.code, "period": run.period, "as_of": run.as_of.isoformat(), "run": run.pk,
+        "published": run.state == ScoreRun.State.PUBLISHED,
+        "appeal_until": run.appeal_until.isoformat() if run.appeal_until else None,
+        "units": [{
+            "unit": ur.unit_name, "unit_id": ur.unit_id, "total": num(ur.total), "rank": ur.rank, "grade": ur.grade,
+            "vetoed": ur.vetoed,
+            "items": [{"indicator": it.indicator.code, "name": it.indicator.name, "kind": it.indicator.kind,
+                       "method": it.method, "value": num(it.value), "points": num(it.points),
+                       "weight": num(it.weight), "rows": it.rows, "note": it.note}
+                      for it in items.get(ur.pk, [])],
+        } for ur in urs],
+    }
+
+
+def card_rows(item: ItemResult, run: ScoreRun, limit: int = 200) -> list[dict]:
+    """The records an item came from (tasks, notices, figures, ratings…), read again for the card."""
+    src = get_source(item.method)
+    if src.rows is None:
+        return []
+    per = parse_period(run.period).at(run.as_of)
+    return src.rows(item.result.unit_id, per, item.indicator, limit)
+
+
+def visible_plans(user) -> QuerySet:
+    if getattr(user, "sees_everything", False):
+        return Plan.objects.all()
+    return Plan.objects.filter(runs__in=visible_runs(user)).distinct()
+
+
+def refuse_unless(cond: bool, what_en: str, what_zh: str):
+    if not cond:
+        raise NotAllowed(f"you are not allowed to {what_en}", f"您无权{what_zh}")

@@ -1,0 +1,339 @@
+"""Indicator sources (数据来源): the registry of scoring methods.
+
+A method code maps to a `Source`: `compute(unit_ids, period, indicator) -> {unit_id: Measure(value, rows)}`
+reads the value of every unit in one pass (a few grouped queries, whatever the number of units), and
+`rows(unit_id, period, indicator, limit) -> [{"label", "url", "detail"}]` lists the records one value came
+from, for the score card. Apps above the ledger (cases, petitions, inspections…) add their own methods with
+`register()`; nothing here needs to know them.
+
+Values: rates are fractions 0..1, counts are numbers of records, scores are 0..100 (Decimal or None when
+the unit has no data for it). `period.as_of` is the day data are read at (exclusive): a deadline before it
+has passed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Callable
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+from luoshi.errors import LuoshiError
+
+Q4 = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A 考核周期: `label` 2026 / 2026-H1 / 2026-Q3, first and last day, and the read day `as_of`."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+
+    def at(self, as_of: dt.date | None) -> "Period":
+        """The same period read on `as_of` (never after the day after its end)."""
+        last = self.end + dt.timedelta(days=1)
+        return replace(self, as_of=min(as_of, last) if as_of else last)
+
+
+def parse_period(text: str) -> Period:
+    """'2026' (year), '2026-H1'/'2026-H2' (half), '2026-Q1'..'2026-Q4' (quarter); LuoshiError otherwise."""
+    raw = (text or "").strip().upper().replace("H", "-H").replace("Q", "-Q").replace("--", "-")
+    try:
+        year_s, _, part = raw.partition("-")
+        year = int(year_s)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+        if not part:
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        elif part in ("H1", "H2"):
+            start = dt.date(year, 1 if part == "H1" else 7, 1)
+            end = dt.date(year, 6, 30) if part == "H1" else dt.date(year, 12, 31)
+        elif part in ("Q1", "Q2", "Q3", "Q4"):
+            q = int(part[1])
+            start = dt.date(year, 3 * q - 2, 1)
+            end = (dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)) - dt.timedelta(days=1)
+        else:
+            raise ValueError
+    except ValueError:
+        raise LuoshiError(f"period {text!r} is not a year (2026), half (2026-H1) or quarter (2026-Q3)",
+                          f"考核周期“{text}”无效,应为年度(2026)、半年(2026-H1)或季度(2026-Q3)",
+                          field="period") from None
+    label = f"{year}" + (f"-{part}" if part else "")
+    return Period(label, start, end, end + dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: Decimal | None
+    rows: int
+
+
+@dataclass(frozen=True)
+class Source:
+    code: str
+    label_zh: str
+    compute: Callable
+    rows: Callable | None = None
+    kind: str = "auto"  # auto | reported | expert | survey | manual
+    default_params: dict = field(default_factory=dict)
+    per_indicator: bool = False  # True: the values depend on the indicator (reported data, ratings…)
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(code: str, label_zh: str, *, rows=None, kind: str = "auto", default_params=None,
+             per_indicator: bool = False):
+    """Decorator: register `compute(unit_ids, period, indicator)` as scoring method `code`."""
+
+    def wrap(fn):
+        SOURCES[code] = Source(code, label_zh, fn, rows, kind, dict(default_params or {}), per_indicator)
+        return fn
+
+    return wrap
+
+
+def get_source(code: str) -> Source:
+    try:
+        return SOURCES[code]
+    except KeyError:
+        raise LuoshiError(f"unknown scoring method {code!r}", f"未知的计分方法“{code}”", field="method") from None
+
+
+def method_choices() -> list[tuple[str, str]]:
+    return [(s.code, f"{s.label_zh}({s.code})") for s in sorted(SOURCES.values(), key=lambda s: s.code)]
+
+
+def rate(n: int, d: int) -> Decimal | None:
+    return (Decimal(n) / Decimal(d)).quantize(Q4) if d else None
+
+
+# ---------------------------------------------------------------- ledger (台账)
+
+def _task_url(task_id: int) -> str:
+    return reverse("task", args=[task_id])
+
+
+def _due_tasks(unit_ids, period: Period):
+    from luoshi.ledger.models import Status, Task
+
+    through = Task.lead_units.through
+    return (through.objects.filter(unit_id__in=unit_ids, task__deadline__gte=period.start,
+                                   task__deadline__lt=period.as_of)
+            .exclude(task__status__in=[Status.DRAFT, Status.SUSPENDED]))
+
+
+def _on_time_q():
+    from luoshi.ledger.models import Status
+
+    return Q(task__status=Status.CLOSED, task__closed_on__lte=F("task__deadline"))
+
+
+def _task_rows(unit_id, period, indicator, limit, only=None):
+    qs = _due_tasks([unit_id], period)
+    if only is not None:
+        qs = qs.filter(only)
+    out = []
+    for tid, number, title, deadline, closed_on, status in qs.order_by("task__deadline", "task_id").values_list(
+            "task_id", "task__number", "task__title", "task__deadline", "task__closed_on", "task__status")[:limit]:
+        state = f"办结于{closed_on}" if closed_on and status == "closed" else "未办结"
+        out.append({"label": f"{number} {title}", "url": _task_url(tid), "detail": f"时限{deadline},{state}"})
+    return out
+
+
+def _ledger_on_time_rows(unit_id, period, indicator, limit):
+    return _task_rows(unit_id, period, indicator, limit)
+
+
+@register("ledger.on_time_rate", "按时办结率(台账)", rows=_ledger_on_time_rows,
+          default_params={"rule": "rate", "full_at": 1, "zero_at": 0})
+def ledger_on_time_rate(unit_ids, period, indicator=None):
+    """Tasks the unit leads whose deadline fell in the period (before as_of): share closed by the deadline."""
+    out = {}
+    for row in (_due_tasks(unit_ids, period).values("unit_id")
+                .annotate(n=Count("id"), ok=Count("id", filter=_on_time_q()))):
+        out[row["unit_id"]] = Measure(rate(row["ok"], row["n"]), row["n"])
+    return out
+
+
+def _overdue_q():
+    return ~_on_time_q()
+
+
+def _ledger_overdue_rows(unit_id, period, indicator, limit):
+    return _task_rows(unit_id, period, indicator, limit, only=_overdue_q())
+
+
+@register("ledger.overdue_count", "逾期件数(台账)", rows=_ledger_overdue_rows,
+          default_params={"rule": "count", "per": 1})
+def ledger_overdue_count(unit_ids, period, indicator=None):
+    """Tasks the unit leads, due in the period, not closed by their deadline (逾期)."""
+    out = {}
+    for row in _due_tasks(unit_ids, period).filter(_overdue_q()).values("unit_id").annotate(n=Count("id")):
+        out[row["unit_id"]] = Measure(Decimal(row["n"]), row["n"])
+    return out
+
+
+# ---------------------------------------------------------------- supervision (督办单, 限期整改)
+
+def _notices(unit_ids, period, lights):
+    from luoshi.supervision.models import SupervisionNotice
+
+    return SupervisionNotice.objects.filter(lead_unit_id__in=unit_ids, issued_on__gte=period.start,
+                                            issued_on__lt=period.as_of, light__in=lights)
+
+
+def _notice_rows(lights):
+    def rows(unit_id, period, indicator, limit):
+        return [{"label": f"{n.number} {n.title_zh}", "url": reverse("supervision:notice", args=[n.pk]),
+                 "detail": f"签发于{n.issued_on}"}
+                for n in _notices([unit_id], period, lights).order_by("issued_on", "id")[:limit]]
+
+    return rows
+
+
+def _count_notices(unit_ids, period, lights):
+    return {r["lead_unit_id"]: Measure(Decimal(r["n"]), r["n"])
+            for r in _notices(unit_ids, period, lights).values("lead_unit_id").annotate(n=Count("id"))}
+
+
+@register("supervision.notices", "收到黄/红色督办单件数", rows=_notice_rows(("yellow", "red")),
+          default_params={"rule": "count", "per": 1})
+def supervision_notices(unit_ids, period, indicator=None):
+    return _count_notices(unit_ids, period, ("yellow", "red"))
+
+
+@register("supervision.red_notices", "收到红色督办单件数", rows=_notice_rows(("red",)),
+          default_params={"rule": "count", "per": 1})
+def supervision_red_notices(unit_ids, period, indicator=None):
+    return _count_notices(unit_ids, period, ("red",))
+
+
+def _rectifications(unit_ids, period):
+    from luoshi.supervision.models import RectificationItem
+
+    return RectificationItem.objects.filter(unit_id__in=unit_ids, due__gte=period.start, due__lt=period.as_of)
+
+
+def _rect_rows(unit_id, period, indicator, limit):
+    out = []
+    for r in _rectifications([unit_id], period).select_related("task").order_by("due", "id")[:limit]:
+        state = f"销号于{r.closed_on}" if r.state == "closed" else r.get_state_display()
+        out.append({"label": f"整改:{r.task.number} {r.requirement[:40]}", "url": _task_url(r.task_id),
+                    "detail": f"时限{r.due},{state}"})
+    return out
+
+
+@register("supervision.rectification_on_time", "限期整改按时销号率", rows=_rect_rows,
+          default_params={"rule": "rate", "full_at": 1, "zero_at": 0})
+def supervision_rectification_on_time(unit_ids, period, indicator=None):
+    on_time = Q(state="closed", closed_on__lte=F("due"))
+    return {r["unit_id"]: Measure(rate(r["ok"], r["n"]), r["n"])
+            for r in _rectifications(unit_ids, period).values("unit_id")
+            .annotate(n=Count("id"), ok=Count("id", filter=on_time))}
+
+
+# ---------------------------------------------------------------- assessment's own data
+
+def _figures(indicator, unit_ids):
+    from .models import ReportedFigure
+
+    return ReportedFigure.objects.filter(indicator=indicator, unit_id__in=unit_ids, superseded=False,
+                                         state=ReportedFigure.State.ACCEPTED)
+
+
+def _figure_rows(unit_id, period, indicator, limit):
+    return [{"label": f"填报值 {f.value.normalize():f}" + (f"(佐证:{f.evidence.name.rsplit('/', 1)[-1]})"
+                                                          if f.evidence else ""),
+             "url": reverse("assessment:figure", args=[f.pk]),
+             "detail": f"{f.submitted_at:%Y-%m-%d} 填报,已认可"}
+            for f in _figures(indicator, [unit_id]).order_by("-id")[:limit]]
+
+
+@register("reported", "单位填报数据(经审核)", rows=_figure_rows, kind="reported", per_indicator=True,
+          default_params={"rule": "target", "direction": "ge"})
+def reported(unit_ids, period, indicator):
+    return {f.unit_id: Measure(f.value, 1) for f in _figures(indicator, unit_ids).order_by("id")}
+
+
+def _expert_rows(unit_id, period, indicator, limit):
+    from .models import ExpertScore
+
+    return [{"label": f"{s.rater}:{s.score.normalize():f}分", "url": "", "detail": s.note}
+            for s in ExpertScore.objects.filter(indicator=indicator, unit_id=unit_id).order_by("rater")[:limit]]
+
+
+def trimmed_mean(scores: list[Decimal], min_to_trim: int) -> Decimal:
+    """Mean of the scores; with at least `min_to_trim` raters the single highest and lowest are dropped."""
+    s = sorted(scores)
+    if len(s) >= max(min_to_trim, 3):
+        s = s[1:-1]
+    return (sum(s, Decimal(0)) / len(s)).quantize(Q4)
+
+
+@register("expert", "专家评分(去掉最高最低分)", rows=_expert_rows, kind="expert", per_indicator=True,
+          default_params={"rule": "score100"})
+def expert(unit_ids, period, indicator):
+    from .models import ExpertScore
+
+    by_unit = defaultdict(list)
+    for uid, score in ExpertScore.objects.filter(indicator=indicator, unit_id__in=unit_ids).values_list(
+            "unit_id", "score"):
+        by_unit[uid].append(score)
+    n_trim = indicator.plan.min_raters_to_trim
+    return {uid: Measure(trimmed_mean(v, n_trim), len(v)) for uid, v in by_unit.items()}
+
+
+def _survey_rows(unit_id, period, indicator, limit):
+    from django.db.models import Avg
+
+    from .models import SurveyLink
+
+    out = []
+    for link in SurveyLink.objects.filter(survey__indicator=indicator, unit_id=unit_id).select_related("survey"):
+        agg = link.responses.aggregate(n=Count("id"), avg=Avg("score"))
+        out.append({"label": f"{link.survey.title}:{agg['n']}份答卷", "url": "",
+                    "detail": f"平均{Decimal(agg['avg'] or 0).quantize(Decimal('0.01'))}分(答卷匿名,不显示个人答案)"})
+    return out[:limit]
+
+
+@register("survey", "群众评议(问卷平均分)", rows=_survey_rows, kind="survey", per_indicator=True,
+          default_params={"rule": "score100"})
+def survey(unit_ids, period, indicator):
+    from django.db.models import Sum
+
+    from .models import SurveyResponse
+
+    out = {}
+    for r in (SurveyResponse.objects.filter(link__survey__indicator=indicator, link__unit_id__in=unit_ids)
+              .values("link__unit_id").annotate(n=Count("id"), s=Sum("score"))):
+        out[r["link__unit_id"]] = Measure((Decimal(r["s"]) / r["n"]).quantize(Q4), r["n"])
+    return out
+
+
+def _adjustments(indicator, unit_ids, period):
+    from .models import Adjustment
+
+    return Adjustment.objects.filter(indicator=indicator, unit_id__in=unit_ids, revoked=False,
+                                     on__gte=period.start, on__lt=period.as_of)
+
+
+def _adjust_rows(unit_id, period, indicator, limit):
+    return [{"label": f"{a.on} {a.reason}", "url": "", "detail": f"计{a.amount.normalize():f}"}
+            for a in _adjustments(indicator, [unit_id], period).order_by("on", "id")[:limit]]
+
+
+@register("manual", "加减分登记(奖项、明查暗访、约谈等)", rows=_adjust_rows, kind="manual", per_indicator=True,
+          default_params={"per": 1})
+def manual(unit_ids, period, indicator):
+    from django.db.models import Sum
+
+    return {r["unit_id"]: Measure(Decimal(r["s"]), r["n"])
+            for r in _adjustments(indicator, unit_ids, period).values("unit_id")
+            .annotate(n=Count("id"), s=Sum("amount"))}
