@@ -43,3 +43,33 @@ def test_weak_password_and_duplicate_username_are_refused(users):
     with pytest.raises(LuoshiError) as err:
         do_create_user("命令行", username="fgw_liaison", password="a-long-pass-123", role="leader")
     assert "已存在" in err.value.message_zh
+
+
+def test_add_checks_the_unit_before_asking_for_a_password(units, monkeypatch):
+    import getpass
+
+    from django.core.management.base import CommandError
+
+    asked = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": asked.append(prompt) or "never-used-123")
+    with pytest.raises(CommandError, match="unknown unit '不存在局'"):
+        call_command("users", "add", "x3", "--role", "liaison", "--unit", "不存在局")
+    assert asked == []  # refused before any prompt
+    assert not User.objects.filter(username="x3").exists()
+
+
+def test_password_from_stdin(units, monkeypatch):
+    import io
+    import sys
+
+    from django.core.management.base import CommandError
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-pass-from-stdin\n"))
+    call_command("users", "add", "scripted", "--role", "liaison", "--unit", "市发改委", "--password-stdin",
+                 stdout=io.StringIO())
+    assert User.objects.get(username="scripted").check_password("a-long-pass-from-stdin")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="no password on standard input"):
+        call_command("users", "set-password", "scripted", "--password-stdin")
+    with pytest.raises(CommandError, match="either --password or --password-stdin"):
+        call_command("users", "set-password", "scripted", "--password", "x-long-pass-1", "--password-stdin")

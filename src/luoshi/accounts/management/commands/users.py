@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import sys
 
 from django.core.management.base import CommandError
 
@@ -41,6 +42,8 @@ class Command(LuoshiCommand):
         p.add_argument("--name", default="", help="display name (姓名)")
         p.add_argument("--email", default="")
         p.add_argument("--password", help="password (asked for when omitted and on a terminal)")
+        p.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input (for scripts)")
         sub.add_parser("list", help="list users")
         p = sub.add_parser("set-role", help="change role and/or unit")
         p.add_argument("username")
@@ -49,11 +52,19 @@ class Command(LuoshiCommand):
         p = sub.add_parser("set-password", help="reset a password")
         p.add_argument("username")
         p.add_argument("--password")
+        p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
         for name in ("deactivate", "activate"):
             p = sub.add_parser(name, help=f"{name} a user")
             p.add_argument("username")
 
-    def _password(self, given):
+    def _password(self, given, from_stdin=False):
+        if given and from_stdin:
+            raise CommandError("give either --password or --password-stdin, not both")
+        if from_stdin:
+            line = sys.stdin.readline().rstrip("\r\n")
+            if not line:
+                raise CommandError("no password on standard input")
+            return line
         if given:
             return given
         try:
@@ -67,8 +78,13 @@ class Command(LuoshiCommand):
 
     def handle(self, *args, action, **o):
         if action == "add":
-            user = do_create_user(CLI_ACTOR, username=o["username"], password=self._password(o["password"]),
-                                  role=o["role"], unit=_unit(o["unit"]), display_name=o["name"], email=o["email"])
+            # Everything that can be refused is checked before the password is asked for.
+            unit = _unit(o["unit"])
+            if User.objects.filter(username=o["username"]).exists():
+                raise CommandError(f"user {o['username']!r} already exists")
+            password = self._password(o["password"], o["password_stdin"])
+            user = do_create_user(CLI_ACTOR, username=o["username"], password=password,
+                                  role=o["role"], unit=unit, display_name=o["name"], email=o["email"])
             self.stdout.write(f"created {user.username} ({user.get_role_display()}, {user.unit or '-'})")
         elif action == "list":
             for u in User.objects.select_related("unit").order_by("username"):
@@ -85,7 +101,8 @@ class Command(LuoshiCommand):
             user = do_update_user(CLI_ACTOR, _user(o["username"]), **changes)
             self.stdout.write(f"{user.username}: {user.get_role_display()}, {user.unit or '-'}")
         elif action == "set-password":
-            do_set_password(CLI_ACTOR, _user(o["username"]), self._password(o["password"]))
+            user = _user(o["username"])
+            do_set_password(CLI_ACTOR, user, self._password(o["password"], o["password_stdin"]))
             self.stdout.write("password changed")
         else:
             do_update_user(CLI_ACTOR, _user(o["username"]), is_active=action == "activate")
