@@ -11,5 +11,6 @@ urlpatterns = [
     path("review/", include("luoshi.review.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
+    path("public/survey/", include("luoshi.assessment.public_urls")),
     path("", include("luoshi.web.urls")),
 ]

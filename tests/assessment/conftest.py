@@ -63,3 +63,34 @@ def accepted_figure(office, users):
         return svc.do_review_figure(office, fig, accept=True)
 
     return _fig
+
+
+@pytest.fixture
+def client_for(users):
+    """client_for("fgw") → a django.test.Client logged in as that fixture user; None → anonymous."""
+    from django.test import Client
+
+    def _client(key):
+        c = Client()
+        if key is not None:
+            c.force_login(users[key])
+        return c
+
+    return _client
+
+
+@pytest.fixture
+def api_for(users):
+    from rest_framework.test import APIClient
+
+    def _client(key):
+        c = APIClient()
+        if key is not None:
+            c.force_authenticate(user=users[key])
+        return c
+
+    return _client
+
+
+def text(response) -> str:
+    return response.content.decode("utf-8")

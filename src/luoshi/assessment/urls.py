@@ -5,5 +5,25 @@ from . import views
 app_name = "assessment"
 
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("plans/new/", views.plan_new, name="plan-new"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/indicators/add/", views.indicator_save, name="indicator-add"),
+    path("plans/<int:pk>/indicators/<int:ind_pk>/", views.indicator_save, name="indicator-edit"),
+    path("plans/<int:pk>/do/<slug:action>/", views.plan_action, name="plan-action"),
+    path("surveys/<int:pk>/links/", views.survey_links, name="survey-links"),
+    path("report/", views.report, name="report"),
+    path("report/<int:ind_pk>/", views.report_submit, name="report-submit"),
+    path("review/", views.review, name="review"),
     path("figures/<int:pk>/", views.figure, name="figure"),
+    path("figures/<int:pk>/review/", views.review_figure, name="figure-review"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/publish/", views.run_publish, name="run-publish"),
+    path("runs/<int:pk>/units/<int:unit_id>/", views.card, name="card"),
+    path("runs/<int:pk>/items/<int:item_pk>/rows/", views.item_rows, name="rows"),
+    path("runs/<int:pk>/bulletin.<str:fmt>", views.bulletin, name="bulletin"),
+    path("items/<int:item_pk>/appeal/", views.appeal_submit, name="appeal"),
+    path("appeals/", views.appeals, name="appeals"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal-decide"),
+    path("appeals/<int:pk>/evidence/", views.appeal_evidence, name="appeal-evidence"),
 ]
