@@ -222,6 +222,9 @@ class Command(LuoshiCommand):
         result = run_sweep()
         lights = ", ".join(f"{k} {v}" for k, v in result.lights.items())
         self.stdout.write(f"supervision sweep: {lights}; {result.notices_issued} notices issued")
+        from luoshi.assessment.demo import build as assessment_demo
+
+        assessment_demo(None, self.stdout)
         self.print_logins(builder, password)
 
     def print_logins(self, builder, password):

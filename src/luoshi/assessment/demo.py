@@ -1,0 +1,110 @@
+"""Demo data for assessment (考核) in the demo city: a published plan for 市直部门 and one for 区县 this
+year, reported figures (one with an evidence file, one returned), expert scores, a 群众评议 survey with
+answers, bonus/deduction entries and an appeal. Everything goes through the do_… services."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from luoshi.accounts.models import User
+from luoshi.orgs.models import Unit
+
+from . import scoring
+from . import services as svc
+
+SEED = 20261130
+
+
+def _unit(name: str) -> Unit | None:
+    return (Unit.objects.filter(name=name).first() or Unit.objects.filter(short_names__contains=[name]).first()
+            if name else None)
+
+
+def _tree(office, plan, *, county: bool):
+    add = lambda parent, **kw: svc.do_save_indicator(office, plan, parent=parent, **kw)  # noqa: E731
+    work = add(None, code="1", name="重点工作落实", weight=50)
+    add(work, code="1.1", name="督办事项按时办结率", weight=25, method="ledger.on_time_rate")
+    add(work, code="1.2", name="逾期未办结事项", weight=15, method="ledger.overdue_count", params={"rule": "count", "per": 3})
+    add(work, code="1.3", name="收到黄/红色督办单", weight=10, method="supervision.notices",
+        params={"rule": "count", "per": 2})
+    goals = add(None, code="2", name="目标任务完成", weight=30)
+    energy = add(goals, code="2.1", name="单位GDP能耗下降率(%)" if county else "节能目标完成率(%)", weight=15,
+                 method="reported", params={"rule": "target", "target": 3.2 if county else 100, "direction": "ge"},
+                 description="以统计部门核定数为准,附佐证材料")
+    add(goals, code="2.2", name="限期整改按时销号率", weight=15, method="supervision.rectification_on_time")
+    expert = add(None, code="3", name="领导和专家评议", weight=10, method="expert")
+    survey = add(None, code="4", name="群众满意度评议", weight=10, method="survey")
+    bonus = add(None, code="5", name="争先创优加分", kind="bonus", method="manual", cap=3, params={"per": 1})
+    deduct = add(None, code="6", name="明查暗访问题扣分", kind="deduct", method="manual", cap=5, params={"per": 1})
+    add(None, code="7", name="红色督办单扣分", kind="deduct", method="supervision.red_notices", cap=3,
+        params={"per": 0.5})
+    veto = add(None, code="8", name="安全生产一票否决", kind="veto", method="manual")
+    return {"energy": energy, "expert": expert, "survey": survey, "bonus": bonus, "deduct": deduct, "veto": veto}
+
+
+def build(ctx=None, out=None):
+    """Create the assessment demo. `ctx` is the demo composer's context (unused: users and units are looked
+    up by their demo names); `out` an optional stream for one summary line."""
+    rng = random.Random(SEED)
+    office = User.objects.filter(username="duchayuan").first() or User.objects.filter(role="admin").first()
+    if office is None:
+        return
+    today = timezone.localdate()
+    year = today.year
+    # the data are read up to today; the appeal window stays open a while for the demo
+    plans = []
+    for code, name, group, county in ((f"KH{year}-SZ", f"{year}年度市直部门绩效考核", "city_dept", False),
+                                      (f"KH{year}-QX", f"{year}年度区县高质量发展综合考核", "county", True)):
+        plan = svc.do_save_plan(office, code=code, name=name, period=str(year), group=group, missing_policy="zero",
+                                excellent_quota=20, appeal_days=15)
+        plan.state = plan.State.ACTIVE
+        plan.save(update_fields=["state"])
+        ind = _tree(office, plan, county=county)
+        members = scoring.group_members(group, today)
+        for u in members:
+            liaison = User.objects.filter(unit=u, role="liaison", is_active=True).first()
+            if rng.random() < 0.15:
+                continue  # a few units never report: the plan scores them zero
+            value = round(rng.uniform(2.0, 4.2) if county else rng.uniform(80, 110), 2)
+            actor = liaison or office
+            fig = svc.do_submit_figure(actor, ind["energy"], value, unit=u, note="统计部门核定数",
+                                       evidence=ContentFile(f"{u.name} {year}年能耗统计核定表".encode(),
+                                                            name="能耗统计核定表.txt") if liaison else None)
+            if rng.random() < 0.1:
+                svc.do_review_figure(office, fig, accept=False, note="佐证材料缺少统计部门盖章,请补充后重新报送")
+            else:
+                svc.do_review_figure(office, fig, accept=True)
+        for u in members:
+            for rater in ("刘评委", "陈评委", "杨评委", "黄评委", "赵评委"):
+                svc.do_record_expert_score(office, ind["expert"], u, rater, rng.randint(70, 98))
+        survey = svc.do_create_survey(office, ind["survey"], title=f"{year}年度{name[5:9]}群众满意度评议",
+                                      questions=[{"text": "办事效率"}, {"text": "服务态度"}, {"text": "政务公开"}],
+                                      opens_on=today - dt.timedelta(days=20), closes_on=today + dt.timedelta(days=10),
+                                      units=members)
+        now = timezone.now()
+        for link in survey.links.all():
+            for i in range(rng.randint(6, 14)):
+                answers = [rng.choices([0, 1, 2], weights=[6, 3, 1])[0] for _ in range(3)]
+                svc.do_answer_survey(link, answers, address=f"198.51.100.{i}", now=now)
+        if members:
+            svc.do_add_adjustment(office, ind["bonus"], members[0], reason="获评省级优化营商环境先进单位",
+                                  on=today - dt.timedelta(days=40), amount=2)
+            svc.do_add_adjustment(office, ind["deduct"], members[-1], reason="明查暗访发现窗口人员脱岗",
+                                  on=today - dt.timedelta(days=25), amount=1)
+        run = svc.do_run_scores(office, plan, as_of=today)
+        run = svc.do_publish_run(office, run, on=today)
+        plans.append((plan, run))
+    # an appeal by 市发改委 on its work item
+    fgw_user = User.objects.filter(username="fgw").first()
+    if fgw_user and plans:
+        run = plans[0][1]
+        ur = run.units.filter(unit_id=fgw_user.unit_id).first()
+        if ur:
+            item = ur.items.get(indicator__code="2.1")
+            svc.do_submit_appeal(fgw_user, item, "节能目标完成率应以省统计局最终核定数(105%)为准,已上传核定文件。")
+    if out is not None:
+        out.write(f"assessment: {len(plans)} published plans "
+                  + ", ".join(f"{p.code} ({r.units_count} units)" for p, r in plans) + ", 1 appeal pending")

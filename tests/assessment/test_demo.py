@@ -1,0 +1,38 @@
+"""`luoshi demo` builds the assessment demo: two published plans (市直部门, 区县), reported figures with
+evidence, expert scores, a survey with answers and a pending appeal; `luoshi assess` reads them back."""
+from __future__ import annotations
+
+import json
+
+from tests.cli.conftest import luoshi
+
+CHECK = r"""
+import json
+from luoshi.assessment.models import Appeal, Plan, ReportedFigure, ScoreRun, SurveyResponse
+print("JSON" + json.dumps({
+    "published": sorted(r.plan.group for r in ScoreRun.objects.filter(state="published")),
+    "accepted": ReportedFigure.objects.filter(state="accepted").count(),
+    "returned": ReportedFigure.objects.filter(state="returned").count(),
+    "evidence": ReportedFigure.objects.exclude(evidence="").count(),
+    "answers": SurveyResponse.objects.count(),
+    "appeals": list(Appeal.objects.values_list("state", flat=True)),
+}))
+"""
+
+
+def test_demo_has_published_plans_survey_answers_and_an_appeal(tmp_path):
+    data = tmp_path / "data"
+    proc = luoshi("demo", data_dir=data, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "assessment: 2 published plans" in proc.stdout
+    got = json.loads(luoshi("manage", "shell", "-c", CHECK, data_dir=data).stdout.split("JSON", 1)[1])
+    assert got["published"] == ["city_dept", "county"]
+    assert got["accepted"] > 20 and got["returned"] >= 1 and got["evidence"] > 5
+    assert got["answers"] > 100 and got["appeals"] == ["pending"]
+    plans = json.loads(luoshi("assess", "plans", "--json", data_dir=data).stdout)
+    assert {p["group"] for p in plans} == {"city_dept", "county"}
+    code = next(p["code"] for p in plans if p["group"] == "county")
+    score = json.loads(luoshi("assess", "score", code, "--json", data_dir=data).stdout)
+    assert score["published"] and len(score["units"]) >= 5
+    for u in score["units"]:
+        assert round(sum(i["points"] for i in u["items"]), 2) == u["total"]
