@@ -61,6 +61,7 @@ def _routes():
         path("ledger.xlsx", ledger_api.LedgerExportView.as_view(), name="api-ledger-xlsx"),
         path("stats/units/", supervision_api.UnitStatsView.as_view(), name="api-stats-units"),
         path("assessment/", include("luoshi.assessment.api_urls")),
+        path("cases/", include("luoshi.cases.api")),
         path("", include(router.urls)),
     ]
 

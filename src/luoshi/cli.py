@@ -22,6 +22,7 @@ _COMMANDS = {
     "calendar": "workcal",
     "sweep": "sweep",
     "assess": "assess",
+    "open311": "open311",
     "manage": None,  # raw Django manage.py
 }
 
@@ -41,6 +42,7 @@ commands:
   audit verify                     verify the audit trail hash chain
   sweep [--at YYYY-MM-DD] [--json] run one supervision sweep (lights, notices, escalation)
   assess plans|score CODE [--period P] [--live]|run CODE|publish RUN|methods [--json]   assessment (考核)
+  open311 keys add NAME | revoke NAME | list   Open311 API keys (the new key is the last line)
   check [--strict]                 configuration sanity check
   extract FILE|DIR [--format json|xlsx|md] [-o OUT]   extract tasks from speeches (no database)
   manage ...                       any Django management command

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.supervision",
     "luoshi.review",
+    "luoshi.cases",
+    "captcha",
     "luoshi.assessment",
     "luoshi.web",
 ]

@@ -12,5 +12,8 @@ urlpatterns = [
     path("calendar/", include("luoshi.workcal.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("public/survey/", include("luoshi.assessment.public_urls")),
+    path("cases/", include("luoshi.cases.urls")),
+    path("public/", include("luoshi.cases.public_urls")),
+    path("open311/v2/", include("luoshi.cases.open311_urls")),
     path("", include("luoshi.web.urls")),
 ]

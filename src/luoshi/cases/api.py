@@ -1,0 +1,133 @@
+"""REST API /api/cases/ (scoped by luoshi.cases.permissions).
+
+GET  /api/cases/                 paged list (?status=, ?kind=, ?category=, ?page=)
+POST /api/cases/                 create (office roles): kind, category, description, address, lat, long,
+                                 reporter_name, reporter_phone, reporter_email, anonymous, subject_unit
+GET  /api/cases/{id}/            detail with timeline and photos
+POST /api/cases/{id}/transitions/  {"action": "dispatch", "unit": 12, ...} (see services.TRANSITIONS)
+GET  /api/cases/categories/      categories with code, kind and time limit
+GET  /api/cases/duplicates/      ?description=&address=&lat=&long=&category= possible duplicates
+GET  /api/cases/stats/           ?period=YYYY-MM rates per unit
+"""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from luoshi.errors import LuoshiError, deny
+
+from . import permissions as perm
+from .dedup import find_duplicates
+from .models import Case, Category, Channel, Kind, Status
+from .present import case_dict
+from .services import clean_point, do_create_case, do_transition, get_category
+
+
+def _filtered(request):
+    qs = perm.visible_cases(request.user).select_related("category", "subject_unit", "responsible_unit", "parent")
+    p = request.query_params
+    if p.get("status"):
+        if p["status"] not in Status.values:
+            raise LuoshiError("unknown status", "状态参数无效", field="status")
+        qs = qs.filter(status=p["status"])
+    if p.get("kind"):
+        if p["kind"] not in Kind.values:
+            raise LuoshiError("unknown kind", "类型参数无效", field="kind")
+        qs = qs.filter(kind=p["kind"])
+    if p.get("category"):
+        qs = qs.filter(category__code=p["category"])
+    if p.get("q"):
+        q = p["q"][:100]
+        # Search never matches the reporter's identity.
+        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q))
+    return qs.order_by("-created_at", "-id")
+
+
+class CaseListView(APIView):
+    def get(self, request):
+        pager = PageNumberPagination()
+        page = pager.paginate_queryset(_filtered(request), request, view=self)
+        return pager.get_paginated_response([case_dict(request.user, c) for c in page])
+
+    def post(self, request):
+        d = request.data
+        case, code = do_create_case(
+            request.user, kind=d.get("kind", Kind.PROBLEM), category=d.get("category"),
+            description=d.get("description", ""), address=d.get("address", ""), lat=d.get("lat"),
+            long=d.get("long"), reporter_name=d.get("reporter_name", ""), reporter_phone=d.get("reporter_phone", ""),
+            reporter_email=d.get("reporter_email", ""), reporter_address=d.get("reporter_address", ""),
+            anonymous=str(d.get("anonymous", "")).lower() in {"1", "true", "yes", "on"},
+            subject_unit=d.get("subject_unit"), subject_person=d.get("subject_person", ""),
+            channel=d.get("channel", Channel.API), photos=request.FILES.getlist("photos"))
+        return Response({**case_dict(request.user, case, detail=True), "query_code": code},
+                        status=status.HTTP_201_CREATED)
+
+
+class CaseDetailView(APIView):
+    def get(self, request, pk):
+        case = get_object_or_404(perm.visible_cases(request.user), pk=pk)
+        return Response(case_dict(request.user, case, detail=True))
+
+
+class CaseTransitionView(APIView):
+    def post(self, request, pk):
+        case = get_object_or_404(perm.visible_cases(request.user), pk=pk)
+        data = request.data
+        case = do_transition(request.user, case, str(data.get("action", "")), data)
+        return Response(case_dict(request.user, Case.objects.get(pk=case.pk), detail=True))
+
+
+class CategoryListView(APIView):
+    def get(self, request):
+        return Response([{"code": c.code, "name": c.name, "kind": c.kind, "group": c.group,
+                          "limit_value": c.limit_value, "limit_unit": c.limit_unit, "description": c.description}
+                         for c in Category.objects.filter(is_active=True)])
+
+
+class DuplicateView(APIView):
+    """Possible duplicates while an operator types (hotline screen)."""
+
+    def get(self, request):
+        if not perm.is_office(request.user):
+            deny("check duplicates", "查询疑似重复案件")
+        p = request.query_params
+        lat, long = clean_point(p.get("lat"), p.get("long"))
+        cat = None
+        if p.get("category"):
+            try:
+                cat = get_category(p["category"])
+            except LuoshiError:
+                cat = None
+        text = (p.get("description") or "")[:2000]
+        address = (p.get("address") or "")[:300]
+        if len(text) < 4 and len(address) < 4 and lat is None:
+            return Response([])
+        hits = find_duplicates(description=text, address=address, lat=lat, long=long, category=cat,
+                               threshold=float(p.get("threshold", 60) or 60))
+        return Response([{"id": h["case"].pk, "number": h["case"].number, "score": h["score"], "near": h["near"],
+                          "status": h["case"].get_status_display(), "address": h["case"].address,
+                          "description": h["case"].description[:120],
+                          "created_at": h["case"].created_at.isoformat()} for h in hits])
+
+
+class StatsView(APIView):
+    def get(self, request):
+        from .stats import case_stats, parse_period
+
+        start, end = parse_period(request.query_params.get("period"))
+        return Response(case_stats(request.user, start, end, by=request.query_params.get("by", "unit")))
+
+
+urlpatterns = [
+    path("", CaseListView.as_view(), name="api-cases"),
+    path("categories/", CategoryListView.as_view(), name="api-case-categories"),
+    path("duplicates/", DuplicateView.as_view(), name="api-case-duplicates"),
+    path("stats/", StatsView.as_view(), name="api-case-stats"),
+    path("<int:pk>/", CaseDetailView.as_view(), name="api-case"),
+    path("<int:pk>/transitions/", CaseTransitionView.as_view(), name="api-case-transitions"),
+]

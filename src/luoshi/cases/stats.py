@@ -1,0 +1,75 @@
+"""Case statistics per responsible unit or category over a period (created in [start, end)):
+
+按期处置率 on-time rate = replied by the deadline / (replied + open past the deadline)
+结案率 closing rate    = closed / cases
+满意率 satisfaction    = (满意 + 基本满意) / rated
+退单率 return rate     = cases returned at least once / cases dispatched
+返工率 rework rate     = cases reworked at least once / cases replied
+Rates are percentages with one decimal, None when the denominator is 0.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from luoshi.errors import LuoshiError
+
+from . import permissions as perm
+from .models import Case, Rating, Status, UNIT_STATUSES
+
+
+def parse_period(value: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """'YYYY' | 'YYYY-MM' | '' → aware [start, end)."""
+    if not value:
+        return None, None
+    try:
+        if len(value) == 4:
+            s, e = dt.date(int(value), 1, 1), dt.date(int(value) + 1, 1, 1)
+        else:
+            y, m = (int(x) for x in value.split("-"))
+            s = dt.date(y, m, 1)
+            e = dt.date(y + (m == 12), m % 12 + 1, 1)
+    except (ValueError, TypeError):
+        raise LuoshiError("period must be YYYY or YYYY-MM", "统计周期格式应为 YYYY 或 YYYY-MM", field="period") from None
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(s, dt.time(0), tzinfo=tz), dt.datetime.combine(e, dt.time(0), tzinfo=tz))
+
+
+def _pct(a, b):
+    return round(100.0 * a / b, 1) if b else None
+
+
+def case_stats(user, start=None, end=None, by: str = "unit") -> list[dict]:
+    qs = perm.visible_cases(user)
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lt=end)
+    key = {"unit": "responsible_unit__name", "category": "category__name"}.get(by)
+    if key is None:
+        raise LuoshiError("by must be unit or category", "分组方式应为 unit 或 category", field="by")
+    now = timezone.now()
+    rows = (qs.exclude(**{f"{key}__isnull": True}).values(key).annotate(
+        total=Count("id"),
+        dispatched=Count("id", filter=Q(dispatched_at__isnull=False)),
+        on_time=Count("id", filter=Q(replied_at__isnull=False, replied_at__lte=F("deadline"))),
+        replied=Count("id", filter=Q(replied_at__isnull=False)),
+        overdue_open=Count("id", filter=Q(status__in=UNIT_STATUSES, deadline__lt=now)),
+        closed=Count("id", filter=Q(status=Status.CLOSED)),
+        rated=Count("id", filter=~Q(rating="")),
+        satisfied=Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
+        returned=Count("id", filter=Q(return_count__gt=0)),
+        reworked=Count("id", filter=Q(rework_count__gt=0)),
+    ).order_by(key))
+    out = []
+    for r in rows:
+        out.append({"name": r[key], "total": r["total"], "dispatched": r["dispatched"],
+                    "overdue_open": r["overdue_open"],
+                    "on_time_rate": _pct(r["on_time"], r["replied"] + r["overdue_open"]),
+                    "closing_rate": _pct(r["closed"], r["total"]),
+                    "satisfaction_rate": _pct(r["satisfied"], r["rated"]),
+                    "return_rate": _pct(r["returned"], r["dispatched"] + r["returned"]),
+                    "rework_rate": _pct(r["reworked"], r["replied"])})
+    return out

@@ -1,0 +1,110 @@
+"""Open311 GeoReport v2 at /open311/v2/: the outside client `georeport` (PyPI) against a live
+server in JSON and XML, POST with api_key, tokens, the spec's error format, key CLI."""
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+
+import pytest
+import requests
+import xmltodict
+from django.core.management import call_command
+from georeport import GeoReport
+
+from luoshi.cases.models import Case, Open311Key
+from luoshi.cases.open311 import do_add_key
+
+
+@pytest.fixture
+def api_key(db):
+    return do_add_key("test", "测试系统")[1]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_georeport_client_roundtrip(live_server, cats, routing, api_key, fmt):
+    root = f"{live_server.url}/open311/v2"
+    client = GeoReport(root, jurisdiction="luoshi", api_key=api_key, output_format=fmt)
+    services = client.get_service_list()
+    codes = {s["service_code"] for s in services}
+    assert {"CG-ROAD", "XN-SLOW"} <= codes
+    definition = client.get_service_definition("XN-SLOW")
+    attrs = definition["attributes"]
+    if fmt == "xml":
+        attrs = attrs["attribute"]
+        attrs = attrs if isinstance(attrs, list) else [attrs]
+    assert attrs[0]["code"] == "subject_unit"
+    # The client has no POST; the spec's form-encoded POST with requests (the client's own dependency).
+    r = requests.post(f"{root}/requests.{fmt}", data={
+        "jurisdiction_id": "luoshi", "api_key": api_key, "service_code": "CG-ROAD", "lat": "30.05",
+        "long": "118.05", "address_string": "甲区人民路8号", "description": "路面塌陷一米见方",
+        "first_name": "三", "last_name": "张", "phone": "13700000000"}, timeout=10)
+    assert r.status_code == 201, r.text
+    created = r.json()[0] if fmt == "json" else xmltodict.parse(r.content)["service_requests"]["request"]
+    rid, token = created["service_request_id"], created["token"]
+    got = client.get_service_request(rid)
+    assert got["service_request_id"] == rid and got["status"] == "open" and got["service_code"] == "CG-ROAD"
+    assert "13700000000" not in str(got) and "张" not in str(got)      # no reporter data
+    listed = client.get_service_requests(service_code="CG-ROAD", status="open")
+    if fmt == "xml":
+        listed = listed["service_requests"]["request"] if "service_requests" in listed else listed
+        listed = listed if isinstance(listed, list) else [listed]
+    assert rid in {x["service_request_id"] for x in listed}
+    t = requests.get(f"{root}/tokens/{token}.{fmt}", timeout=10)
+    assert t.status_code == 200 and rid in t.text
+    assert Case.objects.get(number=rid).channel == "open311"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_errors_in_spec_format(client, cats, api_key, fmt):
+    def err(resp):
+        if fmt == "json":
+            e = resp.json()[0]
+        else:
+            e = xmltodict.parse(resp.content)["errors"]["error"]
+        return int(e["code"]), e["description"]
+
+    base = "/open311/v2"
+    r = client.post(f"{base}/requests.{fmt}", {"service_code": "CG-ROAD", "lat": 30, "long": 118, "description": "x"})
+    assert r.status_code == 403 and err(r)[0] == 403                     # missing api_key
+    call_command("open311", "keys", "revoke", "测试系统", stdout=io.StringIO())
+    r = client.post(f"{base}/requests.{fmt}", {"api_key": api_key, "service_code": "CG-ROAD", "lat": 30,
+                                               "long": 118, "description": "x"})
+    assert r.status_code == 403                                         # revoked
+    key = do_add_key("test", "新系统")[1]
+    cases = [
+        ({"service_code": "NOPE", "lat": 30, "long": 118, "description": "x"}, 404),
+        ({"service_code": "CG-ROAD", "description": "x"}, 400),                                  # no location
+        ({"service_code": "CG-ROAD", "lat": 95, "long": 118, "description": "x"}, 400),         # out of range
+        ({"service_code": "CG-ROAD", "lat": 30, "long": 118, "description": "<b>x</b>"}, 400),  # markup
+        ({"service_code": "XN-SLOW", "address_string": "市民中心", "description": "推诿"}, 400),  # no subject
+    ]
+    for data, code in cases:
+        r = client.post(f"{base}/requests.{fmt}", {"api_key": key, **data})
+        assert r.status_code == code and err(r)[0] == code, (data, r.content)
+    assert Case.objects.count() == 0                                    # nothing half-written
+    assert client.get(f"{base}/requests/000.{fmt}").status_code == 404
+    assert err(client.get(f"{base}/services.{fmt}?jurisdiction_id=other"))[0] == 404
+    assert err(client.get(f"{base}/requests.{fmt}?start_date=yesterday"))[0] == 400
+    assert client.get(f"{base}/services.yaml").status_code == 404
+
+
+def test_complaints_are_not_public(client, new_case, api_key):
+    case, _ = new_case(kind="complaint")
+    assert client.get(f"/open311/v2/requests/{case.number}.json").status_code == 404
+    assert case.number not in client.get("/open311/v2/requests.json").content.decode()
+
+
+def test_keys_cli_prints_key_last_and_stores_hash(db):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        from luoshi.cli import main
+
+        main(["open311", "keys", "add", "数字城管系统"])
+    key = out.getvalue().strip().splitlines()[-1]
+    assert key.startswith("o311_") and len(key) > 30
+    k = Open311Key.objects.get(name="数字城管系统")
+    assert key not in (k.key_hash, k.prefix) and k.revoked_at is None
+    with redirect_stdout(io.StringIO()):
+        main(["open311", "keys", "revoke", "数字城管系统"])
+    k.refresh_from_db()
+    assert k.revoked_at is not None
