@@ -53,7 +53,7 @@ def test_paging_and_filters(new_case, office):
 
 def test_categories_and_refusals(cats, users, office):
     r = client_for(users["dong"]).get("/api/cases/categories/")
-    assert {c["code"]: c["kind"] for c in r.json()} == {"CG-ROAD": "problem", "CG-URGENT": "problem",
+    assert {c["code"]: c["kind"] for c in r.json()["results"]} == {"CG-ROAD": "problem", "CG-URGENT": "problem",
                                                           "XN-SLOW": "complaint"}
     r = client_for(users["dong"]).post("/api/cases/", {"kind": "problem", "category": "CG-ROAD",
                                                        "description": "x", "address": "y"}, format="json")
@@ -74,6 +74,6 @@ def test_duplicates_endpoint(new_case, office, users):
     op = client_for(office["operator"])
     r = op.get("/api/cases/duplicates/", {"description": "人民路井盖缺失 很危险", "address": "甲区人民路100号",
                                           "category": "CG-ROAD"})
-    assert r.status_code == 200 and len(r.json()) == 1 and r.json()[0]["score"] >= 60
-    assert op.get("/api/cases/duplicates/", {"description": "教育局招生政策咨询", "address": "乙县"}).json() == []
+    assert r.status_code == 200 and len(r.json()["results"]) == 1 and r.json()["results"][0]["score"] >= 60
+    assert op.get("/api/cases/duplicates/", {"description": "教育局招生政策咨询", "address": "乙县"}).json()["results"] == []
     assert client_for(users["dong"]).get("/api/cases/duplicates/", {"description": "xxxx"}).status_code == 403

@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from rest_framework import status
-from rest_framework.pagination import PageNumberPagination
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +25,7 @@ from . import permissions as perm
 from .dedup import find_duplicates
 from .models import Case, Category, Channel, Kind, Status
 from .present import case_dict
-from .services import clean_point, do_create_case, do_transition, get_category
+from .services import TRANSITIONS, clean_point, do_create_case, do_transition, get_category
 
 
 def _filtered(request):
@@ -48,12 +48,65 @@ def _filtered(request):
     return qs.order_by("-created_at", "-id")
 
 
-class CaseListView(APIView):
-    def get(self, request):
-        pager = PageNumberPagination()
-        page = pager.paginate_queryset(_filtered(request), request, view=self)
-        return pager.get_paginated_response([case_dict(request.user, c) for c in page])
+class CaseOut(serializers.Serializer):
+    """A case as the requesting user may see it (reporter redacted unless entitled)."""
 
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.CharField()
+    description = serializers.CharField()
+    address = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    long = serializers.FloatField(allow_null=True)
+    subject_unit = serializers.CharField(allow_null=True)
+    responsible_unit = serializers.CharField(allow_null=True)
+    deadline = serializers.DateTimeField(allow_null=True)
+    reporter = serializers.DictField()
+
+    def to_representation(self, instance):
+        return case_dict(self.context["request"].user, instance, detail=self.context.get("detail", False))
+
+
+class CaseIn(serializers.Serializer):
+    kind = serializers.CharField(help_text="problem | complaint")
+    category = serializers.CharField()
+    description = serializers.CharField()
+    address = serializers.CharField(required=False)
+    lat = serializers.FloatField(required=False)
+    long = serializers.FloatField(required=False)
+    reporter_name = serializers.CharField(required=False)
+    reporter_phone = serializers.CharField(required=False)
+    reporter_email = serializers.CharField(required=False)
+    anonymous = serializers.BooleanField(required=False)
+    subject_unit = serializers.CharField(required=False, help_text="unit id or name (complaints)")
+
+
+class TransitionIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
+    unit = serializers.CharField(required=False)
+    note = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+    reply = serializers.CharField(required=False)
+    finding = serializers.CharField(required=False)
+    opinion = serializers.CharField(required=False)
+    rating = serializers.CharField(required=False)
+
+
+class CategoryOut(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "kind", "group", "limit_value", "limit_unit", "description"]
+
+
+class CaseListView(generics.ListAPIView):
+    serializer_class = CaseOut
+
+    def get_queryset(self):
+        return _filtered(self.request)
+
+    @extend_schema(request=CaseIn, responses={201: CaseOut})
     def post(self, request):
         d = request.data
         case, code = do_create_case(
@@ -68,13 +121,18 @@ class CaseListView(APIView):
                         status=status.HTTP_201_CREATED)
 
 
-class CaseDetailView(APIView):
-    def get(self, request, pk):
-        case = get_object_or_404(perm.visible_cases(request.user), pk=pk)
-        return Response(case_dict(request.user, case, detail=True))
+class CaseDetailView(generics.RetrieveAPIView):
+    serializer_class = CaseOut
+
+    def get_queryset(self):
+        return perm.visible_cases(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "detail": True}
 
 
 class CaseTransitionView(APIView):
+    @extend_schema(request=TransitionIn, responses={200: CaseOut})
     def post(self, request, pk):
         case = get_object_or_404(perm.visible_cases(request.user), pk=pk)
         data = request.data
@@ -82,16 +140,20 @@ class CaseTransitionView(APIView):
         return Response(case_dict(request.user, Case.objects.get(pk=case.pk), detail=True))
 
 
-class CategoryListView(APIView):
-    def get(self, request):
-        return Response([{"code": c.code, "name": c.name, "kind": c.kind, "group": c.group,
-                          "limit_value": c.limit_value, "limit_unit": c.limit_unit, "description": c.description}
-                         for c in Category.objects.filter(is_active=True)])
+class CategoryListView(generics.ListAPIView):
+    serializer_class = CategoryOut
+
+    def get_queryset(self):
+        return Category.objects.filter(is_active=True)
+
+
+_Results = inline_serializer("CaseResults", {"results": serializers.ListField(child=serializers.DictField())})
 
 
 class DuplicateView(APIView):
     """Possible duplicates while an operator types (hotline screen)."""
 
+    @extend_schema(responses={200: _Results})
     def get(self, request):
         if not perm.is_office(request.user):
             deny("check duplicates", "查询疑似重复案件")
@@ -106,21 +168,22 @@ class DuplicateView(APIView):
         text = (p.get("description") or "")[:2000]
         address = (p.get("address") or "")[:300]
         if len(text) < 4 and len(address) < 4 and lat is None:
-            return Response([])
-        hits = find_duplicates(description=text, address=address, lat=lat, long=long, category=cat,
-                               threshold=float(p.get("threshold", 60) or 60))
-        return Response([{"id": h["case"].pk, "number": h["case"].number, "score": h["score"], "near": h["near"],
-                          "status": h["case"].get_status_display(), "address": h["case"].address,
-                          "description": h["case"].description[:120],
-                          "created_at": h["case"].created_at.isoformat()} for h in hits])
+            return Response({"results": []})
+        hits = find_duplicates(description=text, address=address, lat=lat, long=long, category=cat, threshold=60)
+        return Response({"results": [
+            {"id": h["case"].pk, "number": h["case"].number, "score": h["score"], "near": h["near"],
+             "status": h["case"].get_status_display(), "address": h["case"].address,
+             "description": h["case"].description[:120], "created_at": h["case"].created_at.isoformat()}
+            for h in hits]})
 
 
 class StatsView(APIView):
+    @extend_schema(responses={200: _Results})
     def get(self, request):
         from .stats import case_stats, parse_period
 
         start, end = parse_period(request.query_params.get("period"))
-        return Response(case_stats(request.user, start, end, by=request.query_params.get("by", "unit")))
+        return Response({"results": case_stats(request.user, start, end, by=request.query_params.get("by", "unit"))})
 
 
 urlpatterns = [

@@ -23,7 +23,7 @@
   function check() {
     var q = new URLSearchParams({description: field("description"), address: field("address"), category: field("category")});
     fetch(url + "?" + q.toString(), {credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.ok ? r.json() : []; }).then(show).catch(function () {});
+      .then(function (r) { return r.ok ? r.json() : []; }).then(function (d) { show(d.results || []); }).catch(function () {});
   }
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });
 })();
