@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.test import Client
 
 from luoshi.accounts.models import Role, User
 from luoshi.orgs.models import Unit, UnitKind
@@ -68,6 +69,10 @@ def users(units):
         "jia_leader": make_user("jia_leader", Role.LEADER, units["jia"], display_name="吴区长"),
         "admin": make_user("admin", Role.ADMIN, units["duchashi"], display_name="系统管理员",
                            is_staff=True, is_superuser=True),
+        "operator": make_user("operator", Role.OPERATOR, units["duchashi"], display_name="郑话务"),
+        "dispatcher": make_user("dispatcher", Role.DISPATCHER, units["duchashi"], display_name="冯派遣"),
+        "inspector": make_user("inspector", Role.INSPECTOR, units["duchashi"], display_name="陈检查"),
+        "discipline": make_user("discipline", Role.DISCIPLINE, units["duchashi"], display_name="褚纪检"),
     }
 
 
@@ -82,3 +87,18 @@ def make_task(users, units):
                               assign=assign, **kw)
 
     return _make
+
+
+@pytest.fixture
+def client_for(users):
+    """client_for("fgw") → a Client logged in as that fixture user."""
+    def _client(key):
+        c = Client()
+        c.force_login(users[key])
+        return c
+
+    return _client
+
+
+def page_text(response) -> str:
+    return response.content.decode("utf-8")

@@ -8,7 +8,7 @@ import pytest
 
 from luoshi.audit.models import AuditEntry
 from luoshi.audit.services import record, verify_chain
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.ledger.models import Task
 
 

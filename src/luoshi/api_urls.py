@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from luoshi.accounts import api as accounts_api
 from luoshi.audit import api as audit_api
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger import api as ledger_api
 from luoshi.orgs import api as orgs_api
 from luoshi.supervision import api as supervision_api

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "luoshi.core",
     "luoshi.audit",
     "luoshi.accounts",
     "luoshi.orgs",
@@ -70,14 +71,13 @@ INSTALLED_APPS = [
     "luoshi.cases",
     "captcha",
     "luoshi.assessment",
-    "luoshi.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "luoshi.middleware.InterfaceLanguageMiddleware",
+    "luoshi.core.middleware.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -15,5 +15,7 @@ urlpatterns = [
     path("cases/", include("luoshi.cases.urls")),
     path("public/", include("luoshi.cases.public_urls")),
     path("open311/v2/", include("luoshi.cases.open311_urls")),
-    path("", include("luoshi.web.urls")),
+    path("", include("luoshi.core.urls")),
+    path("", include("luoshi.audit.urls")),
+    path("", include("luoshi.ledger.urls")),
 ]

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from luoshi.accounts.models import User
 from luoshi.accounts.services import do_create_user, do_update_user
 from luoshi.audit.models import AuditEntry
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 
 
 def test_cli_adds_a_liaison_by_unit_alias_and_audits_it(units, capsys):

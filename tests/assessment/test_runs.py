@@ -12,7 +12,7 @@ from django.core.management import call_command
 from luoshi.assessment import services as svc
 from luoshi.assessment.models import Appeal, ScoreRun
 from luoshi.audit.models import AuditEntry
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 
 from .conftest import AS_OF, YEAR
 

@@ -10,7 +10,7 @@ import pytest
 from luoshi.assessment import scoring
 from luoshi.assessment import services as svc
 from luoshi.assessment.models import Indicator
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.ledger.models import Task
 
 from .conftest import AS_OF, YEAR

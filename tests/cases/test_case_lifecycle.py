@@ -10,7 +10,7 @@ from django.utils import timezone
 from luoshi.audit.models import AuditEntry
 from luoshi.cases import services as svc
 from luoshi.cases.models import Case, Status
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 
 from .conftest import COMPLAINANT
 

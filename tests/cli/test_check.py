@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from luoshi.accounts.models import User
-from luoshi.web.management.commands import luoshi_check
+from luoshi.core.management.commands import luoshi_check
 
 from .conftest import luoshi, run
 

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from luoshi.audit.models import AuditEntry
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.ledger import services as s
 from luoshi.ledger.models import Task
 

@@ -1,7 +1,7 @@
 """多级分解: a lead unit breaks its task down to subordinate units; progress rolls up."""
 import pytest
 
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger import services as s
 from luoshi.ledger.models import Status
 from luoshi.ledger.permissions import visible_tasks

@@ -2,7 +2,7 @@
 import pytest
 
 from luoshi.audit.models import AuditEntry
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import do_save_unit, match_units, subtree_ids
 

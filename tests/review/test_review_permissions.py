@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from luoshi.errors import NotAllowed
+from luoshi.core.errors import NotAllowed
 from luoshi.ledger.models import Source, Task
 from luoshi.review import services as svc
 from luoshi.review.models import DraftStatus, ImportDraft

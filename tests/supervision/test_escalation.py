@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.ledger.models import TaskEvent
 from luoshi.supervision.models import Escalation, Notification, SupervisionNotice, SupervisionState
 from luoshi.supervision.services import (do_answer_notice, do_review_answer, do_save_policy, run_sweep)

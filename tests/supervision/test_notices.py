@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import TaskEvent
 from luoshi.supervision.models import Notification, SupervisionNotice
 from luoshi.supervision.services import (do_acknowledge_notice, do_answer_notice, do_issue_notice,

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import TaskEvent
 from luoshi.supervision.models import Finding, Notification
 from luoshi.supervision.services import (do_create_rectification, do_record_finding, do_submit_rectification,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from luoshi.web.admin_helpers import AuditedSaveMixin, NoDeleteMixin
+from luoshi.core.admin_helpers import AuditedSaveMixin, NoDeleteMixin
 
 from .models import User
 

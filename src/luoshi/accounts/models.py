@@ -7,6 +7,10 @@ class Role(models.TextChoices):
     LIAISON = "liaison", "单位联络员"
     LEADER = "leader", "领导"
     ADMIN = "admin", "管理员"
+    OPERATOR = "operator", "话务员"  # 12345 热线
+    DISPATCHER = "dispatcher", "派遣员"
+    INSPECTOR = "inspector", "检查员"  # 明查暗访
+    DISCIPLINE = "discipline", "纪检/组织"  # 问责
 
 
 class User(AbstractUser):
@@ -40,6 +44,26 @@ class User(AbstractUser):
     @property
     def is_leader(self) -> bool:
         return self.role == Role.LEADER and self.is_active
+
+    @property
+    def is_operator(self) -> bool:
+        """话务员: takes 12345 hotline calls."""
+        return self.role == Role.OPERATOR and self.is_active
+
+    @property
+    def is_dispatcher(self) -> bool:
+        """派遣员: dispatches 12345 cases to units."""
+        return self.role == Role.DISPATCHER and self.is_active
+
+    @property
+    def is_inspector(self) -> bool:
+        """检查员: runs announced and unannounced inspections (明查暗访)."""
+        return self.role == Role.INSPECTOR and self.is_active
+
+    @property
+    def is_discipline(self) -> bool:
+        """纪检/组织: the accountability officer (问责); reads the ledger, never writes it."""
+        return self.role == Role.DISCIPLINE and self.is_active
 
     @property
     def is_luoshi_admin(self) -> bool:

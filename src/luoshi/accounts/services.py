@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from luoshi.audit.services import record, snapshot
-from luoshi.errors import LuoshiError, NotAllowed, check_plain_text
+from luoshi.core.errors import LuoshiError, NotAllowed, check_plain_text
 from luoshi.orgs.models import Unit
 
 from .models import Role, User

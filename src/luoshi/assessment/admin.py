@@ -1,7 +1,7 @@
 """Assessment records are written by the assessment services (audited); the admin shows them read-only."""
 from django.contrib import admin
 
-from luoshi.web.admin_helpers import ReadOnlyMixin
+from luoshi.core.admin_helpers import ReadOnlyMixin
 
 from . import models as m
 

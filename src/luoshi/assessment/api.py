@@ -9,7 +9,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 
 from . import scoring
 from . import services as svc

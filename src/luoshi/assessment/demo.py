@@ -48,6 +48,7 @@ def _tree(office, plan, *, county: bool):
 def build(ctx=None, out=None):
     """Create the assessment demo. `ctx` is the demo composer's context (unused: users and units are looked
     up by their demo names); `out` an optional stream for one summary line."""
+    out = out if out is not None else getattr(ctx, "out", None)
     rng = random.Random(SEED)
     office = User.objects.filter(username="duchayuan").first() or User.objects.filter(role="admin").first()
     if office is None:

@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
 
 from .models import KIND_GROUP, GroupMembership, Indicator, Plan

@@ -23,8 +23,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
-from luoshi.errors import LuoshiError, NotAllowed, check_plain_text, deny
-from luoshi.ledger.permissions import unit_scope
+from luoshi.core.errors import LuoshiError, NotAllowed, check_plain_text, deny
+from luoshi.core.scope import unit_scope
 from luoshi.orgs.models import Unit
 
 from . import scoring

@@ -21,7 +21,7 @@ from typing import Callable
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 
 Q4 = Decimal("0.0001")
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
 
 from . import documents, scoring

@@ -2,7 +2,7 @@
 their timeline and photos are read-only here (they change only through the audited services)."""
 from django.contrib import admin
 
-from luoshi.web.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin
+from luoshi.core.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin
 
 from .models import Area, Case, CaseEvent, CasePhoto, Category, Open311Key, RoutingRule
 

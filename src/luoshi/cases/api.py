@@ -19,7 +19,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from luoshi.errors import LuoshiError, deny
+from luoshi.core.errors import LuoshiError, deny
 
 from . import permissions as perm
 from .dedup import find_duplicates

@@ -28,7 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from luoshi.audit.services import record
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 
 from .models import Case, Category, Channel, Kind, Open311Key, OPEN_STATUSES, Status
 from .services import do_create_case

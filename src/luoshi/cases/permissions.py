@@ -1,6 +1,6 @@
 """Who reads what of a case, and who may see the reporter's identity.
 
-Reading (one rule, built on the ledger's unit_scope):
+Reading (one rule, built on luoshi.core.scope.unit_scope(user, "cases")):
 - the 12345/督查 office (督查员, 管理员, 话务员 operator, 派遣员 dispatcher): every case;
 - 单位联络员: cases their unit must handle (责任单位) and complaints against their unit
   (被投诉单位, without the complainant);
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from luoshi.ledger.permissions import unit_scope
+from luoshi.core.scope import unit_scope
 from luoshi.orgs.services import subtree_ids
 
 from .models import Case
@@ -47,7 +47,7 @@ def visible_cases(user, qs: QuerySet | None = None) -> QuerySet:
         return qs.none()
     if is_office(user):
         return qs
-    scope = unit_scope(user)
+    scope = unit_scope(user, "cases")
     if scope is None:
         return qs
     if not scope:

@@ -8,7 +8,7 @@ import warnings
 from django.core.files.base import ContentFile
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 
 MAX_PHOTOS = 5
 MAX_BYTES = 8 * 1024 * 1024

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luoshi.audit.services import record
-from luoshi.errors import LuoshiError, check_plain_text, deny
+from luoshi.core.errors import LuoshiError, check_plain_text, deny
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import subtree_ids
 from luoshi.workcal.services import current_calendar

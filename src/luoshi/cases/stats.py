@@ -14,7 +14,7 @@ import datetime as dt
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 
 from . import permissions as perm
 from .models import Case, Rating, Status, UNIT_STATUSES

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
 
 from . import permissions as perm

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from luoshi.errors import LuoshiError, check_plain_text
-from luoshi.web.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin, ServiceAdminMixin, ServiceForm
+from luoshi.core.errors import LuoshiError, check_plain_text
+from luoshi.core.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin, ServiceAdminMixin, ServiceForm
 
 from .models import ExtensionRequest, Instruction, ProgressReport, Source, Target, Task, TaskEvent
 from .services import EDITABLE, do_update_task

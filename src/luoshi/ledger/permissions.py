@@ -1,27 +1,16 @@
 """Who sees and does what in the ledger. Every view, API endpoint and export
-goes through these functions; menus only mirror them."""
+goes through these functions; menus only mirror them.
+
+Which units a user reads is decided by the one scope rule,
+luoshi.core.scope.unit_scope(user, "ledger"); this module adds the task-specific
+rules on top (co-units, sub-tasks of a lead unit's tasks, who supervises)."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from luoshi.orgs.services import subtree_ids
+from luoshi.core.scope import unit_scope
 
 from .models import Task
-
-
-def unit_scope(user) -> set[int] | None:
-    """The units whose records `user` may read: None means every unit, an empty set none.
-
-    督查员/管理员 (and a 领导 with no unit): all; 领导: their unit's subtree; 单位联络员: their unit.
-    Tasks, 督办单 and 整改 items are all scoped through this one rule.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    if user.sees_everything or (user.is_leader and user.unit_id is None):
-        return None
-    if user.is_leader:
-        return subtree_ids(user.unit_id)
-    return {user.unit_id} if user.unit_id else set()
 
 
 def visible_tasks(user, qs: QuerySet | None = None) -> QuerySet:
@@ -32,7 +21,7 @@ def visible_tasks(user, qs: QuerySet | None = None) -> QuerySet:
     any unit in their unit's subtree (everything when they have no unit).
     """
     qs = Task.objects.all() if qs is None else qs
-    scope = unit_scope(user)
+    scope = unit_scope(user, "ledger")
     if scope is None:
         return qs
     if not scope:

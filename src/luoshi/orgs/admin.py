@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from luoshi.web.admin_helpers import NoDeleteMixin, ServiceAdminMixin, ServiceForm
+from luoshi.core.admin_helpers import NoDeleteMixin, ServiceAdminMixin, ServiceForm
 
 from .models import Unit
 from .services import UNIT_FIELDS, do_save_unit

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from luoshi.errors import LuoshiError, check_plain_text, decode_table_text
+from luoshi.core.errors import LuoshiError, check_plain_text, decode_table_text
 
 from .models import Unit, UnitKind
 from .services import do_save_unit, name_index

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from luoshi.audit.services import record, snapshot
-from luoshi.errors import LuoshiError, check_plain_text
+from luoshi.core.errors import LuoshiError, check_plain_text
 
 from .models import Unit, UnitKind
 

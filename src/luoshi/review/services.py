@@ -28,7 +28,7 @@ from django.db import transaction
 
 from luoshi import extract
 from luoshi.audit.services import record
-from luoshi.errors import LuoshiError, NotAllowed, check_plain_text
+from luoshi.core.errors import LuoshiError, NotAllowed, check_plain_text
 from luoshi.ledger.models import SourceKind, Target
 from luoshi.ledger.services import do_create_source, do_create_task
 from luoshi.orgs.models import Unit

@@ -15,7 +15,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import SourceKind
 from luoshi.orgs.models import Unit
 

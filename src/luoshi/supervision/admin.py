@@ -2,7 +2,7 @@
 the admin shows them read-only. Only the escalation policies are configuration."""
 from django.contrib import admin
 
-from luoshi.web.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin
+from luoshi.core.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin
 
 from .models import (Escalation, EscalationPolicy, Finding, LightTotals, NoticeCounter, Notification,
                      RectificationItem, ReportSlot, SupervisionNotice, SupervisionState, UnitLights)

@@ -16,8 +16,9 @@ from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from luoshi.errors import LuoshiError, NotAllowed
-from luoshi.ledger.permissions import unit_scope, visible_tasks
+from luoshi.core.errors import LuoshiError, NotAllowed
+from luoshi.core.scope import unit_scope
+from luoshi.ledger.permissions import visible_tasks
 
 from . import services as svc
 from . import stats

@@ -29,9 +29,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from luoshi.audit.services import record
-from luoshi.errors import LuoshiError, NotAllowed, check_plain_text, deny
+from luoshi.core.errors import LuoshiError, NotAllowed, check_plain_text, deny
 from luoshi.ledger.models import ProgressReport, Status, Task, TaskEvent
-from luoshi.ledger.permissions import unit_scope
+from luoshi.core.scope import unit_scope
 from luoshi.orgs.models import Unit
 from luoshi.workcal.services import current_calendar
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 from luoshi.ledger.models import Task
 from luoshi.ledger.permissions import visible_tasks
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from luoshi.web.admin_helpers import AuditedSaveMixin
+from luoshi.core.admin_helpers import AuditedSaveMixin
 
 from .models import CalendarDay, HolidayNotice
 

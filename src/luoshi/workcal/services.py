@@ -8,7 +8,7 @@ import io
 from django.db import transaction
 
 from luoshi.audit.services import record
-from luoshi.errors import decode_table_text
+from luoshi.core.errors import decode_table_text
 
 from . import calendar as cal
 from .models import CalendarDay, HolidayNotice

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from luoshi.accounts.models import Role, User
 from luoshi.accounts.services import do_create_user, do_set_password, do_update_user
 from luoshi.orgs.services import match_units
-from luoshi.web.management.base import LuoshiCommand
+from luoshi.core.management.base import LuoshiCommand
 
 CLI_ACTOR = "命令行"
 

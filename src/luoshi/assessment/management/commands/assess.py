@@ -15,7 +15,7 @@ import json
 
 from django.core.management.base import CommandError
 
-from luoshi.web.management.base import LuoshiCommand
+from luoshi.core.management.base import LuoshiCommand
 
 
 class Command(LuoshiCommand):

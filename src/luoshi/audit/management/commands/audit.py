@@ -9,7 +9,7 @@ from luoshi.audit.anchor import (AuditAnchorError, audit_key, checkpoint_path, f
                                  key_path, write_checkpoint)
 from luoshi.audit.models import AuditEntry
 from luoshi.audit.services import verify_chain
-from luoshi.web.management.base import LuoshiCommand, progress_bar
+from luoshi.core.management.base import LuoshiCommand, progress_bar
 
 
 class Command(LuoshiCommand):

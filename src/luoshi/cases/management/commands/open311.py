@@ -1,7 +1,7 @@
 """luoshi open311 keys add NAME | keys revoke NAME|PREFIX | keys list"""
 from django.core.management.base import BaseCommand, CommandError
 
-from luoshi.errors import LuoshiError
+from luoshi.core.errors import LuoshiError
 
 from ...models import Open311Key
 from ...open311 import do_add_key, do_revoke_key

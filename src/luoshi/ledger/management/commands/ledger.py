@@ -7,7 +7,7 @@ from django.db.models import Q
 from luoshi.ledger.exports import write_ledger_xlsx
 from luoshi.ledger.models import Status, Task
 from luoshi.orgs.services import match_units, subtree_ids
-from luoshi.web.management.base import LuoshiCommand
+from luoshi.core.management.base import LuoshiCommand
 
 
 class Command(LuoshiCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from luoshi.orgs.importexport import (CLI_ACTOR, UnitImportError, export_units_xlsx, import_units,
                                       load_sample_units, plan_import, read_table,
                                       write_sample_xlsx)
-from luoshi.web.management.base import LuoshiCommand, progress_bar
+from luoshi.core.management.base import LuoshiCommand, progress_bar
 
 
 class Command(LuoshiCommand):

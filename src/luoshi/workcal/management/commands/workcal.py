@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.management.base import CommandError
 
-from luoshi.web.management.base import LuoshiCommand
+from luoshi.core.management.base import LuoshiCommand
 from luoshi.workcal.models import CalendarDay, HolidayNotice
 from luoshi.workcal.services import current_calendar, do_load_holiday_notice, do_set_local_day, read_notice_file
 

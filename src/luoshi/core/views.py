@@ -1,0 +1,49 @@
+"""Pages every app shares: login, the home redirect, the refusal page."""
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
+
+
+def forbidden(request, message="您无权访问此页面。"):
+    """The 403 page with a Chinese reason."""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误,请重新输入。",
+        "inactive": "该账号已停用。",
+    }
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        for f in self.fields.values():
+            f.error_messages["required"] = "此项为必填项"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+# role -> URL name of that role's start page; apps add theirs in AppConfig.ready()
+# (e.g. the cases app: register_home("operator", "cases:index")).
+HOME_BY_ROLE: dict[str, str] = {}
+DEFAULT_HOME = "ledger"
+
+
+def register_home(role: str, url_name: str) -> None:
+    """Make `url_name` the page a user of `role` lands on after login."""
+    HOME_BY_ROLE[role] = url_name
+
+
+@login_required
+def home(request):
+    """Send the user to their role's start page (单位联络员: 本单位工作台; others: 台账)."""
+    return redirect(HOME_BY_ROLE.get(request.user.role, DEFAULT_HOME))
