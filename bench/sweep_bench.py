@@ -226,7 +226,7 @@ def run(args) -> int:
     for k, v in results.items():
         print(f"{k}: p95 {v:.0f} ms")
     from luoshi.audit.models import AuditEntry
-    from luoshi.supervision.models import Notification
+    from luoshi.notifications.models import Notification
 
     print(f"rows: audit entries {AuditEntry.objects.count()}, in-app messages {Notification.objects.count()}")
     from luoshi.audit.services import verify_chain

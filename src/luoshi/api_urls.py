@@ -17,6 +17,7 @@ from luoshi.accounts import api as accounts_api
 from luoshi.audit import api as audit_api
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger import api as ledger_api
+from luoshi.notifications import api as notifications_api
 from luoshi.orgs import api as orgs_api
 from luoshi.supervision import api as supervision_api
 
@@ -53,7 +54,7 @@ def _routes():
     router.register("audit", audit_api.AuditEntryViewSet, basename="audit")
     router.register("notices", supervision_api.NoticeViewSet, basename="notice")
     router.register("lights", supervision_api.LightViewSet, basename="light")
-    router.register("inbox", supervision_api.InboxViewSet, basename="inbox")
+    router.register("inbox", notifications_api.InboxViewSet, basename="inbox")
     router.register("rectifications", supervision_api.RectificationViewSet, basename="rectification")
     return [
         path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.orgs",
     "luoshi.workcal",
+    "luoshi.notifications",
     "luoshi.ledger",
     "luoshi.supervision",
     "luoshi.review",
@@ -188,7 +189,7 @@ if _tasks_backend == "rq":
     TASKS["default"]["QUEUES"] = ["default"]
     INSTALLED_APPS += ["django_rq"]
 
-# Supervision clock (see luoshi.supervision.services): working days before the
+# Supervision clock (see luoshi.supervision.common and .lights): working days before the
 # deadline that count as 临期, points behind 序时进度 that turn a task yellow,
 # working days to answer a notice and to finish a 限期整改 item.
 LUOSHI_SUPERVISION = {

@@ -7,6 +7,7 @@ admin.site.site_title = "落实管理后台"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("luoshi.api_urls")),
+    path("supervision/", include("luoshi.notifications.urls")),  # the inbox: /supervision/inbox/
     path("supervision/", include("luoshi.supervision.urls")),
     path("review/", include("luoshi.review.urls")),
     path("calendar/", include("luoshi.workcal.urls")),

@@ -24,7 +24,7 @@ def test_admin_pages_load(users, make_task, client_for):
     for model in ("accounts/user", "orgs/unit", "audit/auditentry", "audit/audithead", "ledger/task",
                   "ledger/source", "ledger/progressreport", "ledger/taskevent", "ledger/instruction",
                   "ledger/extensionrequest", "ledger/target", "workcal/holidaynotice", "workcal/calendarday",
-                  "supervision/supervisionstate", "supervision/supervisionnotice", "supervision/notification",
+                  "supervision/supervisionstate", "supervision/supervisionnotice", "notifications/notification",
                   "supervision/escalationpolicy", "supervision/rectificationitem"):
         assert c.get(f"/admin/{model}/").status_code == 200, model
     r = c.get(f"/admin/ledger/task/{task.pk}/change/")

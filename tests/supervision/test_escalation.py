@@ -7,7 +7,8 @@ import pytest
 
 from luoshi.core.errors import LuoshiError
 from luoshi.ledger.models import TaskEvent
-from luoshi.supervision.models import Escalation, Notification, SupervisionNotice, SupervisionState
+from luoshi.notifications.models import Notification
+from luoshi.supervision.models import Escalation, SupervisionNotice, SupervisionState
 from luoshi.supervision.services import (do_answer_notice, do_review_answer, do_save_policy, run_sweep)
 
 D = dt.date

@@ -7,7 +7,8 @@ import pytest
 
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import TaskEvent
-from luoshi.supervision.models import Notification, SupervisionNotice
+from luoshi.notifications.models import Notification
+from luoshi.supervision.models import SupervisionNotice
 from luoshi.supervision.services import (do_acknowledge_notice, do_answer_notice, do_issue_notice,
                                          do_review_answer, run_sweep, visible_notices)
 
@@ -28,7 +29,7 @@ def test_auto_notice_addressed_to_lead_unit_with_copies(placed_task, users, unit
     assert n.reply_by == D(2025, 3, 25)
     assert TaskEvent.objects.filter(task=t, kind="notice", note__contains=n.number).exists()
     # in-app: the lead and copied liaisons get it; other units do not
-    who = set(Notification.objects.filter(notice=n).values_list("user__username", flat=True))
+    who = set(Notification.objects.filter(object_type="supervision.supervisionnotice", object_id=n.pk).values_list("user__username", flat=True))
     assert {"fgw_liaison", "edu_liaison"} <= who
     assert "jia_liaison" not in who
 

@@ -7,7 +7,8 @@ import pytest
 
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import TaskEvent
-from luoshi.supervision.models import Finding, Notification
+from luoshi.notifications.models import Notification
+from luoshi.supervision.models import Finding
 from luoshi.supervision.services import (do_create_rectification, do_record_finding, do_submit_rectification,
                                          do_verify_rectification, run_sweep)
 

@@ -14,7 +14,8 @@ from luoshi.ledger.services import (do_approve_completion, do_decide_extension, 
                                     do_request_extension, do_sign_task)
 from luoshi.supervision.pdf import bulletin_pdf
 from luoshi.supervision.services import do_issue_notice, run_sweep
-from luoshi.supervision.stats import bulletin_data, bulletin_docx, unit_stats
+from luoshi.supervision.bulletins import bulletin_data, bulletin_docx
+from luoshi.supervision.stats import unit_stats
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from luoshi.supervision import services as svc
-from luoshi.supervision.models import Notification, RectificationItem, SupervisionNotice
+from luoshi.notifications.models import Notification
+from luoshi.supervision.models import RectificationItem, SupervisionNotice
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from luoshi.supervision.models import Notification
+from luoshi.notifications.models import Notification
 from luoshi.supervision.services import run_sweep
 
 D = dt.date

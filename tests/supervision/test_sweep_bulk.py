@@ -11,7 +11,8 @@ from luoshi.audit.models import AuditEntry
 from luoshi.audit.services import verify_chain
 from luoshi.ledger.models import Task, TaskEvent
 from luoshi.supervision import stats
-from luoshi.supervision.models import Escalation, Notification, SupervisionNotice, SupervisionState
+from luoshi.notifications.models import Notification
+from luoshi.supervision.models import Escalation, SupervisionNotice, SupervisionState
 from luoshi.supervision.services import WorkdayIndex, compute_light, run_sweep
 from luoshi.workcal.services import current_calendar
 

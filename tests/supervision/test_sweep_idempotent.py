@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from luoshi.ledger.models import TaskEvent
-from luoshi.supervision.models import Escalation, Notification, SupervisionNotice, SupervisionState
+from luoshi.notifications.models import Notification
+from luoshi.supervision.models import Escalation, SupervisionNotice, SupervisionState
 
 D = dt.date
 pytestmark = pytest.mark.django_db

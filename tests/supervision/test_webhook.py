@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core import mail
 
-from luoshi.supervision.models import Notification
+from luoshi.notifications.models import Notification
 from luoshi.supervision.services import run_sweep
 
 D = dt.date

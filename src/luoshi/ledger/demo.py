@@ -213,7 +213,6 @@ def _make_task(ctx, spec, actor, parent=None):
 
 
 def _play(ctx, task, step):
-    from luoshi.ledger.models import ExtensionRequest
     from luoshi.ledger.services import (do_add_instruction, do_approve_completion, do_decide_extension,
                                         do_report_progress, do_request_completion, do_request_extension,
                                         do_return_task, do_sign_task, do_start_review, do_suspend_task)

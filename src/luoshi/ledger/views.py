@@ -8,13 +8,11 @@ import os
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from luoshi.core.admin_helpers import AuditedSaveMixin, NoDeleteMixin, ReadOnlyMixin
 
-from .models import (Escalation, EscalationPolicy, Finding, LightTotals, NoticeCounter, Notification,
+from .models import (Escalation, EscalationPolicy, Finding, LightTotals, NoticeCounter,
                      RectificationItem, ReportSlot, SupervisionNotice, SupervisionState, UnitLights)
 
 
@@ -78,10 +78,3 @@ class RectificationItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("task__number", "task__title", "requirement")
     list_select_related = ("task", "unit")
 
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("user", "kind", "title", "created_at", "read_at")
-    list_filter = ("kind",)
-    search_fields = ("title", "body", "user__username", "user__display_name")
-    list_select_related = ("user",)

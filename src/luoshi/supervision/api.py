@@ -1,4 +1,4 @@
-"""API: three-colour notices (督办单), current lights, the inbox (站内消息), rectification
+"""API: three-colour notices (督办单), current lights, rectification
 (限期整改) and per-unit statistics. Reads are scoped (notices: visible_notices;
 rectifications: the unit they are addressed to, like notices); writes go through the
 supervision do_… services, which check permission and record the audit trail with the
@@ -20,11 +20,11 @@ from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.core.scope import unit_scope
 from luoshi.ledger.permissions import visible_tasks
 
-from . import services as svc
-from . import stats
-from .models import COLOR_ORDER, Color, Notification, RectificationItem, SupervisionNotice, SupervisionState
-from .serializers import (MarkedReadSerializer, NoticeAnswerSerializer, NoticeCreateSerializer,
-                          NoticeReviewSerializer, NoticeSerializer, NotificationSerializer,
+from . import common, rectification, stats
+from . import notices as notice_svc
+from .models import COLOR_ORDER, Color, RectificationItem, SupervisionNotice, SupervisionState
+from .serializers import (NoticeAnswerSerializer, NoticeCreateSerializer,
+                          NoticeReviewSerializer, NoticeSerializer,
                           RectificationSerializer, RectificationSubmitSerializer, RectificationVerifySerializer,
                           TaskLightSerializer, UnitStatsSerializer)
 
@@ -90,7 +90,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = NoticeSerializer
 
     def get_queryset(self):
-        return (svc.visible_notices(self.request.user)
+        return (notice_svc.visible_notices(self.request.user)
                 .select_related("task", "lead_unit", "issued_by", "acknowledged_by", "answered_by")
                 .prefetch_related("copy_units").order_by("-issued_on", "-id"))
 
@@ -124,13 +124,13 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             if not request.user.sees_everything:
                 raise NotAllowed("you are not allowed to issue supervision notices", "您无权签发督办单")
             raise LuoshiError("no such task", "任务不存在", field="task")
-        notice = svc.do_issue_notice(request.user, task, **data)
+        notice = notice_svc.do_issue_notice(request.user, task, **data)
         return self._respond(notice, status.HTTP_201_CREATED)
 
     @_notice_schema("签收: the addressed (lead) unit acknowledges the notice")
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        return self._respond(svc.do_acknowledge_notice(request.user, self.get_object()))
+        return self._respond(notice_svc.do_acknowledge_notice(request.user, self.get_object()))
 
     @_notice_schema("回复: the addressed (lead) unit answers", NoticeAnswerSerializer)
     @action(detail=True, methods=["post"])
@@ -138,7 +138,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         notice = self.get_object()
         ser = NoticeAnswerSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        return self._respond(svc.do_answer_notice(request.user, notice, ser.validated_data["text"]))
+        return self._respond(notice_svc.do_answer_notice(request.user, notice, ser.validated_data["text"]))
 
     @_notice_schema("审核回复: 督查员 accepts the answer or sends it back (note required)",
                     NoticeReviewSerializer)
@@ -147,7 +147,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         notice = self.get_object()
         ser = NoticeReviewSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        return self._respond(svc.do_review_answer(request.user, notice, **ser.validated_data))
+        return self._respond(notice_svc.do_review_answer(request.user, notice, **ser.validated_data))
 
     @extend_schema(summary="The notice as an official-document PDF",
                    responses={(200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="PDF document")})
@@ -176,7 +176,7 @@ class LightViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [SeesEverything]
 
     def get_queryset(self):
-        qs = (SupervisionState.objects.filter(task__status__in=svc.EVALUATED)
+        qs = (SupervisionState.objects.filter(task__status__in=common.EVALUATED)
               .select_related("task").prefetch_related("task__lead_units"))
         params = self.request.query_params
         light = _choice(params, "light", Color.values, "灯色")
@@ -185,37 +185,6 @@ class LightViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if params.get("listed") in {"1", "true", "yes"}:
             qs = qs.filter(listed=True)
         return qs.annotate(light_rank=_LIGHT_RANK).order_by("-light_rank", "since", "task_id")
-
-
-# ---- inbox ---------------------------------------------------------------
-
-@extend_schema_view(
-    list=extend_schema(summary="Your in-app messages (站内消息), newest first",
-                       parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="1: unread only")]),
-    retrieve=extend_schema(summary="One of your messages"),
-)
-class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    queryset = Notification.objects.all()
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):
-        qs = Notification.objects.filter(user=self.request.user).order_by("-created_at", "-id")
-        if self.action == "list" and self.request.query_params.get("unread") in {"1", "true", "yes"}:
-            qs = qs.filter(read_at__isnull=True)
-        return qs
-
-    @extend_schema(request=None, responses={200: NotificationSerializer}, summary="Mark one message read")
-    @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
-        note = self.get_object()
-        svc.do_mark_read(request.user, [note.pk])
-        note.refresh_from_db()
-        return Response(NotificationSerializer(note).data)
-
-    @extend_schema(request=None, responses={200: MarkedReadSerializer}, summary="Mark all your messages read")
-    @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request):
-        return Response({"marked": svc.do_mark_read(request.user)})
 
 
 # ---- rectification -------------------------------------------------------
@@ -265,7 +234,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         item = self.get_object()
         ser = RectificationSubmitSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        return self._respond(svc.do_submit_rectification(request.user, item, ser.validated_data["report"]))
+        return self._respond(rectification.do_submit_rectification(request.user, item, ser.validated_data["report"]))
 
     @extend_schema(request=RectificationVerifySerializer, responses={200: RectificationSerializer},
                    summary="验收: close the item or send it back (督查员/管理员)")
@@ -274,7 +243,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         item = self.get_object()
         ser = RectificationVerifySerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        return self._respond(svc.do_verify_rectification(request.user, item, **ser.validated_data))
+        return self._respond(rectification.do_verify_rectification(request.user, item, **ser.validated_data))
 
 
 # ---- statistics ----------------------------------------------------------
@@ -302,7 +271,7 @@ class UnitStatsView(generics.GenericAPIView):
         OpenApiParameter("start", OpenApiTypes.DATE, description="first day (default: first of this month)"),
         OpenApiParameter("end", OpenApiTypes.DATE, description="last day (default: today)")])
     def get(self, request):
-        today = svc.today()
+        today = common.today()
         start = _date_param(request.query_params, "start", today.replace(day=1), "开始日期")
         end = _date_param(request.query_params, "end", today, "结束日期")
         if end < start:
@@ -315,5 +284,5 @@ class UnitStatsView(generics.GenericAPIView):
         return self.get_paginated_response(UnitStatsSerializer(page, many=True).data)
 
 
-__all__ = ["InboxViewSet", "LightViewSet", "NoticeViewSet", "RectificationViewSet", "UnitStatsView",
+__all__ = ["LightViewSet", "NoticeViewSet", "RectificationViewSet", "UnitStatsView",
            "visible_rectifications"]

@@ -19,14 +19,18 @@ fall back to when a batch hits a conflict.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.db import connection, transaction
 
 from luoshi.audit.services import record_many
+from luoshi.core.db import insert_tuples
 from luoshi.ledger.models import Task, TaskEvent
+from luoshi.notifications.outbox import Outbox, Recipients
 
-from .models import Color, Escalation, Notification, SupervisionNotice, SupervisionState
+from .common import DEFAULT_ACTIONS
+from .models import (Color, Escalation, LightTotals, NoticeCounter, SupervisionNotice, SupervisionState,
+                     UnitLights)
+from .notify import notice_payload
 
 WD_TABLE = "luoshi_sweep_wd"
 MISS_TABLE = "luoshi_sweep_miss"
@@ -322,94 +326,6 @@ def units_for(task_ids) -> dict[int, tuple[list, list]]:
     return out
 
 
-class Person:
-    """What a batch needs of a recipient: the id and the e-mail address."""
-
-    __slots__ = ("pk", "email")
-
-    def __init__(self, pk, email):
-        self.pk, self.email = pk, email
-
-
-class Recipients:
-    """Active users by unit and role, loaded once per batch (what notify._recipients asks one unit at a time)."""
-
-    def __init__(self, unit_ids):
-        from luoshi.accounts.models import Role, User
-
-        self.Role = Role
-        self.by_unit: dict[tuple[int, str], list] = defaultdict(list)
-        for pk, unit_id, role, email in (User.objects.filter(unit_id__in=set(unit_ids), is_active=True,
-                                                             role__in=(Role.LIAISON, Role.LEADER))
-                                         .order_by("id").values_list("id", "unit_id", "role", "email")):
-            self.by_unit[(unit_id, role)].append(Person(pk, email))
-        self._supervisors = None
-
-    def of(self, units, role=None) -> list:
-        role = role or self.Role.LIAISON
-        return [u for unit in units for u in self.by_unit.get((unit.pk, role), [])]
-
-    def supervisors(self) -> list:
-        if self._supervisors is None:
-            from luoshi.accounts.models import User
-
-            self._supervisors = [Person(pk, email) for pk, email in User.objects.filter(
-                role=self.Role.SUPERVISOR, is_active=True).order_by("id").values_list("id", "email")]
-        return self._supervisors
-
-
-NOTIFICATION_COLUMNS = ("user_id", "kind", "title", "body", "url", "task_id", "notice_id")
-
-
-class Outbox:
-    """Collects in-app messages, mails and webhooks of a batch; `flush` writes them at once."""
-
-    def __init__(self):
-        self.rows: list[tuple] = []  # NOTIFICATION_COLUMNS
-        self.mails: list[tuple[str, str, list[str]]] = []
-        self.hooks: list[dict] = []
-
-    def deliver(self, users, *, kind: str, title: str, body: str = "", url: str = "", task=None, notice=None):
-        users = list({u.pk: u for u in users}.values())
-        title = title[:200]
-        task_id, notice_id = getattr(task, "pk", None), getattr(notice, "pk", None)
-        self.rows.extend((u.pk, kind, title, body, url, task_id, notice_id) for u in users)
-        emails = [u.email for u in users if u.email]
-        if emails:
-            self.mails.append((title, f"{body}\n\n{url}".strip(), emails))
-
-    def flush(self) -> None:
-        from django.conf import settings
-        from django.utils import timezone
-
-        from .notify import _enqueue_webhook, log
-
-        if self.rows:
-            if connection.vendor == "postgresql":
-                now = timezone.now()
-                insert_tuples(Notification, (*NOTIFICATION_COLUMNS, "created_at"),
-                              [(*r, now) for r in self.rows])
-            else:
-                Notification.objects.bulk_create([Notification(**dict(zip(NOTIFICATION_COLUMNS, r)))
-                                                  for r in self.rows], batch_size=2000)
-        if self.mails:
-            mails = self.mails
-
-            def send():
-                from django.core.mail import send_mail
-
-                for subject, body, to in mails:
-                    try:
-                        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
-                    except Exception:
-                        log.exception("mail delivery failed")
-
-            transaction.on_commit(send)
-        for payload in self.hooks:
-            _enqueue_webhook(payload)
-        self.rows, self.mails, self.hooks = [], [], []
-
-
 EVENT_COLUMNS = ("task_id", "kind", "from_status", "to_status", "actor_id", "unit_id", "note")
 
 
@@ -433,24 +349,10 @@ def insert_links(through, columns, rows) -> None:
         through.objects.bulk_create([through(**dict(zip(columns, r))) for r in rows], batch_size=2000)
 
 
-def insert_tuples(model, columns, rows) -> None:
-    """COPY plain tuples into `model`'s table (PostgreSQL; the id comes from the column default)."""
-    if not rows:
-        return
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cur, connection.wrap_database_errors:
-        with cur.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({cols}) FROM STDIN") as cp:
-            write = cp.write_row
-            for r in rows:
-                write(r)
-
-
 # ---- notices -------------------------------------------------------------------
 
 def next_numbers(year: int, n: int) -> int:
     """Reserve `n` consecutive notice numbers of `year`; returns the first seq."""
-    from .models import NoticeCounter
-
     NoticeCounter.objects.get_or_create(year=year)
     counter = NoticeCounter.objects.select_for_update().get(year=year)
     used = SupervisionNotice.objects.filter(year=year).order_by("-seq").values_list("seq", flat=True).first() or 0
@@ -468,7 +370,7 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
     notice (None in the returned list). Audit entries are appended to `audit` when given (the caller
     writes them), else written here.
     """
-    from .notify import notice_payload, webhook_config
+    from luoshi.notifications.webhook import webhook_config
 
     if not specs:
         return []
@@ -519,7 +421,7 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
             users += recipients.of(lead, recipients.Role.LEADER)
         outbox.deliver(users, kind="notice.issued", title=f"【{n.title_zh}】{n.number} {n.task.title[:60]}",
                        body=f"{n.reason}\n整改要求:{n.required_action}\n回复期限:{n.reply_by:%Y-%m-%d}",
-                       url=f"/supervision/notices/{n.pk}/", task=n.task, notice=n)
+                       url=f"/supervision/notices/{n.pk}/", obj=n)
         if hooks:
             outbox.hooks.append(notice_payload(n, "notice.issued", copy_units=copies))
     insert_links(through, ("supervisionnotice_id", "unit_id"), links)
@@ -543,8 +445,6 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
     sparing the escalation pass a second round of locks and look-ups for the same tasks.
     Raises IntegrityError when a concurrent writer got in the way; the caller then retries the batch
     one task at a time."""
-    from .services import DEFAULT_ACTIONS
-
     lights = dict(batch)
     ids = sorted(lights)
     applied = []
@@ -617,8 +517,6 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
 def take_steps(items: list[tuple[int, dt.date, int, dict]], on: dt.date, cal, cfg) -> int:
     """Take a batch of escalation steps (task_id, episode, level, step); returns how many were taken.
     Raises IntegrityError on a conflict (the caller retries one task at a time)."""
-    from .services import DEFAULT_ACTIONS
-
     wanted = {tid: (ep, level, step) for tid, ep, level, step in items}
     ids = sorted(wanted)
     with transaction.atomic():
@@ -638,8 +536,6 @@ def take_steps(items: list[tuple[int, dt.date, int, dict]], on: dt.date, cal, cf
 def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) -> int:
     """Take the steps of `todo` [(task, state, episode, level, step)]; the caller holds the tasks' row locks
     inside its transaction and has checked that none of these steps was taken yet."""
-    from .services import DEFAULT_ACTIONS
-
     if not todo:
         return 0
     with transaction.atomic():
@@ -675,12 +571,12 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
             if kind in ("remind", "urge", "listed"):
                 outbox.deliver(recipients.of(lead), kind=f"escalation.{kind}",
                                title=f"【{label}】{task.number} {task.title[:60]}", body=state.reason,
-                               url=f"/tasks/{task.pk}/", task=task)
+                               url=f"/tasks/{task.pk}/", obj=task)
             if kind == "interview":
                 outbox.deliver(recipients.of(lead, recipients.Role.LEADER) + recipients.supervisors(),
                                kind="escalation.interview", title=f"【约谈/问责建议】{task.number}",
                                body=f"{unit.display_name if unit else ''}:{state.reason},经多次督办仍未有效整改,建议约谈或问责。",
-                               url=f"/tasks/{task.pk}/", task=task)
+                               url=f"/tasks/{task.pk}/", obj=task)
         if listed:
             SupervisionState.objects.bulk_update(listed, ["listed", "listed_on"], batch_size=500)
         insert_rows(Escalation, escs)
@@ -698,8 +594,6 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
 
 def refresh_summaries(on: dt.date, totals: dict) -> None:
     """Rewrite LightTotals and UnitLights from the light rows (one GROUP BY, after every sweep)."""
-    from .models import LightTotals, UnitLights
-
     state = SupervisionState._meta.db_table
     lead = Task.lead_units.through._meta.db_table
     with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def build(ctx) -> None:
-    from .services import run_sweep
+    from .sweep import run_sweep
 
     result = run_sweep()
     lights = ", ".join(f"{k} {v}" for k, v in result.lights.items())

@@ -1,7 +1,7 @@
 """Supervision (督查督办): traffic lights, report slots, findings, three-colour notices
 (三色督办单), escalation, rectification (限期整改) and in-app notifications.
 
-Everything here is written only through `luoshi.supervision.services`.
+Everything here is written only through the supervision do_ services (notices, escalation, rectification) and the sweep.
 """
 from django.conf import settings
 from django.db import models
@@ -248,23 +248,3 @@ class RectificationItem(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "限期整改"
-
-
-class Notification(models.Model):
-    """An in-app message (站内消息) for one user."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    task = models.ForeignKey("ledger.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    notice = models.ForeignKey(SupervisionNotice, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="notifications")
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = "站内消息"
-        indexes = [models.Index(fields=["user", "read_at"])]

@@ -1,14 +1,13 @@
-"""Notifications: in-app inbox (Notification rows), e-mail through Django's mail
-backend, and a signed webhook for government IM platforms (政务钉钉/政务微信 bots,
-or any HTTP endpoint).
+"""Who hears about supervision events, and what the 督办单 webhook says.
 
-Webhook
--------
-Set LUOSHI_WEBHOOK_URL (and LUOSHI_WEBHOOK_SECRET) in the environment or settings.
-For every notice event luoshi POSTs one JSON document (UTF-8)::
+Delivery (inbox, e-mail, signed webhook) is luoshi.notifications'; this module
+only chooses recipients and words, and builds the notice payload.
+
+Webhook payload of a notice event (see luoshi.notifications.webhook for the
+headers and the signature)::
 
     {
-      "event": "notice.issued",            # notice.issued | notice.rejected | audit.checkpoint | test
+      "event": "notice.issued",            # notice.issued | notice.rejected | test
       "sent_at": "2026-03-02T09:00:00+08:00",
       "notice": {
         "id": 17, "number": "督办〔2026〕第0017号",
@@ -22,57 +21,14 @@ For every notice event luoshi POSTs one JSON document (UTF-8)::
       "task": {"id": 5, "number": "DB2026-00005", "title": "…", "deadline": "2026-02-27"},
       "text": "【红色督办单】督办〔2026〕第0017号 市发展和改革委员会:…"   # ready for a chat bot
     }
-
-Headers: Content-Type: application/json; charset=utf-8, X-Luoshi-Event: <event>,
-X-Luoshi-Signature: sha256=<hex HMAC-SHA256 of the raw body with LUOSHI_WEBHOOK_SECRET>.
-Verify by recomputing the HMAC over the exact bytes received. Delivery runs through
-the tasks API after the transaction commits (task `deliver_webhook`); failures are
-logged and do not undo the notice.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import logging
-import os
-import urllib.request
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
-from luoshi.accounts.models import Role, User
-
-from .models import Notification
-
-log = logging.getLogger(__name__)
-
-
-def webhook_config() -> tuple[str, str]:
-    url = getattr(settings, "LUOSHI_WEBHOOK_URL", None) or os.environ.get("LUOSHI_WEBHOOK_URL", "")
-    secret = getattr(settings, "LUOSHI_WEBHOOK_SECRET", None) or os.environ.get("LUOSHI_WEBHOOK_SECRET", "")
-    return url, secret
-
-
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-
-
-def post_webhook(payload: dict, url: str | None = None, secret: str | None = None, timeout: float = 10) -> int:
-    """POST `payload` to the webhook; returns the HTTP status (raises on network errors)."""
-    cfg_url, cfg_secret = webhook_config()
-    url, secret = url or cfg_url, cfg_secret if secret is None else secret
-    body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    req = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8",
-        "X-Luoshi-Event": payload.get("event", ""),
-        "X-Luoshi-Signature": sign(body, secret or ""),
-        "User-Agent": "luoshi-webhook/1",
-    })
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
-        return resp.status
+from luoshi.accounts.models import Role
+from luoshi.notifications.services import notify, notify_roles, recipients
+from luoshi.notifications.webhook import enqueue_webhook
 
 
 def notice_payload(notice, event: str, copy_units=None) -> dict:
@@ -97,53 +53,6 @@ def notice_payload(notice, event: str, copy_units=None) -> dict:
     }
 
 
-def _enqueue_webhook(payload: dict) -> None:
-    url, _ = webhook_config()
-    if not url:
-        return
-
-    def go():
-        from .tasks import deliver_webhook
-
-        try:
-            deliver_webhook.enqueue(payload)
-        except Exception:  # never let a delivery problem break the caller
-            log.exception("webhook delivery failed")
-
-    transaction.on_commit(go)
-
-
-def send_audit_checkpoint(checkpoint) -> None:
-    """Send an audit checkpoint (luoshi.audit.anchor) through the webhook, so a copy of the chain's anchor
-    lives outside this machine: event "audit.checkpoint", {"checkpoint": {n, at, seq, hash, legacy_until,
-    reason, prev, mac}, "text": "审计锚点第…号…"}."""
-    _enqueue_webhook({"event": "audit.checkpoint",
-                      "sent_at": timezone.localtime().isoformat(timespec="seconds"),
-                      "checkpoint": checkpoint.as_dict(), "text": f"【{checkpoint.text_zh()}】"})
-
-
-def _recipients(units, roles=(Role.LIAISON,)):
-    return list(User.objects.filter(unit__in=units, role__in=roles, is_active=True).order_by("id"))
-
-
-def _deliver(users, *, kind: str, title: str, body: str = "", url: str = "", task=None, notice=None) -> int:
-    users = list({u.pk: u for u in users}.values())
-    Notification.objects.bulk_create([
-        Notification(user=u, kind=kind, title=title[:200], body=body, url=url, task=task, notice=notice)
-        for u in users])
-    emails = [u.email for u in users if u.email]
-    if emails:
-        def mail():
-            try:
-                send_mail(title[:200], f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, emails,
-                          fail_silently=False)
-            except Exception:
-                log.exception("mail delivery failed")
-
-        transaction.on_commit(mail)
-    return len(users)
-
-
 def notify_notice(notice, event: str) -> int:
     """A notice was issued (or its answer sent back): tell the addressed and copied units."""
     task = notice.task
@@ -153,31 +62,38 @@ def notify_notice(notice, event: str) -> int:
     if event == "notice.rejected":
         title = f"【回复被退回】{notice.number} 请重新回复"
         body = notice.review_note
-        users = _recipients(lead)
+        users = recipients(lead)
     else:
         title = f"【{notice.title_zh}】{notice.number} {task.title[:60]}"
         body = f"{notice.reason}\n整改要求:{notice.required_action}\n回复期限:{notice.reply_by:%Y-%m-%d}"
-        users = _recipients(lead) + _recipients(copies)
+        users = recipients(lead) + recipients(copies)
         if notice.light == "red":
-            users += _recipients(lead, roles=(Role.LEADER,))
-    n = _deliver(users, kind=event, title=title, body=body, url=url, task=task, notice=notice)
-    _enqueue_webhook(notice_payload(notice, event))
+            users += recipients(lead, roles=(Role.LEADER,))
+    n = notify(users, kind=event, title=title, body=body, url=url, obj=notice)
+    enqueue_webhook(notice_payload(notice, event))
     return n
 
 
 def notify_unit(task, *, kind: str, title: str, body: str = "", units=None) -> int:
+    """Tell the liaisons of `units` (default: the task's lead units) about `task`."""
     units = units if units is not None else list(task.lead_units.all())
-    return _deliver(_recipients(units), kind=kind, title=title, body=body, url=f"/tasks/{task.pk}/", task=task)
+    return notify(recipients(units), kind=kind, title=title, body=body, url=f"/tasks/{task.pk}/", obj=task)
 
 
 def notify_leaders(task, *, kind: str, title: str, body: str = "") -> int:
-    units = list(task.lead_units.all())
-    users = _recipients(units, roles=(Role.LEADER,)) + list(
-        User.objects.filter(role__in=(Role.SUPERVISOR,), is_active=True).order_by("id"))
-    return _deliver(users, kind=kind, title=title, body=body, url=f"/tasks/{task.pk}/", task=task)
+    """Tell the 领导 of the task's lead units and every 督查员."""
+    users = recipients(list(task.lead_units.all()), roles=(Role.LEADER,)) + recipients_supervisors()
+    return notify(users, kind=kind, title=title, body=body, url=f"/tasks/{task.pk}/", obj=task)
+
+
+def recipients_supervisors() -> list:
+    from luoshi.accounts.models import User
+
+    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("id"))
 
 
 def notify_supervisors(task, *, kind: str, title: str, body: str = "", notice=None) -> int:
-    users = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("id")
+    """Tell every 督查员 (about a notice when given, else about the task)."""
     url = f"/supervision/notices/{notice.pk}/" if notice else f"/tasks/{task.pk}/"
-    return _deliver(users, kind=kind, title=title, body=body, url=url, task=task, notice=notice)
+    return notify_roles((Role.SUPERVISOR,), kind=kind, title=title, body=body, url=url,
+                        obj=notice if notice is not None else task)

@@ -1,6 +1,6 @@
 """Serializers for the supervision API. Reading serializers describe objects; writing
 serializers only check types — the rules (and their Chinese messages) live in
-supervision.services, which every write goes through.
+supervision do_ services (notices, rectification, escalation), which every write goes through.
 
 Choice fields that share a name with another app's enum (state, kind) are plain strings
 here with the codes in help_text, so the OpenAPI schema has no enum-name collisions."""
@@ -12,7 +12,7 @@ from luoshi.ledger.models import Task
 from luoshi.ledger.serializers import UserRefField
 from luoshi.orgs.serializers import UnitRefSerializer
 
-from .models import Color, Notification, RectificationItem, SupervisionNotice, SupervisionState
+from .models import Color, RectificationItem, SupervisionNotice, SupervisionState
 
 
 class TaskRefSerializer(serializers.ModelSerializer):
@@ -91,24 +91,6 @@ class TaskLightSerializer(serializers.ModelSerializer):
         fields = ["task", "lead_units", "light", "light_display", "since", "reason", "expected_progress",
                   "progress", "missing_reports", "listed", "listed_on"]
         read_only_fields = fields
-
-
-# ---- inbox ---------------------------------------------------------------
-
-class NotificationSerializer(serializers.ModelSerializer):
-    read = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "title", "body", "url", "task", "notice", "created_at", "read_at", "read"]
-        read_only_fields = fields
-
-    def get_read(self, obj) -> bool:
-        return obj.read_at is not None
-
-
-class MarkedReadSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="messages newly marked read")
 
 
 # ---- rectification -------------------------------------------------------

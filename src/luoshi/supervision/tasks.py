@@ -15,19 +15,15 @@ import datetime as dt
 
 from django_tasks import task
 
+# Moved to luoshi.notifications.tasks; this name keeps webhook jobs queued before the move runnable.
+from luoshi.notifications.tasks import deliver_webhook  # noqa: F401
+
+from .sweep import run_sweep
+
 
 @task()
 def sweep_task(at_iso: str | None = None) -> dict:
     """Run the supervision sweep for date `at_iso` (YYYY-MM-DD; default today); returns the summary."""
-    from .services import run_sweep
-
     on = dt.date.fromisoformat(at_iso) if at_iso else None
     return run_sweep(on).as_dict()
 
-
-@task()
-def deliver_webhook(payload: dict) -> int:
-    """POST one signed event to LUOSHI_WEBHOOK_URL (see luoshi.supervision.notify)."""
-    from .notify import post_webhook
-
-    return post_webhook(payload)

@@ -15,8 +15,6 @@ urlpatterns = [
     path("listed/", views.listed, name="listed"),
     path("workspace/", views.workspace, name="workspace"),
     path("rectifications/<int:pk>/do/<slug:action>/", views.rectification_action, name="rectification-action"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/read/", views.inbox_read, name="inbox-read"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("statistics/", views.statistics, name="statistics"),
 ]

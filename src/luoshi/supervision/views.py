@@ -15,9 +15,9 @@ from luoshi.core.errors import LuoshiError
 from luoshi.ledger.models import Task
 from luoshi.ledger.permissions import visible_tasks
 
-from . import services as svc
-from . import stats
-from .models import Color, Escalation, Notification, RectificationItem, SupervisionNotice, SupervisionState
+from . import bulletins, common, rectification, stats
+from . import notices as notice_svc
+from .models import Color, Escalation, RectificationItem, SupervisionNotice, SupervisionState
 from .pdf import notice_pdf
 
 LIGHT_LABELS = {"green": "绿灯", "blue": "蓝灯", "yellow": "黄灯", "red": "红灯"}
@@ -47,7 +47,7 @@ def index(request):
 
 @login_required
 def notices(request):
-    qs = svc.visible_notices(request.user).select_related("task", "lead_unit").order_by("-issued_on", "-id")
+    qs = notice_svc.visible_notices(request.user).select_related("task", "lead_unit").order_by("-issued_on", "-id")
     state = request.GET.get("state", "")
     light = request.GET.get("light", "")
     if state in SupervisionNotice.State.values:
@@ -62,7 +62,7 @@ def notices(request):
 
 @login_required
 def notice_detail(request, pk: int):
-    notice = svc.visible_notices(request.user).filter(pk=pk).select_related("task", "lead_unit").first()
+    notice = notice_svc.visible_notices(request.user).filter(pk=pk).select_related("task", "lead_unit").first()
     if notice is None:
         raise Http404
     user = request.user
@@ -79,18 +79,18 @@ def notice_detail(request, pk: int):
 @login_required
 @require_POST
 def notice_action(request, pk: int, action: str):
-    notice = svc.visible_notices(request.user).filter(pk=pk).first()
+    notice = notice_svc.visible_notices(request.user).filter(pk=pk).first()
     if notice is None:
         raise Http404
     try:
         if action == "acknowledge":
-            svc.do_acknowledge_notice(request.user, notice)
+            notice_svc.do_acknowledge_notice(request.user, notice)
             messages.success(request, "已签收督办单。")
         elif action == "answer":
-            svc.do_answer_notice(request.user, notice, request.POST.get("answer", ""))
+            notice_svc.do_answer_notice(request.user, notice, request.POST.get("answer", ""))
             messages.success(request, "已回复督办单。")
         elif action in ("accept", "reject"):
-            svc.do_review_answer(request.user, notice, accept=action == "accept", note=request.POST.get("note", ""))
+            notice_svc.do_review_answer(request.user, notice, accept=action == "accept", note=request.POST.get("note", ""))
             messages.success(request, "已认可回复。" if action == "accept" else "已退回回复。")
         else:
             raise Http404
@@ -101,7 +101,7 @@ def notice_action(request, pk: int, action: str):
 
 @login_required
 def notice_pdf_view(request, pk: int):
-    notice = svc.visible_notices(request.user).filter(pk=pk).first()
+    notice = notice_svc.visible_notices(request.user).filter(pk=pk).first()
     if notice is None:
         raise Http404
     return _attachment(notice_pdf(notice), "application/pdf", f"{notice.number}.pdf")
@@ -114,7 +114,7 @@ def issue_notice(request, task_pk: int):
     task = get_object_or_404(Task, pk=task_pk)
     if request.method == "POST":
         try:
-            n = svc.do_issue_notice(request.user, task, light=request.POST.get("light", ""),
+            n = notice_svc.do_issue_notice(request.user, task, light=request.POST.get("light", ""),
                                     reason=request.POST.get("reason", ""),
                                     required_action=request.POST.get("required_action", ""))
             messages.success(request, f"已签发{n.title_zh}{n.number}。")
@@ -154,7 +154,7 @@ def workspace(request):
     user = request.user
     tasks = visible_tasks(user)
     return render(request, "supervision/workspace.html", {
-        "notices": svc.visible_notices(user).select_related("task").exclude(
+        "notices": notice_svc.visible_notices(user).select_related("task").exclude(
             state=SupervisionNotice.State.ACCEPTED).order_by("reply_by", "id")[:50],
         "escalations": Escalation.objects.filter(task__in=tasks).select_related("task").order_by("-on", "-id")[:50],
         "rectifications": RectificationItem.objects.filter(task__in=tasks).select_related("task", "unit")
@@ -171,9 +171,9 @@ def rectification_action(request, pk: int, action: str):
     item = get_object_or_404(RectificationItem.objects.filter(task__in=visible_tasks(request.user)), pk=pk)
     try:
         if action == "submit":
-            svc.do_submit_rectification(request.user, item, request.POST.get("report", ""))
+            rectification.do_submit_rectification(request.user, item, request.POST.get("report", ""))
         elif action in ("accept", "reject"):
-            svc.do_verify_rectification(request.user, item, accept=action == "accept",
+            rectification.do_verify_rectification(request.user, item, accept=action == "accept",
                                         note=request.POST.get("note", ""))
         else:
             raise Http404
@@ -181,24 +181,6 @@ def rectification_action(request, pk: int, action: str):
     except LuoshiError as exc:
         messages.error(request, exc.message_zh)
     return redirect("supervision:workspace")
-
-
-@login_required
-def inbox(request):
-    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
-    if request.GET.get("unread"):
-        qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return render(request, "supervision/inbox.html", {"page": page, "unread": unread})
-
-
-@login_required
-@require_POST
-def inbox_read(request):
-    ids = request.POST.getlist("id")
-    svc.do_mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
-    return redirect("supervision:inbox")
 
 
 def _can_see_stats(user) -> bool:
@@ -209,7 +191,7 @@ def _can_see_stats(user) -> bool:
 def dashboard(request):
     if not _can_see_stats(request.user):
         return forbidden(request)
-    on = _date(request.GET.get("on"), svc.today())
+    on = _date(request.GET.get("on"), common.today())
     by_unit = stats.lights_by_unit(limit=20)
     trend = stats.weekly_trend(on, weeks=12)
     data = {"units": [r["unit"] for r in by_unit],
@@ -226,18 +208,16 @@ def dashboard(request):
 def statistics(request):
     if not _can_see_stats(request.user):
         return forbidden(request)
-    today = svc.today()
+    today = common.today()
     start = _date(request.GET.get("start"), today.replace(day=1))
     end = _date(request.GET.get("end"), today)
     fmt = request.GET.get("format")
     if fmt in ("docx", "pdf"):
-        data = stats.bulletin_data(start, end, today)
+        data = bulletins.bulletin_data(start, end, today)
         if fmt == "docx":
-            return _attachment(stats.bulletin_docx(data),
+            return _attachment(bulletins.bulletin_docx(data),
                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                                f"通报_{start}_{end}.docx")
-        from .pdf import bulletin_pdf
-
-        return _attachment(bulletin_pdf(data), "application/pdf", f"通报_{start}_{end}.pdf")
+        return _attachment(bulletins.bulletin_pdf(data), "application/pdf", f"通报_{start}_{end}.pdf")
     rows = stats.unit_stats(start, end, today)
     return render(request, "supervision/statistics.html", {"rows": rows, "start": start, "end": end})

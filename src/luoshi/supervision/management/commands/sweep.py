@@ -33,7 +33,7 @@ class Command(LuoshiCommand):
             result = sweep_task.enqueue(at)
             self.stdout.write(f"enqueued sweep {result.id} ({result.status})")
             return
-        from luoshi.supervision.services import run_sweep
+        from luoshi.supervision.sweep import run_sweep
 
         summary = run_sweep(dt.date.fromisoformat(at) if at else None).as_dict()
         if opts["json"]:
