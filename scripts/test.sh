@@ -5,6 +5,7 @@
 #   2. pytest on SQLite, browser tests included
 #   3. pytest on a throwaway PostgreSQL server (loopback, temp dir), browser tests excluded
 #   4. `luoshi check` smoke test
+#   5. import layering: `lint-imports` (contracts in .importlinter)
 #
 # Exits non-zero if anything fails. Extra arguments are passed to both pytest runs
 # (e.g. `scripts/test.sh tests/ledger -x`).
@@ -140,6 +141,19 @@ set -e
 ELAPSED[smoke]=$((SECONDS - start))
 if [ "$rc" -eq 0 ]; then RESULT[smoke]=PASSED; else RESULT[smoke]="FAILED (exit $rc)"; fi
 ORDER+=(smoke)
+
+# ---- 4. import layering ------------------------------------------------
+say "Import layering (lint-imports, contracts in .importlinter)"
+start=$SECONDS
+set +e
+PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/lint-imports" --config "$ROOT/.importlinter" </dev/null 2>&1 \
+    | tee "$WORK/layering.log"
+rc=${PIPESTATUS[0]}
+set -e
+ELAPSED[layering]=$((SECONDS - start))
+if [ "$rc" -eq 0 ]; then RESULT[layering]=PASSED; else RESULT[layering]="FAILED (exit $rc)"; fi
+SUMMARY[layering]="$(grep -E '^Contracts:' "$WORK/layering.log" | tail -n 1)"
+ORDER+=(layering)
 
 # ---- summary -------------------------------------------------------------
 say "Summary"

@@ -9,6 +9,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from luoshi.audit.anchor import on_checkpoint
 
-        from .webhook import send_audit_checkpoint
+        from .tasks import send_audit_checkpoint
 
         on_checkpoint(send_audit_checkpoint)  # every audit checkpoint also goes out through the webhook

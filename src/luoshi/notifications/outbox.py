@@ -79,7 +79,7 @@ class Outbox:
         from django.utils import timezone
 
         from .services import log
-        from .webhook import enqueue_webhook
+        from .tasks import enqueue_webhook
 
         if self.rows:
             if connection.vendor == "postgresql":

@@ -13,7 +13,7 @@ users with an e-mail address also get a mail once the transaction commits (mail
 failures are logged, never raised). `obj` is any model instance the message is
 about: stored as object_type ("app_label.model") and object_id, so a lower layer
 never points at a higher layer's tables. Webhooks: luoshi.notifications.webhook
-(`enqueue_webhook(payload)`); batches of thousands: luoshi.notifications.outbox.
+(sign, post_webhook) and luoshi.notifications.tasks (`enqueue_webhook(payload)`, re-exported here); batches of thousands: luoshi.notifications.outbox.
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from django.utils import timezone
 from luoshi.accounts.models import Role, User
 
 from .models import Notification
-from .webhook import enqueue_webhook, post_webhook, sign, webhook_config
+from .tasks import enqueue_webhook
+from .webhook import post_webhook, sign, webhook_config
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ Every event is POSTed as one JSON document (UTF-8) with the headers
     X-Luoshi-Event: <payload["event"]>
     X-Luoshi-Signature: sha256=<hex HMAC-SHA256 of the raw body with LUOSHI_WEBHOOK_SECRET>
 
-Verify by recomputing the HMAC over the exact bytes received. `enqueue_webhook`
-delivers through the tasks API (task `luoshi.notifications.tasks.deliver_webhook`)
-after the transaction commits; failures are logged and never undo the caller's
-work. The payload is the caller's: e.g. luoshi.supervision.notify.notice_payload
+Verify by recomputing the HMAC over the exact bytes received.
+`luoshi.notifications.tasks.enqueue_webhook` delivers through the tasks API (task
+`deliver_webhook`) after the transaction commits; failures are logged and never
+undo the caller's work. The payload is the caller's: e.g. luoshi.supervision.notify.notice_payload
 (督办单 events) documents its fields.
 """
 from __future__ import annotations
@@ -18,15 +18,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import os
 import urllib.request
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
-log = logging.getLogger(__name__)
 
 
 def webhook_config() -> tuple[str, str]:
@@ -54,29 +50,3 @@ def post_webhook(payload: dict, url: str | None = None, secret: str | None = Non
     })
     with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
         return resp.status
-
-
-def enqueue_webhook(payload: dict) -> None:
-    """Deliver `payload` in the background once the current transaction commits (no-op without a URL)."""
-    url, _ = webhook_config()
-    if not url:
-        return
-
-    def go():
-        from .tasks import deliver_webhook
-
-        try:
-            deliver_webhook.enqueue(payload)
-        except Exception:  # never let a delivery problem break the caller
-            log.exception("webhook delivery failed")
-
-    transaction.on_commit(go)
-
-
-def send_audit_checkpoint(checkpoint) -> None:
-    """Send an audit checkpoint (luoshi.audit.anchor) through the webhook, so a copy of the chain's anchor
-    lives outside this machine: event "audit.checkpoint", {"checkpoint": {n, at, seq, hash, legacy_until,
-    reason, prev, mac}, "text": "审计锚点第…号…"}. Registered with audit.anchor.on_checkpoint at start-up."""
-    enqueue_webhook({"event": "audit.checkpoint",
-                     "sent_at": timezone.localtime().isoformat(timespec="seconds"),
-                     "checkpoint": checkpoint.as_dict(), "text": f"【{checkpoint.text_zh()}】"})

@@ -26,6 +26,7 @@ from luoshi.audit.services import record_many
 from luoshi.core.db import insert_tuples
 from luoshi.ledger.models import Task, TaskEvent
 from luoshi.notifications.outbox import Outbox, Recipients
+from luoshi.notifications.webhook import webhook_config
 
 from .common import DEFAULT_ACTIONS
 from .models import (Color, Escalation, LightTotals, NoticeCounter, SupervisionNotice, SupervisionState,
@@ -370,8 +371,6 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
     notice (None in the returned list). Audit entries are appended to `audit` when given (the caller
     writes them), else written here.
     """
-    from luoshi.notifications.webhook import webhook_config
-
     if not specs:
         return []
     units = units if units is not None else units_for([s["task"].pk for s in specs])

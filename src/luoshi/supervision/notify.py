@@ -27,8 +27,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from luoshi.accounts.models import Role
-from luoshi.notifications.services import notify, notify_roles, recipients
-from luoshi.notifications.webhook import enqueue_webhook
+from luoshi.notifications.services import enqueue_webhook, notify, notify_roles, recipients
 
 
 def notice_payload(notice, event: str, copy_units=None) -> dict:
