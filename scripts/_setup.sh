@@ -37,12 +37,15 @@ ensure_apt() {
     for p in "$@"; do _pkg_installed "$p" || missing+=("$p"); done
     [ "${#missing[@]}" -eq 0 ] && return 0
     echo "installing Debian packages: ${missing[*]}"
+    # Another apt/dpkg run (unattended-upgrades on a new machine) holds the lock: wait for it
+    # (up to LUOSHI_APT_LOCK_WAIT seconds) instead of failing.
+    local wait=(-o "DPkg::Lock::Timeout=${LUOSHI_APT_LOCK_WAIT:-600}")
     if [ "$_apt_updated" -eq 0 ]; then
-        _run_logged "${SUDO[@]}" apt-get update -qq
+        _run_logged "${SUDO[@]}" apt-get "${wait[@]}" update -qq
         _apt_updated=1
     fi
     _run_logged "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}"
+        apt-get "${wait[@]}" install -y -qq --no-install-recommends "${missing[@]}"
 }
 
 # The Python to build the venv with: python3 on PATH (pyenv or Debian), 3.11+.
