@@ -1,16 +1,27 @@
-"""The ledger (台账) as an Excel workbook, in the layout offices exchange."""
+"""The ledger (台账) as an Excel workbook, in the layout offices exchange.
+
+The first seven columns are the classic 台账 (序号, 工作任务, 牵头单位, 配合单位, 完成时限, 进展情况,
+状态); 编号, 来源 and 逾期情况 follow so that sheets built on the classic layout keep working.
+Overdue rows are filled light red and say how many working days they are late (已逾期N个工作日,
+the same working-day count as the supervision engine). The sheet prints on A4 landscape, fitted
+to the page width, with the header row repeated on every page.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .models import Status, Task
+from luoshi.core.tabular import append_row
 
-LEDGER_HEADERS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "进展情况", "状态"]
-_WIDTHS = [6, 50, 22, 22, 14, 50, 10]
+from .models import OPEN_STATUSES, Status, Task
+
+LEDGER_HEADERS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "进展情况", "状态", "编号", "来源", "逾期情况"]
+_WIDTHS = [6, 46, 20, 20, 14, 46, 9, 14, 24, 14]
+_OVERDUE_FILL = PatternFill("solid", fgColor="FDE2E1")
 
 
 def _deadline_text(task: Task) -> str:
@@ -24,16 +35,29 @@ def _deadline_text(task: Task) -> str:
     return ""
 
 
-def ledger_rows(tasks):
-    """One row per task: 序号, 工作任务, 牵头单位, 配合单位, 完成时限, 进展情况, 状态."""
-    tasks = tasks.prefetch_related("lead_units", "co_units", "reports").order_by("id")
+def days_overdue(task: Task, on: dt.date, calendar) -> int:
+    """Working days `task` is past its deadline on `on` (0 when not overdue or closed)."""
+    if not task.deadline or task.deadline >= on or task.status not in OPEN_STATUSES:
+        return 0
+    return calendar.working_days_between(task.deadline, on)
+
+
+def ledger_rows(tasks, on: dt.date | None = None):
+    """One row per task, in LEDGER_HEADERS order; the last cell is the working days overdue (0 if not)."""
+    from luoshi.workcal.services import current_calendar
+
+    on = on or dt.date.today()
+    cal = current_calendar()
+    tasks = tasks.select_related("source").prefetch_related("lead_units", "co_units", "reports").order_by("id")
     for i, task in enumerate(tasks.iterator(chunk_size=500), start=1):
         reports = list(task.reports.all())  # ordered newest first
         latest = reports[0] if reports else None
         progress = f"{latest.text}(进度{latest.percent}%)" if latest else ""
+        late = days_overdue(task, on, cal)
         yield [i, task.title, "、".join(u.display_name for u in task.lead_units.all()),
                "、".join(u.display_name for u in task.co_units.all()), _deadline_text(task), progress,
-               Status(task.status).label]
+               Status(task.status).label, task.number, task.source.title if task.source_id else "",
+               f"已逾期{late}个工作日" if late else ""], late
 
 
 def write_ledger_xlsx(tasks, out=None, title: str = "督办事项台账") -> bytes | None:
@@ -41,25 +65,38 @@ def write_ledger_xlsx(tasks, out=None, title: str = "督办事项台账") -> byt
     wb = Workbook()
     ws = wb.active
     ws.title = "台账"
-    ws.append([title])
+    append_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_HEADERS))
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(LEDGER_HEADERS)
+    append_row(ws, LEDGER_HEADERS)
     thin = Side(style="thin")
     for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
         cell = ws.cell(row=2, column=col)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center")
-    for row in ledger_rows(tasks):
-        ws.append(row)
+    overdue_rows = set()
+    for row, late in ledger_rows(tasks):
+        r = append_row(ws, row)
+        if late:
+            overdue_rows.add(r)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             if cell.row > 2:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.row in overdue_rows:
+                cell.fill = _OVERDUE_FILL
     ws.freeze_panes = "A3"
+    # Print setup: A4 landscape, fit to the page width, header rows repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    ws.print_options.horizontalCentered = True
     if out is None:
         buf = io.BytesIO()
         wb.save(buf)

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import transaction
 
 from luoshi.core.errors import LuoshiError, check_plain_text, decode_table_text
+from luoshi.core.tabular import append_row
 
 from .models import Unit, UnitKind
 from .services import do_save_unit, name_index
@@ -570,14 +571,14 @@ def _write_xlsx(rows, out, title="单位"):
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append(COLUMNS)
+    append_row(ws, COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFGH", [40, 24, 36, 14, 30, 14, 8, 8]):
         ws.column_dimensions[letter].width = width
     n = 0
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
         n += 1
     ws.freeze_panes = "A2"
     wb.save(out)
