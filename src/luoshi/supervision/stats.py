@@ -6,7 +6,8 @@ For a lead unit and a period [start, end], evaluated on `on` (default today):
 * on_time          closed on or before the deadline      → 按时办结率 = on_time / tasks
 * late             closed after the deadline, or still not closed with the deadline before `on`
                                                         → 逾期率 = late / tasks
-* avg_days_late    mean calendar days past the deadline of the late tasks (closed_on or `on`)
+* avg_days_late    mean working days past the deadline of the late tasks (closed_on or `on`): the
+                   one definition of 逾期天数 used by the ledger, 督办单 and 通报 too
 * notices          notices addressed to the unit issued in the period
 * extensions       approved extension requests of the unit decided in the period
 
@@ -24,6 +25,9 @@ from django.utils import timezone
 from luoshi.ledger.models import ExtensionRequest, Status, Task
 from luoshi.orgs.models import Unit
 
+from luoshi.workcal.services import current_calendar
+
+from .lights import WorkdayIndex
 from .models import SupervisionNotice, SupervisionState
 
 
@@ -38,6 +42,7 @@ def unit_stats(start: dt.date, end: dt.date, on: dt.date | None = None, units=No
     if units is not None:
         qs = qs.filter(lead_units__in=units)
     per: dict[int, dict] = defaultdict(lambda: {"tasks": 0, "on_time": 0, "late": 0, "days_late": 0})
+    wd = WorkdayIndex(current_calendar())
     rows = qs.values_list("id", "status", "deadline", "closed_on", "lead_units")
     for _, status, deadline, closed_on, unit_id in rows:
         if unit_id is None:
@@ -48,10 +53,10 @@ def unit_stats(start: dt.date, end: dt.date, on: dt.date | None = None, units=No
             s["on_time"] += 1
         elif status == Status.CLOSED and closed_on and closed_on > deadline:
             s["late"] += 1
-            s["days_late"] += (closed_on - deadline).days
+            s["days_late"] += wd.between(deadline, closed_on)
         elif status != Status.CLOSED and deadline < on:
             s["late"] += 1
-            s["days_late"] += (on - deadline).days
+            s["days_late"] += wd.between(deadline, on)
     notices = dict(SupervisionNotice.objects.filter(issued_on__gte=start, issued_on__lte=end)
                    .values_list("lead_unit").annotate(n=Count("id")).values_list("lead_unit", "n"))
     ext: dict[int, int] = defaultdict(int)
