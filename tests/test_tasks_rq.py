@@ -85,7 +85,7 @@ def test_sweep_enqueued_to_redis_runs_in_an_rq_worker(tmp_path, redis_url):
         return r.stdout
 
     luoshi("manage", "migrate", "-v", "0")
-    out = luoshi("sweep", "--enqueue", "--at", "2025-03-18")
+    out = luoshi("sweep", "--enqueue", "--at", "2025-03-18", "--force")
     assert out.startswith("enqueued sweep ")
     job_id = out.split()[2]
     check = r"""

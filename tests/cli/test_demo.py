@@ -51,9 +51,15 @@ def test_demo_builds_every_state_with_logins_and_intact_audit(tmp_path):
     assert "duchayuan" in first.stdout and "luoshi-demo-2024" in first.stdout
     for role in ("督查员", "单位联络员", "领导", "管理员"):
         assert role in first.stdout
-    # a second run starts again from nothing (same counts, not doubled)
+    assert "http://127.0.0.1:8000/" in first.stdout
+    # a second run refuses to wipe what is there ...
     proc = luoshi("demo", data_dir=data)
+    assert proc.returncode != 0
+    assert "refusing to wipe the existing database" in proc.stderr and "--force" in proc.stderr
+    # ... and with --force starts again from nothing (same counts, not doubled)
+    proc = luoshi("demo", "--force", data_dir=data, env={"LUOSHI_PORT": "8123"})
     assert proc.returncode == 0, proc.stderr
+    assert "http://127.0.0.1:8123/" in proc.stdout
     assert proc.stdout.splitlines()[2] == first.stdout.splitlines()[2]  # the "tasks: …" line
 
     proc = luoshi("manage", "shell", "-c", CHECK, data_dir=data)
@@ -85,3 +91,11 @@ def test_demo_refuses_to_wipe_postgresql_without_force(tmp_path):
     assert proc.returncode != 0
     assert "refusing to wipe" in proc.stderr and "--force" in proc.stderr
     assert "secret" not in proc.stderr
+
+
+def test_usage_errors_name_the_luoshi_verb(tmp_path):
+    for argv, verb in ((["calendar", "frobnicate"], "luoshi calendar"), (["check", "--nope"], "luoshi check")):
+        proc = luoshi(*argv, data_dir=tmp_path / "data")
+        assert proc.returncode != 0
+        assert f"usage: {verb}" in proc.stderr, proc.stderr
+        assert "workcal" not in proc.stderr and "luoshi_check" not in proc.stderr

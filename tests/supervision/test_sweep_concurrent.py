@@ -85,7 +85,7 @@ def test_two_sweeps_at_once(database_env):
     seed = subprocess.run([sys.executable, "-c", SEED], env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert seed.returncode == 0, seed.stderr
-    procs = [subprocess.Popen([str(LUOSHI), "sweep", "--at", "2025-03-18", "--json"], env=env, cwd=ROOT,
+    procs = [subprocess.Popen([str(LUOSHI), "sweep", "--at", "2025-03-18", "--force", "--json"], env=env, cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, outs):
@@ -101,6 +101,6 @@ def test_two_sweeps_at_once(database_env):
     assert counts["dup_steps"] == 0
     assert sum(r["escalations"] for r in results) == counts["escalations"]
     # A third sweep finds nothing to do.
-    again = json.loads(run(env, "sweep", "--at", "2025-03-18", "--json").stdout)
+    again = json.loads(run(env, "sweep", "--at", "2025-03-18", "--force", "--json").stdout)
     assert (again["notices_issued"], again["escalations"], again["changed"]) == (0, 0, 0)
     assert again["lights"] == results[0]["lights"] == results[1]["lights"]

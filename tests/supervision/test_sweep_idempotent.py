@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def sweep(at: str) -> dict:
     out = io.StringIO()
-    call_command("sweep", "--at", at, "--json", stdout=out)
+    call_command("sweep", "--at", at, "--force", "--json", stdout=out)
     return json.loads(out.getvalue())
 
 
@@ -48,7 +48,40 @@ def test_sweep_twice_issues_nothing_twice(placed_task, users):
 def test_human_output_lists_changes(placed_task):
     t = placed_task(D(2025, 2, 3), D(2025, 3, 14), progress=60)
     out = io.StringIO()
-    call_command("sweep", "--at", "2025-03-18", stdout=out)
+    call_command("sweep", "--at", "2025-03-18", "--force", stdout=out)
     text = out.getvalue()
     assert f"{t.number}: none -> red" in text
     assert "notices issued 1" in text
+
+
+def test_a_sweep_for_another_day_writes_nothing_without_force(placed_task):
+    from django.core.management.base import CommandError
+
+    placed_task(D(2025, 2, 3), D(2025, 3, 14), progress=60)
+    audit_before = _audit_count()
+    with pytest.raises(CommandError, match="is not today .* Nothing was written; add --force"):
+        call_command("sweep", "--at", "2025-03-18", stdout=io.StringIO())
+    assert not SupervisionState.objects.exists() and not SupervisionNotice.objects.exists()
+    assert _audit_count() == audit_before
+
+
+def test_dry_run_shows_the_sweep_and_writes_nothing(placed_task, tmp_path, settings):
+    red = placed_task(D(2025, 2, 3), D(2025, 3, 14), progress=60)
+    before = (SupervisionNotice.objects.count(), Notification.objects.count(), TaskEvent.objects.count(),
+              _audit_count())
+    out = io.StringIO()
+    call_command("sweep", "--at", "2025-03-18", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert text.startswith("DRY RUN: nothing was written")
+    assert f"{red.number}: none -> red" in text and "notices issued 1" in text
+    assert before == (SupervisionNotice.objects.count(), Notification.objects.count(), TaskEvent.objects.count(),
+                      _audit_count())
+    assert not SupervisionState.objects.exists()
+    # the same sweep, really run, does what the dry run announced
+    assert sweep("2025-03-18")["notices_issued"] == 1
+
+
+def _audit_count() -> int:
+    from luoshi.audit.models import AuditEntry
+
+    return AuditEntry.objects.count()

@@ -25,7 +25,7 @@ def test_sweep_task_returns_summary(placed_task):
 def test_sweep_command_enqueue(placed_task):
     t = placed_task(D(2025, 2, 3), D(2025, 3, 14), progress=60)
     out = io.StringIO()
-    call_command("sweep", "--at", "2025-03-18", "--enqueue", stdout=out)
+    call_command("sweep", "--at", "2025-03-18", "--force", "--enqueue", stdout=out)
     assert "enqueued sweep" in out.getvalue()
     assert SupervisionState.objects.get(task=t).light == "red"
 

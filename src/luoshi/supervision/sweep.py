@@ -86,7 +86,8 @@ def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[st
 CHANGE_BATCH = 5000
 
 
-def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progress=None) -> SweepResult:
+def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progress=None,
+              checkpoint: bool = True) -> SweepResult:
     """Recompute every open task's light on `on`; store changes, issue notices, escalate.
 
     Set-based: the colours are computed in SQL (bulk.sql_lights), green rows of new tasks are inserted
@@ -164,7 +165,8 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
     result.lights = {c: counts.get(c, 0) for c in Color.values}
     refresh_summaries(on, result.lights)
     phase("summaries")
-    result.audit_checkpoint = _audit_checkpoint()
+    if checkpoint:  # a dry run (rolled back) must not anchor entries that will not exist
+        result.audit_checkpoint = _audit_checkpoint()
     phase("audit_checkpoint")
     result.seconds = time.monotonic() - t0
     return result

@@ -7,8 +7,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 
+def luoshi_verb(command: str) -> str:
+    """The `luoshi` verb that runs the Django command `command` (luoshi_check → check, workcal → calendar)."""
+    from luoshi.cli import _COMMANDS
+
+    return next((verb for verb, name in _COMMANDS.items() if name == command), command)
+
+
 class LuoshiCommand(BaseCommand):
-    """A command whose refusals (LuoshiError and friends) become one-line CommandErrors."""
+    """A command whose refusals (LuoshiError and friends) become one-line CommandErrors, and whose
+    usage lines name the `luoshi` verb the operator typed (`luoshi calendar`, not `workcal`)."""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, luoshi_verb(subcommand), **kwargs)
 
     def execute(self, *args, **options):
         try:

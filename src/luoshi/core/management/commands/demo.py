@@ -3,6 +3,7 @@ the 临江市 sample units, one user per role, a few dozen tasks in every state 
 supervision sweep, all written through the do_ services."""
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -19,12 +20,13 @@ SEED = 20240615
 
 
 class Command(LuoshiCommand):
-    help = ("Create a FRESH demo database in LUOSHI_DATA_DIR (the SQLite file is deleted first) with the "
-            "临江市 sample units, one user per role and tasks in every state; prints the logins.")
+    help = ("Create a FRESH demo database in LUOSHI_DATA_DIR with the 临江市 sample units, one user per role "
+            "and tasks in every state; prints the logins. An existing database is never wiped without --force.")
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true",
-                            help="also wipe a non-SQLite (e.g. PostgreSQL) database: every row is deleted")
+                            help="wipe an existing database first (SQLite: the file is deleted; PostgreSQL: "
+                                 "every row is deleted)")
         parser.add_argument("--password", default=DEMO_PASSWORD, help=f"password of every demo user "
                                                                        f"(default {DEMO_PASSWORD})")
         parser.add_argument("--seed", type=int, default=SEED, help="random seed (same seed, same demo)")
@@ -38,6 +40,10 @@ class Command(LuoshiCommand):
             name = str(db["NAME"])
             connections.close_all()
             if name and name != ":memory:" and "mode=memory" not in name:
+                existing = _sqlite_contents(name)
+                if existing and not force:
+                    raise CommandError(f"refusing to wipe the existing database {name} ({existing}): "
+                                       "`luoshi demo --force` deletes it and builds a new demo")
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(name + suffix).unlink(missing_ok=True)
             call_command("migrate", interactive=False, verbosity=0)
@@ -71,7 +77,32 @@ class Command(LuoshiCommand):
             if i == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
         self.stdout.write("")
-        self.stdout.write("Start the web server with `luoshi serve` and log in at http://127.0.0.1:8000/")
+        port = os.environ.get("LUOSHI_PORT", "8000")  # what `luoshi serve` will use
+        self.stdout.write(f"Start the web server with `luoshi serve` and log in at http://127.0.0.1:{port}/")
+
+
+def _sqlite_contents(path: str) -> str:
+    """A short description of what the SQLite file at `path` holds ("" when absent or empty)."""
+    import sqlite3
+
+    if not Path(path).is_file() or Path(path).stat().st_size == 0:
+        return ""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            counts = {}
+            for table, label in (("accounts_user", "users"), ("orgs_unit", "units"), ("ledger_task", "tasks")):
+                try:
+                    counts[label] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                except sqlite3.DatabaseError:
+                    counts[label] = 0
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return "not a readable SQLite database"
+    if not any(counts.values()):
+        return ""
+    return ", ".join(f"{n} {label}" for label, n in counts.items())
 
 
 def _width(s: str) -> int:

@@ -1,6 +1,10 @@
-"""`luoshi sweep [--at YYYY-MM-DD] [--json]`: recompute every open task's light,
+"""`luoshi sweep [--at YYYY-MM-DD [--force]] [--dry-run] [--json]`: recompute every open task's light,
 record missed periodic reports, issue three-colour notices and escalation steps.
-Idempotent: running it twice for the same date changes nothing the second time."""
+Idempotent: running it twice for the same date changes nothing the second time.
+
+A sweep as of another day than today would issue real notices dated that day, so it writes
+nothing unless --force is given; --dry-run shows what a sweep would do on any day and rolls
+everything back (no notices, messages, mails, webhooks or audit checkpoint)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +23,10 @@ class Command(LuoshiCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON summary")
         parser.add_argument("--enqueue", action="store_true",
                             help="enqueue sweep_task on the configured tasks backend instead of running here")
+        parser.add_argument("--force", action="store_true",
+                            help="really write a sweep for an --at date other than today")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="show what a sweep would do and write nothing (any date)")
 
     def handle(self, *args, **opts):
         at = opts.get("at")
@@ -27,20 +35,38 @@ class Command(LuoshiCommand):
                 dt.date.fromisoformat(at)
             except ValueError:
                 raise CommandError(f"--at: {at!r} is not a date (YYYY-MM-DD)") from None
+        from luoshi.supervision.common import today
         from luoshi.supervision.tasks import sweep_task
 
+        if opts["dry_run"] and opts["enqueue"]:
+            raise CommandError("--dry-run runs here; it cannot be combined with --enqueue")
+        if at and dt.date.fromisoformat(at) != today() and not (opts["force"] or opts["dry_run"]):
+            raise CommandError(f"--at {at} is not today ({today()}): a sweep as of that day would issue real "
+                               "notices dated then. Nothing was written; add --force to do it anyway, or "
+                               "--dry-run to see what it would do")
         if opts["enqueue"]:
             result = sweep_task.enqueue(at)
             self.stdout.write(f"enqueued sweep {result.id} ({result.status})")
             return
+        from django.db import transaction
+
         from luoshi.supervision.sweep import run_sweep
 
-        summary = run_sweep(dt.date.fromisoformat(at) if at else None).as_dict()
+        on = dt.date.fromisoformat(at) if at else None
+        if opts["dry_run"]:
+            with transaction.atomic():
+                summary = run_sweep(on, checkpoint=False).as_dict()
+                transaction.set_rollback(True)  # discards rows and the on_commit mails/webhooks
+            summary["dry_run"] = True
+        else:
+            summary = run_sweep(on).as_dict()
         if opts["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1))
             return
         w = self.stdout.write
         lights = summary["lights"]
+        if summary.get("dry_run"):
+            w("DRY RUN: nothing was written; a sweep would do this:")
         w(f"sweep {summary['on']}: {summary['tasks_checked']} open tasks checked in {summary['seconds']}s")
         w(f"  lights: green {lights['green']}, blue {lights['blue']}, yellow {lights['yellow']}, red {lights['red']}")
         w(f"  changed {summary['changed']}, notices issued {summary['notices_issued']}, "
