@@ -23,6 +23,8 @@ _COMMANDS = {
     "sweep": "sweep",
     "assess": "assess",
     "open311": "open311",
+    "backup": "backup",
+    "restore": "restore",
     "manage": None,  # raw Django manage.py
 }
 
@@ -39,7 +41,9 @@ commands:
   calendar load FILE --year Y --title T   load a holiday notice (节假日安排) table
   calendar set-day DATE --off|--work [--name N]   declare a local day off / working day
   calendar show YEAR               list a year's holidays and make-up working days
-  audit verify                     verify the audit trail hash chain
+  audit verify | checkpoint | status   verify the audit chain (MACs, head, checkpoints) / anchor it
+  backup FILE                      one archive: database, uploads, secret and audit keys, checksums
+  restore FILE [--force]           rebuild an empty installation from a backup archive
   sweep [--at YYYY-MM-DD] [--json] run one supervision sweep (lights, notices, escalation)
   assess plans|score CODE [--period P] [--live]|run CODE|publish RUN|methods [--json]   assessment (考核)
   open311 keys add NAME | revoke NAME | list   Open311 API keys (the new key is the last line)
