@@ -21,7 +21,7 @@ T0=$SECONDS
 PASS_TIMEOUT="${LUOSHI_TEST_PASS_TIMEOUT:-1500}"   # seconds per pytest pass
 
 say "Setting up"
-ensure_apt postgresql chromium fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-gbsn00lp fonts-arphic-gkai00mp poppler-utils redis-server
+ensure_apt postgresql postgresql-client chromium fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-gbsn00lp fonts-arphic-gkai00mp poppler-utils redis-server
 ensure_venv test
 "$VENV/bin/python" --version
 
