@@ -197,6 +197,12 @@ def test_checkpoint_file_tampering_is_found(trail):
     assert "lines were removed or reordered" in broken("checkpoints").reason
 
 
+def test_checkpoint_refuses_a_corrupted_head(trail):
+    sql("UPDATE {H} SET last_hash = %s", ["e" * 64])
+    with pytest.raises(anchor.AuditAnchorError, match="the head does not name entry"):
+        anchor.write_checkpoint("sweep", check=False)
+
+
 def test_checkpoint_refuses_to_anchor_a_tampered_chain(trail):
     sql("UPDATE {T} SET object_repr = %s WHERE seq = %s", ["改", trail["n"]])
     with pytest.raises(anchor.AuditAnchorError, match="not anchoring a broken chain"):
@@ -248,9 +254,12 @@ def test_sweep_takes_a_checkpoint(trail):
 def test_sweep_reports_a_refused_checkpoint(trail):
     from luoshi.supervision.services import run_sweep
 
-    sql("UPDATE {T} SET summary = %s WHERE seq = %s", ["改", trail["n"]])
+    keep = trail["cp"].seq - 1
+    sql("DELETE FROM {T} WHERE seq > %s", [keep])
+    sql("UPDATE {H} SET last_seq = %s, last_hash = %s", [keep, AuditEntry.objects.get(seq=keep).hash])
     cp = run_sweep().as_dict()["audit_checkpoint"]
-    assert "not anchoring a broken chain" in cp["error"]
+    assert "not anchoring a broken chain" in cp["error"] and "checkpoint #1, is gone" in cp["error"]
+    assert len(anchor.checkpoint_path().read_text().splitlines()) == 1
 
 
 def test_legacy_entries_before_the_upgrade_still_verify(key_file, users):

@@ -178,7 +178,7 @@ def _audit_checkpoint() -> dict:
     from luoshi.audit.anchor import AuditAnchorError, write_checkpoint
 
     try:
-        return write_checkpoint("sweep").as_dict()
+        return write_checkpoint("sweep", check=False).as_dict()
     except (AuditAnchorError, OSError) as exc:
         log.error("audit checkpoint refused after the sweep: %s", exc)
         return {"error": str(exc)}
