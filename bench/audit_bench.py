@@ -64,10 +64,10 @@ def main() -> int:
           f"({result.checked / secs:,.0f}/s)")
     if not args.no_backup:
         with tempfile.TemporaryDirectory() as tmp:
-            from luoshi.audit.backup import backup
+            from luoshi.core.backup import backup
 
             t0 = time.monotonic()
-            m = backup(Path(tmp) / "b.tar.gz", checkpoint=False)
+            m = backup(Path(tmp) / "b.tar.gz", hooks=False)
             print(f"backup: {m['archive_bytes'] / 1e6:.1f} MB archive of {sum(f['size'] for f in m['files']) / 1e6:.1f}"
                   f" MB in {time.monotonic() - t0:.1f} s")
     return 0 if result.ok else 1

@@ -305,3 +305,25 @@ def set_aside_checkpoints(why: str) -> Path | None:
 def fingerprint(key: bytes) -> str:
     """A short public name of a key (first 16 hex digits of its SHA-256), to tell keys apart."""
     return hashlib.sha256(key).hexdigest()[:16]
+
+
+# ---- backup and restore (registered with luoshi.core.backup in AuditConfig.ready) ---------------------
+
+def before_backup() -> dict:
+    """Checkpoint the chain (verifying the entries since the previous checkpoint) just before a backup;
+    what goes into the archive's manifest under "audit"."""
+    cp = write_checkpoint("backup")
+    key = audit_key(create=False)
+    return {"checkpoint": cp.as_dict(), "key_fingerprint": fingerprint(key) if key else None,
+            "summary": f"audit checkpoint #{cp.n} at {cp.seq} entries"}
+
+
+def after_restore() -> tuple[bool, str]:
+    """The restored chain must verify against the restored key and checkpoints."""
+    from .services import verify_chain
+
+    _key_cache.clear()
+    result = verify_chain()
+    if result.ok:
+        return True, f"audit chain intact, {result.checked} entries verified"
+    return False, f"the audit chain does not verify: {result.reason} [{result.kind}]"

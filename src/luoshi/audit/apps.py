@@ -15,3 +15,12 @@ class AuditConfig(AppConfig):
 
         admin_helpers.register_audit(record, snapshot)
         register_report(audit_report, early=True)
+
+        from luoshi.core import backup
+
+        from . import anchor
+
+        backup.register_file("keys/audit.key", anchor.key_path)
+        backup.register_file("audit/checkpoints.jsonl", anchor.checkpoint_path)
+        backup.on_before_backup("audit", anchor.before_backup)
+        backup.on_after_restore(anchor.after_restore)

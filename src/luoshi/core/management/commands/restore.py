@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
-from luoshi.audit.backup import BackupError, restore
-from luoshi.web.management.base import LuoshiCommand
+from luoshi.core.backup import BackupError, restore
+from luoshi.core.management.base import LuoshiCommand
 
 
 class Command(LuoshiCommand):
@@ -23,7 +23,7 @@ class Command(LuoshiCommand):
             out = restore(file, force=force, report=self.stdout.write)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        result = out["verify"]
-        if not result.ok:
-            raise CommandError(f"restored, but the audit chain does not verify: {result.reason} [{result.kind}]")
-        self.stdout.write(f"restored from {file}: audit chain intact, {result.checked} entries verified")
+        bad = [msg for ok, msg in out["checks"] if not ok]
+        if bad:
+            raise CommandError("restored, but " + "; ".join(bad))
+        self.stdout.write(f"restored from {file}: " + "; ".join(msg for _, msg in out["checks"]))

@@ -5,13 +5,23 @@ One archive (tar, gzip-compressed) holds:
     database.sqlite3 | database.pgdump   SQLite online-backup copy, or `pg_dump -Fc` (a consistent snapshot)
     media/…                              uploaded files (MEDIA_ROOT)
     keys/secret_key                      Django's secret key (sessions, password-reset links)
-    keys/audit.key                       the audit chain's HMAC key (LUOSHI_AUDIT_KEY_FILE)
-    audit/checkpoints.jsonl              the audit checkpoint file (LUOSHI_AUDIT_CHECKPOINT_FILE)
-    manifest.json                        format, versions, migrations, the audit head, and the size and
-                                         SHA-256 of every other member
+    …                                    files apps register (register_file): the audit app adds
+                                         keys/audit.key (LUOSHI_AUDIT_KEY_FILE) and audit/checkpoints.jsonl
+    manifest.json                        format, versions, migrations, what the apps' before-backup hooks
+                                         report (the audit checkpoint), and the size and SHA-256 of every
+                                         other member
+
+Apps contribute without core importing them (in AppConfig.ready()):
+
+    from luoshi.core import backup
+    backup.register_file("keys/audit.key", key_path)       # a file kept outside the database
+    backup.on_before_backup("audit", take_checkpoint)     # fn() -> JSON-able dict for the manifest;
+                                                          # its "summary" is printed; errors become warnings
+    backup.on_after_restore(verify)                       # fn() -> (ok, message), after migrate
 
 The database is copied row for row with its own tools (never dumpdata/loaddata, which truncates
 timestamps and would break the audit chain), so `luoshi audit verify` passes on the restored copy.
+Layer: core; it knows no app — apps register their extra files and hooks (see below).
 A restore checks the whole archive against its manifest before it touches anything, refuses an
 installation that holds data unless `force`, and sets aside (renames) what `force` replaces.
 The archive holds secrets: it is written with mode 0600; keep it encrypted at rest.
@@ -34,10 +44,11 @@ import tempfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from dataclasses import dataclass
+from typing import Callable
+
 from django.conf import settings
 from django.db import connection, connections
-
-from . import anchor
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +62,48 @@ DEFAULT_MAX_RESTORE_BYTES = 200 * 1024 ** 3
 DEFAULT_TIMEOUT = 6 * 3600
 # Tables `migrate` fills by itself: an installation with rows only there is empty.
 _MIGRATE_TABLES = {"django_migrations", "django_content_type", "auth_permission", "sqlite_sequence"}
-_SAFE_NAME = re.compile(r"^(manifest\.json|database\.(sqlite3|pgdump)|keys/(secret_key|audit\.key)|"
-                        r"audit/checkpoints\.jsonl|media/[^\x00]+)$")
+_FIXED_NAME = re.compile(r"^(manifest\.json|database\.(sqlite3|pgdump)|keys/secret_key|media/[^\x00]+)$")
+_MEMBER_NAME = re.compile(r"^[a-z0-9_]+/[a-z0-9_.-]+$")
 
 
 class BackupError(Exception):
     """A backup or restore was refused or failed; the message (English) says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    member: str                   # name in the archive, "dir/name"
+    path: Callable[[], Path]      # where the file lives in this installation
+
+
+_files: list[BackupFile] = []
+_before: list[tuple[str, Callable[[], dict]]] = []
+_after: list[Callable[[], tuple[bool, str]]] = []
+
+
+def register_file(member: str, path: Callable[[], Path]) -> None:
+    """Back up the file at path() (when it exists) as `member`; a restore puts it back there (mode 0600),
+    setting aside a different file found in its place."""
+    if not _MEMBER_NAME.match(member) or _FIXED_NAME.match(member):
+        raise ValueError(f"bad backup member name {member!r}")
+    if all(f.member != member for f in _files):
+        _files.append(BackupFile(member, path))
+
+
+def on_before_backup(name: str, fn: Callable[[], dict]) -> None:
+    """fn() runs before the database is copied; its dict goes into the manifest under `name`."""
+    if all(n != name for n, _ in _before):
+        _before.append((name, fn))
+
+
+def on_after_restore(fn: Callable[[], tuple[bool, str]]) -> None:
+    """fn() runs after a restore (database, files and migrations done); returns (ok, message)."""
+    if fn not in _after:
+        _after.append(fn)
+
+
+def _allowed(name: str) -> bool:
+    return bool(_FIXED_NAME.match(name)) or any(f.member == name for f in _files)
 
 
 def _timeout() -> int:
@@ -164,7 +211,7 @@ def _vendor() -> str:
 
 # ---- backup ---------------------------------------------------------------------------------------------
 
-def backup(path, *, checkpoint: bool = True) -> dict:
+def backup(path, *, hooks: bool = True) -> dict:
     """Write the archive to `path` (replaced atomically when complete, mode 0600); returns the manifest.
 
     Raises BackupError with a clear reason (unwritable target, pg_dump missing or failing, …).
@@ -179,12 +226,13 @@ def backup(path, *, checkpoint: bool = True) -> dict:
     if not os.access(out.parent, os.W_OK):
         raise BackupError(f"cannot write to {out.parent}")
     warnings: list[str] = []
-    cp = None
-    if checkpoint:
-        try:
-            cp = anchor.write_checkpoint("backup")
-        except (anchor.AuditAnchorError, OSError) as exc:  # back up the evidence all the same
-            warnings.append(f"no audit checkpoint was taken: {exc}")
+    parts: dict = {}
+    if hooks:
+        for name, fn in _before:
+            try:
+                parts[name] = fn()
+            except Exception as exc:  # back up all the same: the data matters more than the hook
+                warnings.append(f"{name}: {exc}")
     vendor = _vendor()
     migrations = _applied_migrations()
     staging = Path(tempfile.mkdtemp(prefix=".luoshi-backup-", dir=out.parent))
@@ -228,18 +276,15 @@ def backup(path, *, checkpoint: bool = True) -> dict:
                             continue
                         _add_file(tar, p, "media/" + p.relative_to(media).as_posix(), files)
             _add_bytes(tar, settings.SECRET_KEY.encode("utf-8"), "keys/secret_key", files)
-            key = anchor.audit_key(create=False)
-            if key is not None:
-                _add_bytes(tar, key.hex().encode("ascii") + b"\n", "keys/audit.key", files)
-            cps = anchor.checkpoint_path()
-            if cps.is_file():
-                _add_file(tar, cps, "audit/checkpoints.jsonl", files)
+            for part in _files:
+                p = Path(part.path())
+                if p.is_file():
+                    _add_file(tar, p, part.member, files)
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "luoshi_version": __version__,
                 "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "database": db_info, "migrations": migrations,
-                "audit": {"checkpoint": cp.as_dict() if cp else None,
-                          "key_fingerprint": anchor.fingerprint(key) if key else None},
+                "parts": parts,
                 "files": files, "warnings": warnings,
             }
             _add_bytes(tar, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"), MANIFEST, None)
@@ -259,7 +304,7 @@ def _check_member(m: tarfile.TarInfo) -> None:
     name = m.name
     pure = PurePosixPath(name)
     if (not m.isfile() or name.startswith("/") or ".." in pure.parts or "\\" in name
-            or not _SAFE_NAME.match(name) or len(name) > 1024):
+            or not _allowed(name) or len(name) > 1024):
         raise BackupError(f"the archive holds an unexpected member {name!r}: not a luoshi backup, refusing it")
 
 
@@ -356,8 +401,9 @@ def restore(path, *, force: bool = False, report=None) -> dict:
 
     The archive is checked against its manifest first; the installation must be empty (only what
     `migrate` writes) unless `force`, in which case the database's tables are dropped and the files it
-    replaces are renamed to `…before-restore-<time>`. Then pending migrations are applied and the audit
-    chain is verified. Returns {"manifest", "set_aside", "verify"}. Raises BackupError.
+    replaces are renamed to `…before-restore-<time>`. Then pending migrations are applied and the
+    after-restore hooks run (the audit app verifies its chain). Returns {"manifest", "set_aside",
+    "checks": [(ok, message), …]}. Raises BackupError.
     """
     from django.core.management import call_command
     from django.db.migrations.loader import MigrationLoader
@@ -378,8 +424,6 @@ def restore(path, *, force: bool = False, report=None) -> dict:
     listed = {f["path"] for f in manifest["files"]}
     data_dir = Path(settings.DATA_DIR)
     media = Path(settings.MEDIA_ROOT)
-    key_file = anchor.key_path()
-    cps_file = anchor.checkpoint_path()
     secret_file = data_dir / "secret_key"
     # What is here already.
     full = installation_has_data()
@@ -443,15 +487,6 @@ def restore(path, *, force: bool = False, report=None) -> dict:
             if (staging / "media").is_dir():
                 media.parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(str(staging / "media"), media)
-        if "keys/audit.key" in listed:
-            new = (staging / "keys/audit.key").read_bytes()
-            if key_file.exists() and key_file.read_bytes().strip() != new.strip():
-                set_aside.append(str(_aside(key_file, stamp)))
-            if not key_file.exists():
-                key_file.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(str(staging / "keys/audit.key"), key_file)
-            os.chmod(key_file, 0o600)
-            anchor._key_cache.clear()
         new_secret = (staging / "keys/secret_key").read_bytes()
         if secret_file.exists() and secret_file.read_bytes().strip() != new_secret.strip():
             if blockers:
@@ -461,20 +496,27 @@ def restore(path, *, force: bool = False, report=None) -> dict:
         if not secret_file.exists():
             shutil.move(str(staging / "keys/secret_key"), secret_file)
             os.chmod(secret_file, 0o600)
-        if cps_file.exists():  # it anchored the database that was here
-            set_aside.append(str(_aside(cps_file, stamp)))
-        if "audit/checkpoints.jsonl" in listed:
-            cps_file.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(staging / "audit/checkpoints.jsonl"), cps_file)
+        for part in _files:
+            target = Path(part.path())
+            staged = staging / part.member
+            if target.exists() and (not staged.exists() or target.read_bytes() != staged.read_bytes()):
+                set_aside.append(str(_aside(target, stamp)))  # e.g. checkpoints anchoring the old database
+            if staged.exists() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(staged), target)
+                os.chmod(target, 0o600)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if set_aside:
         say("set aside: " + ", ".join(set_aside))
     call_command("migrate", interactive=False, verbosity=0)
-    from .services import verify_chain
-
-    result = verify_chain()
-    return {"manifest": manifest, "set_aside": set_aside, "verify": result}
+    checks = []
+    for fn in _after:
+        try:
+            checks.append(fn())
+        except Exception as exc:
+            checks.append((False, f"{getattr(fn, '__module__', fn)}: {exc}"))
+    return {"manifest": manifest, "set_aside": set_aside, "checks": checks}
 
 
 def _pg_restore(dump: Path, *, drop_first: bool) -> None:

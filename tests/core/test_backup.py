@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
-from luoshi.audit.backup import BackupError, read_manifest
+from luoshi.core.backup import BackupError, read_manifest
 
 from ..cli.conftest import luoshi
 

@@ -1,12 +1,12 @@
-"""luoshi backup FILE: one consistent archive of the database, uploads, secret and audit keys, checkpoints."""
+"""luoshi backup FILE: one consistent archive of the database, uploads, keys and what apps register."""
 from __future__ import annotations
 
 import time
 
 from django.core.management.base import CommandError
 
-from luoshi.audit.backup import BackupError, backup
-from luoshi.web.management.base import LuoshiCommand
+from luoshi.core.backup import BackupError, backup
+from luoshi.core.management.base import LuoshiCommand
 
 
 class Command(LuoshiCommand):
@@ -16,21 +16,20 @@ class Command(LuoshiCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="archive to write, e.g. /var/backups/luoshi/luoshi-2026-03-02.tar.gz")
         parser.add_argument("--no-checkpoint", action="store_true",
-                            help="do not take an audit checkpoint before the backup")
+                            help="skip the apps' before-backup steps (the audit checkpoint)")
 
     def handle(self, *args, file, no_checkpoint=False, **options):
         t0 = time.monotonic()
         try:
-            m = backup(file, checkpoint=not no_checkpoint)
+            m = backup(file, hooks=not no_checkpoint)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         for w in m["warnings"]:
             self.stderr.write(f"warning: {w}")
         media = sum(1 for f in m["files"] if f["path"].startswith("media/"))
-        cp = m["audit"]["checkpoint"]
+        extra = [p["summary"] for p in m["parts"].values() if isinstance(p, dict) and p.get("summary")]
         self.stdout.write(
             f"backup written: {file} ({m['archive_bytes'] / 1e6:.1f} MB, {m['database']['vendor']} database, "
-            f"{media} uploaded files, keys, "
-            + (f"audit checkpoint #{cp['n']} at {cp['seq']} entries" if cp else "no audit checkpoint")
+            f"{media} uploaded files, keys" + "".join(f", {e}" for e in extra)
             + f") in {time.monotonic() - t0:.1f}s")
         self.stdout.write("it holds the secret and audit keys: keep it encrypted and out of reach")
