@@ -327,3 +327,23 @@ def test_check_warns_when_the_key_is_inside_the_data_dir(settings, tmp_path):
     call_command("luoshi_check", stdout=out, stderr=io.StringIO())
     assert "audit key" in out.getvalue() and "audit key {0} is inside".format(tmp_path) not in out.getvalue()
     assert "the audit key" not in out.getvalue()
+
+
+def test_the_bulletin_prints_the_latest_anchor(trail):
+    import datetime as dt
+    import io as _io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from luoshi.supervision.bulletins import bulletin_data, bulletin_docx
+    from luoshi.supervision.pdf import bulletin_pdf
+
+    cp = anchor.write_checkpoint("test")
+    today = dt.date.today()
+    data = bulletin_data(today - dt.timedelta(days=30), today, today)
+    assert data["audit_anchor"] == cp.text_zh() and f"审计锚点第{cp.n}号" in cp.text_zh()
+    doc = Document(_io.BytesIO(bulletin_docx(data)))
+    assert any(cp.hash[:16] in p.text for p in doc.paragraphs)
+    text = "".join(page.extract_text() for page in PdfReader(_io.BytesIO(bulletin_pdf(data))).pages)
+    assert cp.hash[:16] in text.replace("\n", "")

@@ -41,5 +41,13 @@ def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None) -> di
                f"{_rate(on_time, total) * 100:.1f}%;逾期{late}项,逾期率{_rate(late, total) * 100:.1f}%。"
                f"截至{on:%Y年%m月%d日},逾期未办结事项{len(overdue)}项,亮红牌单位{sum(c['card'] == '红牌' for c in cards)}个、"
                f"黄牌单位{sum(c['card'] == '黄牌' for c in cards)}个。现将有关情况通报如下。")
+    from luoshi.audit.anchor import last_checkpoint
+
+    try:  # the chain's latest anchor, printed at the foot: a paper copy the database cannot rewrite
+        cp = last_checkpoint()
+    except Exception:  # an unreadable key never stops the 通报
+        cp = None
+    anchor = cp.text_zh() if cp else ""
     return {"title": title, "summary": summary, "cards": cards, "overdue": overdue, "ranking": ranking,
+            "audit_anchor": anchor,
             "start": start, "end": end, "on": on}

@@ -77,7 +77,8 @@ def bulletin_document(bulletin: dict) -> OfficialDocument:
                      r["avg_days_late"], r["notices"], r["extensions"]] for r in bulletin["ranking"]],
                    [1.2, 5, 1.5, 2, 1.8, 2, 1.5, 1.3])]
     return OfficialDocument(title=bulletin["title"], number=bulletin.get("number", ""), body=body,
-                            addressee=bulletin.get("addressee", "各区县人民政府,市直各单位"), date=bulletin["on"])
+                            addressee=bulletin.get("addressee", "各区县人民政府,市直各单位"), date=bulletin["on"],
+                            annex=[bulletin["audit_anchor"]] if bulletin.get("audit_anchor") else [])
 
 
 def bulletin_pdf(bulletin: dict) -> bytes:
