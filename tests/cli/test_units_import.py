@@ -248,10 +248,13 @@ def test_long_alias_lists_are_handled_in_linear_time(tmp_path):
     def timed(n):
         aliases = "、".join(f"别名{i}" for i in range(n))
         rows = [COLUMNS, ["某单位", "", aliases, "市直部门", "", "", "", ""]]
-        t = time.perf_counter()
-        parsed = parse_rows(rows)
+        best = None
+        for _ in range(3):  # best of three: the machine may be busy
+            t = time.perf_counter()
+            parsed = parse_rows(rows)
+            best = min(best or 1e9, time.perf_counter() - t)
         assert len(parsed[0].aliases) == n
-        return time.perf_counter() - t
+        return best
 
-    small, large = timed(5_000), timed(50_000)
-    assert large < small * 30  # quadratic would be ~100×
+    small, large = timed(10_000), timed(100_000)
+    assert large < small * 40  # linear is ~10×; the old quadratic handling was ~100×
