@@ -8,6 +8,19 @@ class MultiFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultiFileField(forms.FileField):
+    """Several files in one input; each is checked by cases.photos (real image, size, pixels)."""
+
+    def __init__(self, *a, **kw):
+        kw.setdefault("widget", MultiFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*a, **kw)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultiFileField, self).clean(d, initial) for d in data if d]
+        return super().clean(data, initial)
+
+
 class ReportForm(forms.Form):
     """公众在线反映 (web form). Validation of content is done by services.do_create_case."""
 
@@ -23,7 +36,7 @@ class ReportForm(forms.Form):
     reporter_name = forms.CharField(label="姓名", required=False, max_length=64)
     reporter_phone = forms.CharField(label="联系电话", required=False, max_length=32)
     reporter_email = forms.CharField(label="电子邮箱", required=False, max_length=254)
-    photos = forms.FileField(label="照片(最多5张)", required=False, widget=MultiFileInput(attrs={"accept": "image/*"}))
+    photos = MultiFileField(label="照片(最多5张)", required=False)
     captcha = CaptchaField(label="验证码")
 
     def __init__(self, *a, **kw):
