@@ -1,0 +1,232 @@
+"""Cases benchmark on PostgreSQL.
+
+    DATABASE_URL=postgres://luoshi:…@127.0.0.1:5432/luoshi_cases_bench \
+    PYTHONPATH=src python bench/cases_bench.py --cases 1000000 --units 5000
+
+1. loads N cases over U units (COPY; ~40 % open on a unit, some overdue) and ANALYZEs;
+2. duplicate check (cases.dedup.find_duplicates) for 200 new cases: p50/p95/max;
+3. a unit's case list (GET /api/cases/ as that unit's liaison, in-process): p50/p95 over 200 units;
+4. the sweep over open cases (cases.sweep.case_lights): seconds;
+5. Open311 POST (gunicorn, --workers, bounded load of --concurrency clients for --seconds): requests/s, p95.
+The database named in DATABASE_URL is wiped of cases (not of anything else) first.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+
+WORDS = ["路面", "井盖", "垃圾", "噪音", "路灯", "占道", "违建", "积水", "树木", "停车", "油烟", "施工", "破损", "缺失",
+         "堵塞", "异味", "夜间", "小区", "门口", "人行道", "绿化带", "下水道", "扰民", "清运", "摊贩"]
+PLACES = ["人民路", "解放路", "滨江大道", "建设路", "中山路", "文化路", "新华街", "胜利路", "江城大道", "青年路"]
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def text(rng):
+    return "".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14)))
+
+
+def setup_data(n_cases, n_units, rng):
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from luoshi.accounts.models import User
+    from luoshi.cases.models import Case, Category, Kind, LimitUnit
+    from luoshi.orgs.models import Unit, UnitKind
+
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE cases_casephoto, cases_caseevent, cases_case, cases_routingrule, cases_area, "
+                    "cases_category, cases_open311key RESTART IDENTITY CASCADE")
+    root = Unit.objects.filter(name="基准测试市").first() or Unit.objects.create(name="基准测试市", kind=UnitKind.CITY)
+    have = Unit.objects.filter(name__startswith="基准单位").count()
+    Unit.objects.bulk_create([Unit(name=f"基准单位{i:05d}", kind=UnitKind.CITY_DEPT, parent=root, sort_order=i)
+                              for i in range(have, n_units)], batch_size=5000)
+    unit_ids = list(Unit.objects.filter(name__startswith="基准单位").order_by("id").values_list("id", flat=True))[:n_units]
+    cats = [Category.objects.create(code=f"B{i:02d}", name=f"类别{i}", kind=Kind.PROBLEM if i < 8 else Kind.COMPLAINT,
+                                    limit_value=24 if i < 8 else 5,
+                                    limit_unit=LimitUnit.HOURS if i < 8 else LimitUnit.WORKING_DAYS)
+            for i in range(10)]
+    hashed = make_password("bench-pw-123")
+    for uid in unit_ids[:200]:
+        User.objects.get_or_create(username=f"bench_{uid}", defaults={"password": hashed, "role": "liaison",
+                                                                    "unit_id": uid})
+    now = timezone.now()
+    fields = ["number", "kind", "category_id", "channel", "description", "address", "lat", "long", "anonymous",
+              "reporter_name", "reporter_phone", "reporter_email", "reporter_address", "query_hash", "open311_token",
+              "subject_unit_id", "subject_person", "responsible_unit_id", "status", "created_at", "updated_at",
+              "dispatched_at", "deadline", "replied_at", "closed_at", "extension_reason", "public_reply",
+              "return_count", "rework_count", "reopened", "rating", "rating_comment", "investigation", "finding",
+              "opinion"]
+    statuses = ["closed"] * 45 + ["dispatched"] * 10 + ["accepted"] * 10 + ["handling"] * 20 + ["replied"] * 5 + \
+               ["received"] * 3 + ["registered"] * 2 + ["void"] * 3 + ["visited"] * 2
+    import datetime as dt
+
+    cols = ", ".join(fields)
+    with connection.cursor() as cur:
+        with cur.cursor.copy(f"COPY cases_case ({cols}) FROM STDIN") as cp:
+            for i in range(n_cases):
+                cat = rng.choice(cats)
+                status = rng.choice(statuses)
+                created = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365))
+                unit = rng.choice(unit_ids)
+                dispatched = created + dt.timedelta(hours=1) if status not in ("received", "registered", "void") else None
+                deadline = dispatched + dt.timedelta(hours=rng.choice([24, 48, 120])) if dispatched else None
+                replied = (deadline - dt.timedelta(hours=rng.randint(-10, 20))) if status in ("closed", "replied", "visited") else None
+                cp.write_row((
+                    f"B{i:011d}", cat.kind, cat.pk, "web", text(rng), f"{rng.choice(PLACES)}{rng.randint(1, 500)}号",
+                    30 + rng.random(), 114 + rng.random(), False, "某某", "13900000000", "", "", "", "",
+                    unit if cat.kind == "complaint" else None, "", unit if dispatched else None, status, created, created,
+                    dispatched, deadline, replied, replied if status == "closed" else None, "", "", 0, 0, False,
+                    rng.choice(["", "satisfied", "basic", "unsatisfied"]) if replied else "", "", "", "", ""))
+        cur.execute("SELECT setval(pg_get_serial_sequence('cases_case','id'), (SELECT MAX(id) FROM cases_case))")
+        cur.execute("ANALYZE cases_case")
+    load = time.perf_counter() - t0
+    open_n = Case.objects.filter(status__in=["dispatched", "accepted", "handling"]).count()
+    return {"units": unit_ids, "cats": cats, "load_s": load, "open": open_n}
+
+
+def bench_dedup(rng, cats, n=200):
+    from luoshi.cases.dedup import find_duplicates
+
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        find_duplicates(description=text(rng), address=f"{rng.choice(PLACES)}{rng.randint(1, 500)}号",
+                        lat=30 + rng.random(), long=114 + rng.random(), category=rng.choice(cats))
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def bench_unit_list(units, n=200):
+    from rest_framework.test import APIClient
+
+    from luoshi.accounts.models import User
+
+    users = list(User.objects.filter(username__startswith="bench_")[:n])
+    times = []
+    for u in users:
+        c = APIClient()
+        c.force_authenticate(u)
+        t = time.perf_counter()
+        r = c.get("/api/cases/")
+        times.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, r.content[:300]
+    return times
+
+
+def bench_sweep():
+    from luoshi.cases.sweep import case_lights
+
+    t = time.perf_counter()
+    lights = case_lights()
+    return time.perf_counter() - t, sum(v["red"] for v in lights.values()), len(lights)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def bench_open311(workers, concurrency, seconds):
+    import requests
+
+    from luoshi.cases.open311 import do_add_key
+
+    key = do_add_key("bench", "基准测试")[1]
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "luoshi.wsgi:application", "-w", str(workers),
+                             "-b", f"127.0.0.1:{port}", "--log-level", "warning"], env=env, cwd=str(ROOT),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/open311/v2/requests.json"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"http://127.0.0.1:{port}/open311/v2/services.json", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        lat_ms, errors = [], []
+        stop = time.perf_counter() + seconds
+        lock = threading.Lock()
+
+        def client(i):
+            rng = random.Random(i)
+            s = requests.Session()
+            while time.perf_counter() < stop:
+                data = {"api_key": key, "service_code": "B01", "lat": 30 + rng.random(), "long": 114 + rng.random(),
+                        "description": text(rng), "phone": "13900000000", "first_name": "某"}
+                t = time.perf_counter()
+                r = s.post(url, data=data, timeout=30)
+                ms = (time.perf_counter() - t) * 1000
+                with lock:
+                    (lat_ms if r.status_code == 201 else errors).append(ms if r.status_code == 201 else r.status_code)
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    return {"ok": len(lat_ms), "errors": len(errors), "rps": len(lat_ms) / wall,
+            "p50": pct(lat_ms, 50) if lat_ms else None, "p95": pct(lat_ms, 95) if lat_ms else None}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=int, default=1_000_000)
+    ap.add_argument("--units", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--seconds", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=311)
+    a = ap.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("set DATABASE_URL to a PostgreSQL database (it is wiped of cases)")
+    rng = random.Random(a.seed)
+    d = setup_data(a.cases, a.units, rng)
+    print(f"loaded {a.cases:,} cases over {len(d['units']):,} units in {d['load_s']:.1f} s ({d['open']:,} open on a unit)")
+    t = bench_dedup(rng, d["cats"])
+    print(f"duplicate check: p50 {pct(t, 50):.1f} ms, p95 {pct(t, 95):.1f} ms, max {max(t):.1f} ms (200 new cases)")
+    t = bench_unit_list(d["units"])
+    print(f"unit case list GET /api/cases/: p50 {pct(t, 50):.1f} ms, p95 {pct(t, 95):.1f} ms ({len(t)} units)")
+    s, red, units = bench_sweep()
+    print(f"sweep over open cases: {s:.2f} s ({red:,} overdue in {units:,} units)")
+    r = bench_open311(a.workers, a.concurrency, a.seconds)
+    print(f"Open311 POST ({a.workers} gunicorn workers, {a.concurrency} clients, {a.seconds} s): "
+          f"{r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, {r['ok']} created, {r['errors']} errors")
+
+
+if __name__ == "__main__":
+    main()
