@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "luoshi.cases"
     verbose_name = "诉求案件(12345/城管/效能投诉)"
+
+    def ready(self):
+        from luoshi.core.nav import register_nav
+
+        from .permissions import is_office
+
+        register_nav("诉求案件", "cases:list", order=40)
+        register_nav("热线登记", "cases:hotline", order=41, visible=is_office)

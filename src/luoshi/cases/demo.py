@@ -7,12 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
-from luoshi.accounts.models import User
-from luoshi.audit.services import record
 from luoshi.orgs.models import Unit
 
 from . import services as svc
@@ -20,7 +16,6 @@ from .models import Area, Category, Kind, LimitUnit, RoutingRule
 from .open311 import do_add_key
 
 SEED = 12345
-PASSWORD = "luoshi-demo-2024"
 USERS = [("rexian", "operator", "市政务服务中心", "孙晓燕(12345话务员)"),
          ("paiqian", "dispatcher", "市政务服务中心", "钱伟(12345派遣员)"),
          ("xiaonengban", "supervisor", "市效能办", "郑洁(效能办督查员)")]
@@ -53,96 +48,74 @@ JIANGCHENG = {"type": "Polygon", "coordinates": [[[114.25, 30.55], [114.35, 30.5
                                                   [114.25, 30.65], [114.25, 30.55]]]}
 
 
-def _unit(name):
-    from luoshi.orgs.services import match_units
-
-    return match_units([name])[name]
-
-
-def _users(out):
-    hashed = make_password(PASSWORD)
-    users = {}
-    for username, role, unit, display in USERS:
-        u = _unit(unit)
-        user, _ = User.objects.get_or_create(username=username, defaults=dict(
-            password=hashed, role=role, unit=u, display_name=display))
-        record("演示数据", "user.create", user, after={"username": username, "role": role, "unit": u.name if u else ""})
-        users[username] = user
-    return users
-
-
-def build(ctx=None, out=None):
-    """Create the cases demo (idempotent per fresh database). `out`: stream for summary lines."""
+def build(ctx) -> str | None:
+    """Create the cases demo through the services (see luoshi.core.demo). Needs ctx.unit, ctx.add_user and
+    ctx.liaison_of from lower layers; leaves ctx.cases_open311_key. Returns the Open311 key."""
     rng = random.Random(SEED)
-    if _unit("市城管局") is None or Category.objects.exists():
+    if Category.objects.exists():
         return None
-    with transaction.atomic():
-        users = _users(out)
-        op, disp = users["rexian"], users["paiqian"]
-        cats = {code: Category.objects.create(code=code, name=name, kind=kind, limit_value=v, limit_unit=u, group=g,
-                                              sort_order=i)
-                for i, (code, name, kind, v, u, g) in enumerate(CATEGORIES)}
-        counties = list(Unit.objects.filter(kind="county", is_active=True))
-        areas = [Area.objects.create(name=c.display_name, unit=c,
-                                     boundary=JIANGCHENG if c.display_name == "江城区" else None) for c in counties]
-        cg = _unit("市城管局")
-        xiaoneng = _unit("市效能办")
-        for code, cat in cats.items():
-            if cat.kind == Kind.COMPLAINT:
-                RoutingRule.objects.create(category=cat, unit=xiaoneng, priority=10)
-            elif code == "RX-01":
-                RoutingRule.objects.create(category=cat, unit=_unit("市人社局"), priority=10)
-        RoutingRule.objects.create(category=None, area=None, unit=cg, priority=1000)   # catch-all: 市城管局
-        for a in areas:
-            RoutingRule.objects.create(category=None, area=a, unit=a.unit, priority=100)   # 属地 county
-        liaisons = {u.unit_id: u for u in User.objects.filter(role="liaison", is_active=True)}
-        targets = [u for u in Unit.objects.filter(kind__in=["city_dept", "county"], is_active=True)
-                   if u.pk != xiaoneng.pk]
-        now = timezone.now()
-        made = {"problem": 0, "complaint": 0}
-        finals = ["received", "registered", "dispatched", "accepted", "handling", "replied", "verified", "visited",
-                  "closed", "returned", "void", "merged"]
-        # The complaint used by the browser test and the README: against 市发改委, complainant known to the office.
-        fgw = _unit("市发改委")
-        case, _ = svc.do_create_case(op, kind=Kind.COMPLAINT, category="XN-05", description=COMPLAINTS["XN-05"],
-                                     address="临江市民中心三楼发改窗口", reporter_name="陈春华",
-                                     reporter_phone="13907310001", reporter_address="江城区人民路18号",
-                                     subject_unit=fgw, channel="hotline", at=now - dt.timedelta(days=3))
-        svc.do_dispatch_case(disp, case, at=now - dt.timedelta(days=3))
-        parents = []
-        for i in range(300):
-            complaint = i % 5 == 4
-            code = rng.choice([c for c, cat in cats.items() if (cat.kind == Kind.COMPLAINT) == complaint])
-            county = rng.choice(counties)
-            place = f"{county.display_name}{rng.choice(PLACES)}{rng.randint(1, 300)}号"
-            at = now - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
-            anonymous = rng.random() < 0.15
-            kw = dict(reporter_name=f"{rng.choice(SURNAMES)}先生" if rng.random() < .5 else f"{rng.choice(SURNAMES)}女士",
-                      reporter_phone=f"139{rng.randint(10000000, 99999999)}") if not anonymous else {}
-            if complaint:
-                kw["subject_unit"] = rng.choice(targets)
-            lat = long = None
-            if county.display_name == "江城区":
-                lat, long = 30.55 + rng.random() * 0.1, 114.25 + rng.random() * 0.1
-            case, _ = svc.do_create_case(op, kind=Kind.COMPLAINT if complaint else Kind.PROBLEM, category=code,
-                                         description=(COMPLAINTS if complaint else PROBLEMS)[code], address=place,
-                                         lat=lat, long=long, anonymous=anonymous,
-                                         channel=rng.choice(["web", "hotline", "hotline", "open311"]), at=at, **kw)
-            made[case.kind] += 1
-            final = finals[i % len(finals)]
-            _play(case, final, op, disp, liaisons, rng, at, parents)
-        key = do_add_key("演示数据", "数字城管系统(演示)")[1]
-    if out:
-        out.write(f"cases: {made['problem']} problems, {made['complaint']} 效能投诉 + 1 complaint against 市发改委\n")
-        out.write("case logins (password %s): rexian 话务员, paiqian 派遣员, xiaonengban 效能办督查员\n" % PASSWORD)
-        out.write("Open311 key (数字城管系统, stored hashed; shown once):\n")
-        out.write(key + "\n")
+    users = {u: ctx.add_user(u, role, unit, display) for u, role, unit, display in USERS}
+    op, disp = users["rexian"], users["paiqian"]
+    cats = {code: Category.objects.create(code=code, name=name, kind=kind, limit_value=v, limit_unit=u, group=g,
+                                          sort_order=i)
+            for i, (code, name, kind, v, u, g) in enumerate(CATEGORIES)}
+    counties = list(Unit.objects.filter(kind="county", is_active=True))
+    areas = [Area.objects.create(name=c.display_name, unit=c,
+                                 boundary=JIANGCHENG if c.display_name == "江城区" else None) for c in counties]
+    cg, xiaoneng = ctx.unit("市城管局"), ctx.unit("市效能办")
+    for code, cat in cats.items():
+        if cat.kind == Kind.COMPLAINT:
+            RoutingRule.objects.create(category=cat, unit=xiaoneng, priority=10)
+        elif code == "RX-01":
+            RoutingRule.objects.create(category=cat, unit=ctx.unit("市人社局"), priority=10)
+    RoutingRule.objects.create(category=None, area=None, unit=cg, priority=1000)   # catch-all: 市城管局
+    for a in areas:
+        RoutingRule.objects.create(category=None, area=a, unit=a.unit, priority=100)   # 属地: the county
+    liaisons = dict(getattr(ctx, "liaison_of", {}))
+    targets = [u for u in Unit.objects.filter(kind__in=["city_dept", "county"], is_active=True) if u.pk != xiaoneng.pk]
+    now = timezone.now()
+    made = {"problem": 0, "complaint": 0}
+    finals = ["received", "registered", "dispatched", "accepted", "handling", "replied", "verified", "visited",
+              "closed", "returned", "void", "merged"]
+    # The complaint of the browser test and the README: against 市发改委; the complainant is known to the office only.
+    case, _ = svc.do_create_case(op, kind=Kind.COMPLAINT, category="XN-05", description=COMPLAINTS["XN-05"],
+                                 address="临江市民中心三楼发改窗口", reporter_name="陈春华",
+                                 reporter_phone="13907310001", reporter_address="江城区人民路18号",
+                                 subject_unit=ctx.unit("市发改委"), channel="hotline", at=now - dt.timedelta(days=3))
+    svc.do_dispatch_case(disp, case, at=now - dt.timedelta(days=3))
+    parents = []
+    for i in range(300):
+        complaint = i % 5 == 4
+        code = rng.choice([c for c, cat in cats.items() if (cat.kind == Kind.COMPLAINT) == complaint])
+        county = rng.choice(counties)
+        place = f"{county.display_name}{rng.choice(PLACES)}{rng.randint(1, 300)}号"
+        at = now - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
+        anonymous = rng.random() < 0.15
+        kw = {} if anonymous else dict(
+            reporter_name=f"{rng.choice(SURNAMES)}{rng.choice(['先生', '女士'])}",
+            reporter_phone=f"139{rng.randint(10000000, 99999999)}")
+        if complaint:
+            kw["subject_unit"] = rng.choice(targets)
+        lat = long = None
+        if county.display_name == "江城区":
+            lat, long = 30.55 + rng.random() * 0.1, 114.25 + rng.random() * 0.1
+        case, _ = svc.do_create_case(op, kind=Kind.COMPLAINT if complaint else Kind.PROBLEM, category=code,
+                                     description=(COMPLAINTS if complaint else PROBLEMS)[code], address=place,
+                                     lat=lat, long=long, anonymous=anonymous,
+                                     channel=rng.choice(["web", "hotline", "hotline", "open311"]), at=at, **kw)
+        made[case.kind] += 1
+        _play(case, finals[i % len(finals)], op, disp, liaisons, rng, at, parents)
+    key = do_add_key("演示数据", "数字城管系统(演示)")[1]
+    ctx.cases_open311_key = key
+    ctx.log(f"cases: {made['problem']} problems, {made['complaint']} 效能投诉 + 1 complaint against 市发改委")
+    ctx.log("Open311 key (数字城管系统, stored hashed; shown only now):")
+    ctx.log(key)
     return key
 
 
 def _play(case, final, op, disp, liaisons, rng, at, parents):
     """Move a fresh case to `final` through the services."""
-    from luoshi.errors import LuoshiError
+    from luoshi.core.errors import LuoshiError
 
     if final == "received":
         return

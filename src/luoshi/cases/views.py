@@ -2,12 +2,15 @@
 Views stay thin: reading goes through permissions/present, writing through services."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -69,6 +72,7 @@ def case_detail(request, pk):
     for e in d["events"]:
         e["label"] = EVENT_LABELS.get(e["kind"], e["kind"])
         e["to_label"] = Status(e["to_status"]).label if e["to_status"] in Status.values else ""
+        e["at_local"] = timezone.localtime(dt.datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M")
     actions = [(a, ACTION_LABELS[a]) for a in svc.available_actions(request.user, case)]
     dups = []
     if perm.is_office(request.user) and case.status in (Status.RECEIVED, Status.REGISTERED, Status.RETURNED):
