@@ -190,3 +190,34 @@ def test_bad_indicator_input_is_refused(make_plan, office):
     with pytest.raises(LuoshiError):
         svc.do_save_plan(office, code="X", name="x", period="2025-Q5", group="county")
     assert not Indicator.objects.filter(plan=plan).exists()
+
+
+@pytest.mark.django_db
+def test_decided_measures_deduct_and_bar_from_excellent_through_the_hook(make_plan, units, office, accepted_figure):
+    from luoshi.assessment import sources
+
+    plan = make_plan(excellent_quota=50, grade_floors={"优秀": 80})
+    svc.do_save_indicator(office, plan, code="7", name="问责处理扣分", kind="deduct",
+                          method="accountability.measures", cap=4)
+    accepted_figure(plan.ind["energy"], units["fgw"], "3")
+
+    def provider(unit_ids, period):
+        assert period.label == str(YEAR)
+        return {units["fgw"].id: [{"points": Decimal(3), "no_excellent": True, "label": "通报批评",
+                                   "url": "/accountability/1/"},
+                                  {"points": Decimal(2), "label": "诫勉谈话", "url": ""}]}
+
+    sources.register_measures(provider)
+    try:
+        c = by_unit(scoring.compute(plan, as_of=AS_OF))
+        fgw = c["市发展和改革委员会"]
+        item = next(i for i in fgw.items if i.indicator.code == "7")
+        assert item.value == 5 and item.rows == 2 and item.points == -4  # capped at 4
+        # 90 - 4 = 86: first, within the quota (⌊3 × 50 %⌋ = 1) and above the floor, but barred
+        assert fgw.total == 86 and fgw.rank == 1 and fgw.no_excellent and fgw.grade == "良好"
+        assert {s.grade for s in c.values() if s is not fgw} == {"一般"}  # 60 each; the place is not passed on
+        run = svc.do_run_scores(office, plan, as_of=AS_OF)
+        assert run.units.get(unit=units["fgw"]).no_excellent
+    finally:
+        sources.MEASURE_PROVIDERS.remove(provider)
+    assert by_unit(scoring.compute(plan, as_of=AS_OF))["市发展和改革委员会"].grade == "优秀"

@@ -265,6 +265,7 @@ class UnitResult(models.Model):
     position = models.PositiveIntegerField("排序位置")
     grade = models.CharField("等次", max_length=10)
     vetoed = models.BooleanField("一票否决", default=False)
+    no_excellent = models.BooleanField("取消评优资格", default=False)
 
     class Meta:
         ordering = ["run_id", "position"]

@@ -17,6 +17,8 @@ Rules (stated once, used everywhere):
 - Grades: 优秀 needs total ≥ the 优秀 floor AND a place within the quota (⌊n × quota%⌋ units of the
   group); units tied at the quota boundary all drop to 良好, so the quota is never exceeded. Then
   良好/一般 by floors, else 较差.
+- 取消评优: a unit with a decided measure barring it (accountability hook, sources.register_measures)
+  cannot be 优秀; its place in the quota is not given to another unit.
 - Group: a unit is assessed in the group it belongs to on the period's last day (or on the reading day
   while the period runs); its own data over the whole period count.
 All arithmetic is Decimal with half-up rounding (points to 0.01): the same data give the same result.
@@ -35,6 +37,7 @@ from luoshi.orgs.models import Unit
 
 from .models import KIND_GROUP, GroupMembership, Indicator, Plan
 from .sources import Measure, Period, get_source, parse_period
+from .sources import measures as decided_measures
 
 D0 = Decimal(0)
 D100 = Decimal(100)
@@ -174,6 +177,7 @@ class Ranked:
     total: Decimal
     vetoed: bool
     order: tuple
+    no_excellent: bool = False
     rank: int = 0
     position: int = 0
     grade: str = ""
@@ -198,7 +202,8 @@ def rank_and_grade(entries: list[Ranked], plan: Plan) -> list[Ranked]:
         prev = e
         if e.vetoed:
             e.grade = "较差"
-        elif e.total >= Decimal(str(floors["优秀"])) and at_least[e.total] <= quota:
+        elif (e.total >= Decimal(str(floors["优秀"])) and at_least[e.total] <= quota
+              and not e.no_excellent):
             e.grade = "优秀"
         elif e.total >= Decimal(str(floors["良好"])):
             e.grade = "良好"
@@ -227,6 +232,7 @@ class UnitScore:
     items: list[ItemScore] = field(default_factory=list)
     total: Decimal = D0
     vetoed: bool = False
+    no_excellent: bool = False
     rank: int = 0
     position: int = 0
     grade: str = ""
@@ -269,10 +275,11 @@ def compute(plan: Plan, period: str | None = None, as_of: dt.date | None = None)
                 cache[leaf.method] = src.compute(unit_ids, per, leaf)
             measures[leaf.id] = cache[leaf.method]
     exclude = plan.missing_policy == Plan.Missing.EXCLUDE
+    barred = {uid for uid, entries in decided_measures(unit_ids, per).items() if any(e.get("no_excellent") for e in entries)}
     scored_units = []
     empty = Measure(None, 0)
     for u in units:
-        us = UnitScore(u)
+        us = UnitScore(u, no_excellent=u.id in barred)
         excluded = D0
         for leaf in leaves:
             m = measures[leaf.id].get(u.id, empty)
@@ -308,7 +315,7 @@ def compute(plan: Plan, period: str | None = None, as_of: dt.date | None = None)
             us.vetoed = True
         us.total = sum((it.points for it in us.items), D0)
         scored_units.append(us)
-    ranked = rank_and_grade([Ranked(s.unit.id, s.total, s.vetoed, (s.unit.sort_order, s.unit.id))
+    ranked = rank_and_grade([Ranked(s.unit.id, s.total, s.vetoed, (s.unit.sort_order, s.unit.id), s.no_excellent)
                              for s in scored_units], plan)
     by_id = {s.unit.id: s for s in scored_units}
     out = []
@@ -330,7 +337,7 @@ def computed_json(c: Computed) -> dict:
         "published": False,
         "units": [{
             "unit": s.unit.name, "unit_id": s.unit.id, "total": _num(s.total), "rank": s.rank, "grade": s.grade,
-            "vetoed": s.vetoed,
+            "vetoed": s.vetoed, "no_excellent": s.no_excellent,
             "items": [{"indicator": it.indicator.code, "name": it.indicator.name, "kind": it.indicator.kind,
                        "method": it.indicator.method, "value": _num(it.value), "points": _num(it.points),
                        "weight": _num(it.weight), "rows": it.rows, "note": it.note} for it in s.items],

@@ -443,7 +443,8 @@ def do_run_scores(actor, plan: Plan, period: str | None = None, as_of: dt.date |
 
 def store_units(run: ScoreRun, c: scoring.Computed, batch: int = 5000) -> None:
     urs = [UnitResult(run=run, unit_id=s.unit.id, unit_name=s.unit.name, total=s.total, rank=s.rank,
-                      position=s.position, grade=s.grade, vetoed=s.vetoed) for s in c.units]
+                      position=s.position, grade=s.grade, vetoed=s.vetoed, no_excellent=s.no_excellent)
+           for s in c.units]
     UnitResult.objects.bulk_create(urs, batch_size=batch)
     if not urs[:1] or urs[0].pk is None:  # backends without RETURNING
         ids = dict(UnitResult.objects.filter(run=run).values_list("unit_id", "id"))
@@ -567,7 +568,7 @@ def rerank(run: ScoreRun) -> None:
     entries = []
     for ur in urs:
         ur.total = scoring.q2(totals.get(ur.pk) or 0)
-        entries.append(scoring.Ranked(ur.pk, ur.total, ur.vetoed, (ur.unit.sort_order, ur.unit_id)))
+        entries.append(scoring.Ranked(ur.pk, ur.total, ur.vetoed, (ur.unit.sort_order, ur.unit_id), ur.no_excellent))
     by = {e.unit_id: e for e in scoring.rank_and_grade(entries, run.plan)}
     for ur in urs:
         e = by[ur.pk]
@@ -619,7 +620,7 @@ def run_json(run: ScoreRun, unit_ids=None) -> dict:
         "appeal_until": run.appeal_until.isoformat() if run.appeal_until else None,
         "units": [{
             "unit": ur.unit_name, "unit_id": ur.unit_id, "total": num(ur.total), "rank": ur.rank, "grade": ur.grade,
-            "vetoed": ur.vetoed,
+            "vetoed": ur.vetoed, "no_excellent": ur.no_excellent,
             "items": [{"indicator": it.indicator.code, "name": it.indicator.name, "kind": it.indicator.kind,
                        "method": it.method, "value": num(it.value), "points": num(it.points),
                        "weight": num(it.weight), "rows": it.rows, "note": it.note}

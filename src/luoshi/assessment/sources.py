@@ -337,3 +337,39 @@ def manual(unit_ids, period, indicator):
     return {r["unit_id"]: Measure(Decimal(r["s"]), r["n"])
             for r in _adjustments(indicator, unit_ids, period).values("unit_id")
             .annotate(n=Count("id"), s=Sum("amount"))}
+
+
+# ---------------------------------------------------------------- hook for decided measures (问责/处理结果)
+
+MEASURE_PROVIDERS: list[Callable] = []
+
+
+def register_measures(fn: Callable) -> Callable:
+    """Hook for apps above assessment (accountability): `fn(unit_ids, period)` returns
+    `{unit_id: [{"points": Decimal ≥ 0 to deduct, "no_excellent": bool (取消评优资格), "label": str,
+    "url": str}]}` for measures decided against units in the period. Their points feed the
+    `accountability.measures` deduction method; any `no_excellent` entry bars the unit from 优秀 in every
+    plan scored for that period."""
+    MEASURE_PROVIDERS.append(fn)
+    return fn
+
+
+def measures(unit_ids, period) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = defaultdict(list)
+    for fn in MEASURE_PROVIDERS:
+        for uid, entries in (fn(unit_ids, period) or {}).items():
+            out[uid].extend(entries)
+    return out
+
+
+def _measure_rows(unit_id, period, indicator, limit):
+    return [{"label": e.get("label", ""), "url": e.get("url", ""), "detail": f"扣{e.get('points', 0)}分"
+             + (",取消评优资格" if e.get("no_excellent") else "")}
+            for e in measures([unit_id], period).get(unit_id, [])][:limit]
+
+
+@register("accountability.measures", "问责处理扣分(已决定的处理措施)", rows=_measure_rows,
+          default_params={"per": 1})
+def accountability_measures(unit_ids, period, indicator=None):
+    return {uid: Measure(sum((Decimal(str(e.get("points", 0))) for e in entries), Decimal(0)), len(entries))
+            for uid, entries in measures(unit_ids, period).items()}
