@@ -373,3 +373,84 @@ def _measure_rows(unit_id, period, indicator, limit):
 def accountability_measures(unit_ids, period, indicator=None):
     return {uid: Measure(sum((Decimal(str(e.get("points", 0))) for e in entries), Decimal(0)), len(entries))
             for uid, entries in measures(unit_ids, period).items()}
+
+
+# ---------------------------------------------------------------- 12345 / 效能投诉 cases (luoshi.cases)
+
+def _aware(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
+
+
+def _cases(unit_ids, period, field="responsible_unit_id"):
+    from luoshi.cases.models import Case, Status
+
+    return (Case.objects.filter(**{f"{field}__in": unit_ids}, created_at__gte=_aware(period.start),
+                                created_at__lt=_aware(period.as_of))
+            .exclude(status__in=[Status.VOID, Status.MERGED]))
+
+
+def _case_rows(only=None, field="responsible_unit_id"):
+    def rows(unit_id, period, indicator, limit):
+        qs = _cases([unit_id], period, field)
+        if only is not None:
+            qs = qs.filter(only(period))
+        # number, category, dates and outcome only: never who reported it (效能投诉 privacy)
+        return [{"label": f"{c.number or '案件#%d' % c.pk} {c.category.name}", "url": reverse("cases:detail", args=[c.pk]),
+                 "detail": f"受理{c.created_at:%Y-%m-%d}," + (f"办结{c.replied_at:%Y-%m-%d}" if c.replied_at else "未办结")
+                 + (f",评价:{c.get_rating_display()}" if c.rating else "")
+                 + (f",退单{c.return_count}次" if c.return_count else "")
+                 + (f",认定:{c.get_finding_display()}" if c.finding else "")}
+                for c in qs.select_related("category").order_by("created_at", "id")[:limit]]
+
+    return rows
+
+
+def _case_due_q(period):
+    from luoshi.cases.models import UNIT_STATUSES
+
+    cut = _aware(period.as_of)
+    return Q(replied_at__isnull=False) | Q(status__in=UNIT_STATUSES, deadline__lt=cut)
+
+
+@register("cases.on_time_rate", "12345案件按期处置率", rows=_case_rows(_case_due_q),
+          default_params={"rule": "rate", "full_at": 1, "zero_at": 0})
+def cases_on_time_rate(unit_ids, period, indicator=None):
+    """Cases of the responsible unit received in the period: replied by the deadline / (replied + still with the
+    unit past the deadline on the reading day) — the cases app's 按期处置率."""
+    on_time = Q(replied_at__isnull=False, replied_at__lte=F("deadline"))
+    return {r["responsible_unit_id"]: Measure(rate(r["ok"], r["n"]), r["n"])
+            for r in _cases(unit_ids, period).filter(_case_due_q(period)).values("responsible_unit_id")
+            .annotate(n=Count("id"), ok=Count("id", filter=on_time))}
+
+
+@register("cases.satisfaction", "12345案件满意率", rows=_case_rows(lambda p: ~Q(rating="")),
+          default_params={"rule": "rate", "full_at": 1, "zero_at": 0.6})
+def cases_satisfaction(unit_ids, period, indicator=None):
+    """(满意 + 基本满意) / rated cases of the responsible unit received in the period."""
+    good = Q(rating__in=["satisfied", "basic"])
+    return {r["responsible_unit_id"]: Measure(rate(r["ok"], r["n"]), r["n"])
+            for r in _cases(unit_ids, period).exclude(rating="").values("responsible_unit_id")
+            .annotate(n=Count("id"), ok=Count("id", filter=good))}
+
+
+@register("cases.return_rate", "12345案件退单率", rows=_case_rows(lambda p: Q(dispatched_at__isnull=False)),
+          default_params={"rule": "rate", "full_at": 0, "zero_at": 0.2})
+def cases_return_rate(unit_ids, period, indicator=None):
+    """Cases dispatched to the unit in the period that it returned at least once (退单) / cases dispatched;
+    lower is better (default: 0 → full points, 20 % or more → 0)."""
+    return {r["responsible_unit_id"]: Measure(rate(r["ret"], r["n"]), r["n"])
+            for r in _cases(unit_ids, period).filter(dispatched_at__isnull=False).values("responsible_unit_id")
+            .annotate(n=Count("id"), ret=Count("id", filter=Q(return_count__gt=0)))}
+
+
+@register("cases.complaints_upheld", "效能投诉属实件数(被投诉单位)",
+          rows=_case_rows(lambda p: Q(kind="complaint", finding__in=["true", "partly"]), field="subject_unit_id"),
+          default_params={"rule": "count", "per": 1})
+def cases_complaints_upheld(unit_ids, period, indicator=None):
+    """效能投诉 against the unit received in the period and found 属实/部分属实 (for 扣分 items)."""
+    return {r["subject_unit_id"]: Measure(Decimal(r["n"]), r["n"])
+            for r in _cases(unit_ids, period, "subject_unit_id").filter(kind="complaint",
+                                                                        finding__in=["true", "partly"])
+            .values("subject_unit_id").annotate(n=Count("id"))}
