@@ -39,5 +39,6 @@ class ReportedFigureAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 for model in (m.GroupMembership, m.ExpertScore, m.Survey, m.SurveyLink, m.SurveyCode, m.SurveyResponse,
-              m.Adjustment, m.UnitResult, m.ItemResult):
+              m.Adjustment, m.UnitResult, m.ItemResult, m.TargetLetter, m.LetterTarget, m.TargetFigure,
+              m.WindowRecord, m.ServiceCard):
     admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyMixin, admin.ModelAdmin), {}))

@@ -5,3 +5,7 @@ class AssessmentConfig(AppConfig):
     name = "luoshi.assessment"
     verbose_name = "绩效考核"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # scoring methods defined next to their data register themselves on import
+        from . import govservice, letters  # noqa: F401

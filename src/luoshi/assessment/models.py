@@ -312,3 +312,104 @@ class Appeal(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = verbose_name_plural = "考核申诉"
+
+
+class TargetLetter(models.Model):
+    """目标责任状: a unit's signed yearly target letter — targets with weights (adding up to 100) and the
+    signatories; once signed its targets are fixed and tracked with periodic figures."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "待签订"
+        SIGNED = "signed", "已签订"
+
+    unit = models.ForeignKey("orgs.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("年度")
+    title = models.CharField("标题", max_length=200)
+    signatories = models.JSONField("签订人", default=list, help_text='[{"role": "发包方", "name": "市长 王明远"}, …]')
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.DRAFT)
+    signed_on = models.DateField("签订日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "unit_id"]
+        verbose_name = verbose_name_plural = "目标责任状"
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="uniq_assess_letter_unit_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LetterTarget(models.Model):
+    """One target of a 目标责任状 (e.g. 单位GDP能耗下降率 ≥ 3.2 %, weight 20)."""
+
+    class Op(models.TextChoices):
+        GE = "ge", "不低于"
+        LE = "le", "不高于"
+
+    letter = models.ForeignKey(TargetLetter, on_delete=models.PROTECT, related_name="targets")
+    seq = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("目标", max_length=200)
+    op = models.CharField("比较", max_length=2, choices=Op.choices, default=Op.GE)
+    target = models.DecimalField("目标值", max_digits=16, decimal_places=4)
+    measure_unit = models.CharField("计量单位", max_length=20, blank=True)
+    weight = models.DecimalField("权重", max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["letter_id", "seq"]
+        verbose_name = verbose_name_plural = "责任目标"
+
+
+class TargetFigure(models.Model):
+    """A periodic figure (月度/季度完成值) of a letter target; the latest one before the reading day counts.
+    A new figure for the same period supersedes the old (kept)."""
+
+    target = models.ForeignKey(LetterTarget, on_delete=models.PROTECT, related_name="figures")
+    period = models.CharField("期间", max_length=10, help_text="2026-03 或 2026-Q1")
+    period_end = models.DateField("期末")
+    value = models.DecimalField("完成值", max_digits=16, decimal_places=4)
+    note = models.CharField("说明", max_length=500, blank=True)
+    superseded = models.BooleanField(default=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["target_id", "period_end", "id"]
+        verbose_name = verbose_name_plural = "目标完成情况"
+
+
+class WindowRecord(models.Model):
+    """One 政务服务 window record imported from the service system: 事项, 受理/办结时间, 承诺时限 (working
+    days; 0 = 即办), 是否现场办结, 评价. `due_at` is the end of the promised last working day."""
+
+    centre = models.ForeignKey("orgs.Unit", verbose_name="政务服务中心", on_delete=models.PROTECT, related_name="+")
+    window = models.CharField("窗口", max_length=100, blank=True)
+    item = models.CharField("事项", max_length=200)
+    accepted_at = models.DateTimeField("受理时间")
+    finished_at = models.DateTimeField("办结时间", null=True, blank=True)
+    promised_days = models.PositiveSmallIntegerField("承诺时限(工作日)")
+    due_at = models.DateTimeField("承诺办结时间")
+    onsite = models.BooleanField("现场办结", default=False)
+    rating = models.CharField("评价", max_length=8, blank=True)
+    key = models.CharField(max_length=64, unique=True, help_text="re-importing the same row changes nothing")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["centre_id", "accepted_at", "id"]
+        verbose_name = verbose_name_plural = "政务服务办件"
+        indexes = [models.Index(fields=["centre", "accepted_at"], name="as_window_centre_acc"),
+                   models.Index(fields=["finished_at", "due_at"], name="as_window_open_due")]
+
+
+class ServiceCard(models.Model):
+    """电子监察: a yellow (past the promised time) or red (more than 3 working days past it) card raised to
+    the centre for an unfinished item — once per record and colour."""
+
+    record = models.ForeignKey(WindowRecord, on_delete=models.PROTECT, related_name="cards")
+    color = models.CharField("牌色", max_length=8, choices=[("yellow", "黄牌"), ("red", "红牌")])
+    on = models.DateField("亮牌日期")
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = verbose_name_plural = "电子监察亮牌"
+        constraints = [models.UniqueConstraint(fields=["record", "color"], name="uniq_assess_card")]

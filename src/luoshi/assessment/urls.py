@@ -26,4 +26,10 @@ urlpatterns = [
     path("appeals/", views.appeals, name="appeals"),
     path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal-decide"),
     path("appeals/<int:pk>/evidence/", views.appeal_evidence, name="appeal-evidence"),
+    path("letters/", views.letters, name="letters"),
+    path("letters/new/", views.letter_new, name="letter-new"),
+    path("letters/<int:pk>/", views.letter_detail, name="letter"),
+    path("letters/<int:pk>/do/<slug:action>/", views.letter_action, name="letter-action"),
+    path("govservice/", views.govservice, name="govservice"),
+    path("govservice/import/", views.govservice_import, name="govservice-import"),
 ]

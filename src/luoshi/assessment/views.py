@@ -421,3 +421,145 @@ def survey_public(request, token: str):
             ctx["error"] = e.message_zh
             return render(request, "assessment/survey_public.html", ctx, status=400 if e.field != "rate" else 429)
     return render(request, "assessment/survey_public.html", ctx)
+
+
+# ---------------------------------------------------------------- 目标责任状
+
+@login_required
+def letters(request):
+    from . import letters as lt
+
+    qs = lt.visible_letters(request.user).select_related("unit").order_by("-year", "unit__sort_order", "unit_id")
+    return render(request, "assessment/letters.html", {
+        "letters": qs[:500], "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+        if request.user.sees_everything else [], "year": timezone.localdate().year})
+
+
+def _letter_targets_from(text: str) -> list[dict]:
+    """One target per line: 名称|不低于/不高于|目标值|计量单位|权重."""
+    out = []
+    for n, line in enumerate((text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("|", "|").split("|")]
+        if len(parts) != 5:
+            raise LuoshiError(f"target line {n} needs 5 fields", f"第{n}行目标应为“名称|不低于/不高于|目标值|计量单位|权重”",
+                              field="targets")
+        out.append({"name": parts[0], "op": {"不低于": "ge", "不高于": "le"}.get(parts[1], parts[1]),
+                    "target": parts[2], "measure_unit": parts[3], "weight": parts[4]})
+    return out
+
+
+@login_required
+@require_POST
+def letter_new(request):
+    if (r := _office_only(request)) is not None:
+        return r
+    from . import letters as lt
+
+    p = request.POST
+    try:
+        signs = [{"role": "发包方", "name": p.get("sign_a", "")}, {"role": "承包方", "name": p.get("sign_b", "")}]
+        letter = lt.do_save_letter(request.user, get_object_or_404(Unit, pk=p.get("unit") or 0),
+                                   year=int(p.get("year") or 0) if (p.get("year") or "").isdigit() else 0,
+                                   title=p.get("title", ""), signatories=signs,
+                                   targets=_letter_targets_from(p.get("targets", "")))
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+        return redirect("assessment:letters")
+    messages.success(request, "目标责任状已拟定")
+    return redirect("assessment:letter", pk=letter.pk)
+
+
+@login_required
+def letter_detail(request, pk: int):
+    from . import letters as lt
+
+    letter = lt.visible_letters(request.user).select_related("unit").filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    targets = []
+    for t in letter.targets.all():
+        figs = list(t.figures.filter(superseded=False).order_by("period_end", "id"))
+        last = figs[-1] if figs else None
+        targets.append({"t": t, "figures": figs, "achievement": lt.achievement(t.op, t.target, last.value if last else None)})
+    user = request.user
+    return render(request, "assessment/letter.html", {
+        "letter": letter, "targets": targets, "can_sign": user.sees_everything and letter.state == "draft",
+        "can_report": letter.state == "signed" and (user.sees_everything or (user.is_liaison and user.unit_id == letter.unit_id)),
+    })
+
+
+@login_required
+@require_POST
+def letter_action(request, pk: int, action: str):
+    from . import letters as lt
+
+    letter = lt.visible_letters(request.user).filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    p = request.POST
+    try:
+        if action == "sign":
+            lt.do_sign_letter(request.user, letter, _date(p.get("signed_on"), "签订日期"))
+            messages.success(request, "目标责任状已签订")
+        elif action == "figure":
+            target = get_object_or_404(letter.targets, pk=p.get("target") or 0)
+            lt.do_report_target_figure(request.user, target, p.get("period", ""), p.get("value", ""), p.get("note", ""))
+            messages.success(request, "完成情况已报送")
+        else:
+            raise Http404
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+    return redirect("assessment:letter", pk=letter.pk)
+
+
+# ---------------------------------------------------------------- 政务服务 and 电子监察
+
+@login_required
+def govservice(request):
+    """Window metrics per centre and window, and open 电子监察 cards; the office sees every centre, a unit
+    its own (a leader the centres in scope)."""
+    from luoshi.ledger.permissions import unit_scope
+
+    from . import govservice as gs
+    from .models import ServiceCard, WindowRecord
+
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
+        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
+    except ValueError:
+        start, end = dt.date(today.year, 1, 1), today
+    scope = unit_scope(request.user)
+    centre_ids = list(WindowRecord.objects.values_list("centre_id", flat=True).distinct())
+    if scope is not None:
+        centre_ids = [c for c in centre_ids if c in scope]
+    end_excl = end + dt.timedelta(days=1)
+    cards = (ServiceCard.objects.filter(record__centre_id__in=centre_ids, record__finished_at__isnull=True)
+             .select_related("record__centre").order_by("-on", "-id")[:200])
+    return render(request, "assessment/govservice.html", {
+        "centres": gs.metrics(centre_ids, start, end_excl), "windows": gs.metrics(centre_ids, start, end_excl, True),
+        "cards": cards, "start": start, "end": end,
+        "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id") if request.user.sees_everything else []})
+
+
+@login_required
+@require_POST
+def govservice_import(request):
+    if (r := _office_only(request)) is not None:
+        return r
+    from . import govservice as gs
+
+    f = request.FILES.get("file")
+    try:
+        if f is None:
+            raise LuoshiError("choose a file", "请选择要导入的文件", field="file")
+        if f.size > gs.MAX_BYTES:
+            raise LuoshiError("the file is larger than 20 MB", "文件不能超过20 MB", field="file")
+        res = gs.do_import_window_records(request.user, get_object_or_404(Unit, pk=request.POST.get("centre") or 0),
+                                          f.name, f.read())
+        messages.success(request, f"已导入{res['rows']}行,新增{res['created']}条,重复{res['unchanged']}条")
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+    return redirect("assessment:govservice")

@@ -7,6 +7,8 @@
   luoshi assess run CODE [--period P] [--as-of D]      compute and store a draft run (as the first admin)
   luoshi assess publish RUN_ID                         publish a draft run
   luoshi assess methods                                the registered scoring methods
+  luoshi assess import-windows FILE.csv|.xlsx --centre NAME   import 政务服务 window records (all or nothing)
+  luoshi assess cards [--json]                         电子监察: raise yellow/red cards for items past their time
 """
 from __future__ import annotations
 
@@ -40,6 +42,12 @@ class Command(LuoshiCommand):
         pub.add_argument("run_id", type=int)
         pub.add_argument("--user")
         sub.add_parser("methods")
+        iw = sub.add_parser("import-windows")
+        iw.add_argument("file")
+        iw.add_argument("--centre", required=True, help="the 政务服务中心 unit (any name or alias)")
+        iw.add_argument("--user")
+        cards = sub.add_parser("cards")
+        cards.add_argument("--json", action="store_true")
 
     def _plan(self, code):
         from luoshi.assessment.models import Plan
@@ -107,6 +115,27 @@ class Command(LuoshiCommand):
             plan = self._plan(o["code"])
             run = services.do_run_scores(self._actor(o["user"]), plan, o["period"], self._as_of(o["as_of"]))
             w(f"run {run.pk}: {plan.code} {run.period}, {run.units_count} units (draft; `luoshi assess publish {run.pk}`)")
+            return
+        if action == "import-windows":
+            from pathlib import Path
+
+            from luoshi.assessment.govservice import do_import_window_records
+            from luoshi.orgs.services import match_units
+
+            centre = match_units([o["centre"]]).get(o["centre"])
+            if centre is None:
+                raise CommandError(f"no unit named {o['centre']!r}")
+            path = Path(o["file"])
+            if not path.is_file():
+                raise CommandError(f"no such file: {path}")
+            res = do_import_window_records(self._actor(o["user"]), centre, path.name, path.read_bytes())
+            w(f"{res['rows']} rows: {res['created']} new, {res['unchanged']} already imported")
+            return
+        if action == "cards":
+            from luoshi.assessment.govservice import run_service_cards
+
+            res = run_service_cards()
+            w(json.dumps(res) if o["json"] else f"electronic supervision: {res['yellow']} yellow, {res['red']} red cards")
             return
         if action == "publish":
             run = ScoreRun.objects.filter(pk=o["run_id"]).first()
