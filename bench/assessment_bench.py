@@ -211,7 +211,8 @@ def run(args) -> int:
     t0 = time.monotonic()
     c1 = scoring.compute(plan, as_of=as_of)
     compute_s = time.monotonic() - t0
-    print(f"compute: {compute_s:.1f}s for {len(c1.units)} units x {len(c1.leaves)} indicators")
+    print(f"compute: {compute_s:.1f}s for {len(c1.units)} units x {len(c1.leaves)} indicators; reading values "
+          f"{sum(c1.timings.values()):.1f}s: {sorted(c1.timings.items(), key=lambda kv: -kv[1])}")
     t0 = time.monotonic()
     r = svc.do_run_scores(office, plan, as_of=as_of)
     run_s = time.monotonic() - t0

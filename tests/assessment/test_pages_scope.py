@@ -148,3 +148,13 @@ def test_api_figure_and_appeal(make_plan, office, api_for, units, accepted_figur
     r = api_for("supervisor").post(f"/api/assessment/appeals/{r.json()['id']}/decide/",
                                    {"uphold": False, "note": "经核实,原计分无误"})
     assert r.status_code == 200 and r.json()["state"] == "rejected"
+
+
+@pytest.mark.django_db
+def test_score_card_queries_do_not_grow_with_items_or_units(draft, office, client_for, django_assert_max_num_queries):
+    svc.do_publish_run(office, draft)
+    edu = draft.units.get(unit__name="市教育局")
+    c = client_for("edu")
+    with django_assert_max_num_queries(14):
+        r = c.get(f"/assessment/runs/{draft.pk}/units/{edu.unit_id}/")
+    assert r.status_code == 200 and text(r).count("data-indicator=") == 7

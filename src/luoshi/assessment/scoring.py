@@ -26,6 +26,7 @@ All arithmetic is Decimal with half-up rounding (points to 0.01): the same data 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -244,6 +245,7 @@ class Computed:
     period: Period
     units: list[UnitScore]
     leaves: list[Indicator]
+    timings: dict = field(default_factory=dict)  # method → seconds spent reading its values
 
 
 def resolve_period(plan: Plan, period: str | None = None, as_of: dt.date | None = None) -> Period:
@@ -266,24 +268,36 @@ def compute(plan: Plan, period: str | None = None, as_of: dt.date | None = None)
     unit_ids = [u.id for u in units]
     cache: dict[str, dict[int, Measure]] = {}
     measures: dict[int, dict[int, Measure]] = {}
+    timings: dict[str, float] = defaultdict(float)
     for leaf in leaves:
         src = get_source(leaf.method)
+        t0 = time.perf_counter()
         if src.per_indicator:
             measures[leaf.id] = src.compute(unit_ids, per, leaf)
         else:
             if leaf.method not in cache:
                 cache[leaf.method] = src.compute(unit_ids, per, leaf)
             measures[leaf.id] = cache[leaf.method]
+        timings[leaf.method] += time.perf_counter() - t0
     exclude = plan.missing_policy == Plan.Missing.EXCLUDE
     barred = {uid for uid, entries in decided_measures(unit_ids, per).items() if any(e.get("no_excellent") for e in entries)}
     scored_units = []
     empty = Measure(None, 0)
+    kinds = {leaf.id: get_source(leaf.method).kind for leaf in leaves}
+    memo: dict[tuple, Decimal] = {}  # (leaf, value) → points: many units share a value
+
+    def points_of(leaf, value):
+        key = (leaf.id, value)
+        if key not in memo:
+            memo[key] = item_points(leaf, value, leaf.weight)
+        return memo[key]
+
     for u in units:
         us = UnitScore(u, no_excellent=u.id in barred)
         excluded = D0
         for leaf in leaves:
             m = measures[leaf.id].get(u.id, empty)
-            src_kind = get_source(leaf.method).kind
+            src_kind = kinds[leaf.id]
             value = m.value
             if leaf.kind == Indicator.Kind.SCORED and value is None and src_kind in MISSING_KINDS:
                 if exclude:
@@ -296,7 +310,7 @@ def compute(plan: Plan, period: str | None = None, as_of: dt.date | None = None)
                 value = D0
             note = "无应考核事项,按满分计" if value is None else ""
             weight = leaf.weight if leaf.kind == Indicator.Kind.SCORED else D0
-            us.items.append(ItemScore(leaf, value, item_points(leaf, value, leaf.weight), weight, m.rows, note))
+            us.items.append(ItemScore(leaf, value, points_of(leaf, value), weight, m.rows, note))
         if excluded:
             scale = D100 / (D100 - excluded) if excluded < D100 else D0
             kept = [it for it in us.items if it.indicator.kind == Indicator.Kind.SCORED and it.weight]
@@ -323,7 +337,7 @@ def compute(plan: Plan, period: str | None = None, as_of: dt.date | None = None)
         s = by_id[r.unit_id]
         s.rank, s.position, s.grade = r.rank, r.position, r.grade
         out.append(s)
-    return Computed(plan, per, out, leaves)
+    return Computed(plan, per, out, leaves, {k: round(v, 2) for k, v in timings.items()})
 
 
 def _num(x):
