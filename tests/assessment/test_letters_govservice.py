@@ -16,8 +16,8 @@ from luoshi.assessment import letters as lt
 from luoshi.assessment import scoring
 from luoshi.assessment import services as svc
 from luoshi.assessment.models import ServiceCard, WindowRecord
-from luoshi.errors import LuoshiError, NotAllowed
-from luoshi.supervision.models import Notification
+from luoshi.core.errors import LuoshiError, NotAllowed
+from luoshi.notifications.models import Notification
 
 from .conftest import AS_OF, YEAR, text
 
@@ -107,7 +107,7 @@ def test_window_records_import_rates_cards_and_scoring(office, users, units, mak
     assert gs.run_service_cards(dt.datetime(YEAR, 12, 5, 12, tzinfo=tz)) == {"yellow": 0, "red": 0}  # once
     assert gs.run_service_cards(dt.datetime(YEAR, 12, 10, 12, tzinfo=tz)) == {"yellow": 0, "red": 1}
     assert ServiceCard.objects.count() == 2
-    assert Notification.objects.filter(user=users["fgw"], kind="service_card").count() == 2
+    assert Notification.objects.filter(user=users["fgw"], kind="assessment.service_card").count() == 2
     page = text(client_for("fgw").get(f"/assessment/govservice/?start={YEAR}-01-01&end={YEAR}-12-31"))
     assert "排水许可" in page and "红牌" in page and "综合窗口1" in page
     assert "排水许可" not in text(client_for("edu").get("/assessment/govservice/"))

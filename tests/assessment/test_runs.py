@@ -98,11 +98,11 @@ def test_appeal_after_publication_is_decided_audited_and_re_ranks(published, use
     assert Decimal(str(entry.before["points"])) == 15 and Decimal(str(entry.after["total"])) == 90
     assert entry.after["rank"] == 1
     assert Appeal.objects.get().state == Appeal.State.UPHELD
-    from luoshi.supervision.models import Notification
+    from luoshi.notifications.models import Notification
 
-    assert Notification.objects.filter(user=users["edu"], kind="assessment_published").count() == 1
-    assert Notification.objects.filter(user=users["edu"], kind="assessment_appeal", title__contains="成立").exists()
-    assert not Notification.objects.filter(user=users["fgw"], kind="assessment_appeal").exists()
+    assert Notification.objects.filter(user=users["edu"], kind="assessment.published").count() == 1
+    assert Notification.objects.filter(user=users["edu"], kind="assessment.appeal", title__contains="成立").exists()
+    assert not Notification.objects.filter(user=users["fgw"], kind="assessment.appeal").exists()
     # the CLI shows the appealed, frozen result
     data = json.loads(assess("score", published.plan.code, "--json"))
     assert next(u for u in data["units"] if u["unit"] == "市教育局")["total"] == 90.0

@@ -8,4 +8,8 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         # scoring methods defined next to their data register themselves on import
+        from luoshi.core.nav import register_nav
+
         from . import govservice, letters  # noqa: F401
+
+        register_nav("绩效考核", "assessment:index", order=60)

@@ -28,7 +28,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from luoshi.audit.services import record
-from luoshi.errors import LuoshiError, decode_table_text
+from luoshi.core.errors import LuoshiError, decode_table_text
 
 from .models import ServiceCard, WindowRecord
 from .services import _office
@@ -226,8 +226,7 @@ def card_color(record: WindowRecord, now: dt.datetime, cal) -> str | None:
 @transaction.atomic
 def run_service_cards(now: dt.datetime | None = None) -> dict:
     """电子监察 sweep: raise the cards due now (idempotent); returns {"yellow": n, "red": n}."""
-    from luoshi.accounts.models import Role, User
-    from luoshi.supervision.models import Notification
+    from luoshi.notifications.services import notify_units
     from luoshi.workcal.services import current_calendar
 
     now = now or timezone.now()
@@ -249,9 +248,7 @@ def run_service_cards(now: dt.datetime | None = None) -> dict:
         title = f"电子监察:{len(cards) - reds}张黄牌、{reds}张红牌({centre.name})"
         body = ";".join(f"{c.record.window or ''}{c.record.item}(受理{c.record.accepted_at:%m-%d},"
                         f"承诺{c.record.due_at:%m-%d}前办结)" for c in cards[:20])
-        Notification.objects.bulk_create([Notification(user=u, kind="service_card", title=title, body=body,
-                                                       url="/assessment/govservice/")
-                                          for u in User.objects.filter(unit=centre, role=Role.LIAISON, is_active=True)])
+        notify_units([centre], kind="assessment.service_card", title=title, body=body, url="/assessment/govservice/")
         record("电子监察", "assessment.window.cards", centre, summary=title,
                after={"cards": [{"record": c.record_id, "color": c.color} for c in cards]})
     return {"yellow": sum(c.color == "yellow" for c in new), "red": sum(c.color == "red" for c in new)}

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from luoshi.audit.services import record
-from luoshi.errors import LuoshiError, check_plain_text, deny
-from luoshi.ledger.permissions import unit_scope
+from luoshi.core.errors import LuoshiError, check_plain_text, deny
+from luoshi.core.scope import unit_scope
 
 from .models import LetterTarget, TargetFigure, TargetLetter
 from .services import _decimal, _office
@@ -134,7 +134,7 @@ def do_report_target_figure(actor, target: LetterTarget, period: str, value, not
 
 def visible_letters(user, qs: QuerySet | None = None) -> QuerySet:
     qs = TargetLetter.objects.all() if qs is None else qs
-    scope = unit_scope(user)
+    scope = unit_scope(user, "assessment")
     if scope is None:
         return qs
     return qs.filter(unit_id__in=scope) if scope else qs.none()

@@ -268,7 +268,7 @@ def do_review_figure(actor, figure: ReportedFigure, *, accept: bool, note: str =
 def visible_figures(user, qs: QuerySet | None = None) -> QuerySet:
     """Reported figures `user` may read: the office all; others those of units in their scope."""
     qs = ReportedFigure.objects.all() if qs is None else qs
-    scope = unit_scope(user)
+    scope = unit_scope(user, "assessment")
     if scope is None:
         return qs
     return qs.filter(unit_id__in=scope) if scope else qs.none()
@@ -498,7 +498,7 @@ def do_publish_run(actor, run: ScoreRun, on: dt.date | None = None) -> ScoreRun:
            after={"appeal_until": run.appeal_until})
     from django.urls import reverse
 
-    _notify_units(run.units.values_list("unit_id", flat=True), kind="assessment_published",
+    _notify_units(run.units.values_list("unit_id", flat=True), kind="assessment.published",
                   title=f"{run.plan.name}结果已发布", url=reverse("assessment:run", args=[run.pk]),
                   body=f"请查看本单位得分卡;如有异议,请于{run.appeal_until:%Y年%m月%d日}前提出申诉。")
     return run
@@ -511,12 +511,9 @@ def published_run(plan: Plan, period: str | None = None) -> ScoreRun | None:
 
 def _notify_units(unit_ids, *, kind: str, title: str, body: str = "", url: str = "") -> int:
     """In-app messages to the liaisons of `unit_ids` (站内消息)."""
-    from luoshi.accounts.models import Role, User
-    from luoshi.supervision.models import Notification
+    from luoshi.notifications.services import notify_units
 
-    users = User.objects.filter(unit_id__in=list(unit_ids), role=Role.LIAISON, is_active=True)
-    return len(Notification.objects.bulk_create([Notification(user=u, kind=kind, title=title[:200], body=body, url=url)
-                                                 for u in users], batch_size=2000))
+    return notify_units(Unit.objects.filter(id__in=list(unit_ids)), kind=kind, title=title, body=body, url=url)
 
 
 # ---------------------------------------------------------------- appeals
@@ -584,7 +581,7 @@ def do_decide_appeal(actor, appeal: Appeal, *, uphold: bool, note: str, new_poin
     appeal.save()
     from django.urls import reverse
 
-    _notify_units([appeal.unit_id], kind="assessment_appeal", url=reverse("assessment:card", args=[appeal.run_id,
+    _notify_units([appeal.unit_id], kind="assessment.appeal", url=reverse("assessment:card", args=[appeal.run_id,
                                                                                                   appeal.unit_id]),
                   title=f"考核申诉{'成立' if uphold else '不成立'}:{item.indicator.code} {item.indicator.name}",
                   body=note)
@@ -615,12 +612,15 @@ def rerank(run: ScoreRun) -> None:
 # ---------------------------------------------------------------- scope (who reads results)
 
 def visible_runs(user, qs: QuerySet | None = None) -> QuerySet:
-    """Runs `user` may read: the office every run; everyone else signed in only published runs."""
+    """Runs `user` may read: the office every run; users with an assessment grant in core.scope (领导, 单位联络员)
+    only published runs; roles without one nothing."""
     qs = ScoreRun.objects.all() if qs is None else qs
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     if user.sees_everything:
         return qs
+    if unit_scope(user, "assessment") == set():  # roles without an assessment grant (话务员, 检查员…) read nothing
+        return qs.none()
     return qs.filter(state=ScoreRun.State.PUBLISHED)
 
 
@@ -629,13 +629,13 @@ def can_see_card(user, run: ScoreRun, unit_id: int) -> bool:
     the unit's own people and leaders whose unit_scope covers the unit."""
     if not visible_runs(user, ScoreRun.objects.filter(pk=run.pk)).exists():
         return False
-    scope = unit_scope(user)
+    scope = unit_scope(user, "assessment")
     return scope is None or unit_id in scope
 
 
 def visible_appeals(user, qs: QuerySet | None = None) -> QuerySet:
     qs = Appeal.objects.all() if qs is None else qs
-    scope = unit_scope(user)
+    scope = unit_scope(user, "assessment")
     if scope is None:
         return qs
     return qs.filter(unit_id__in=scope, run__state=ScoreRun.State.PUBLISHED) if scope else qs.none()

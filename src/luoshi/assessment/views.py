@@ -520,7 +520,7 @@ def letter_action(request, pk: int, action: str):
 def govservice(request):
     """Window metrics per centre and window, and open 电子监察 cards; the office sees every centre, a unit
     its own (a leader the centres in scope)."""
-    from luoshi.ledger.permissions import unit_scope
+    from luoshi.core.scope import unit_scope
 
     from . import govservice as gs
     from .models import ServiceCard, WindowRecord
@@ -531,7 +531,7 @@ def govservice(request):
         end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
     except ValueError:
         start, end = dt.date(today.year, 1, 1), today
-    scope = unit_scope(request.user)
+    scope = unit_scope(request.user, "assessment")
     centre_ids = list(WindowRecord.objects.values_list("centre_id", flat=True).distinct())
     if scope is not None:
         centre_ids = [c for c in centre_ids if c in scope]
