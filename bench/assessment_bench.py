@@ -1,6 +1,6 @@
 """Assessment benchmark: a year's 考核 for U units × 40 indicators over N tasks, on PostgreSQL.
 
-    .venv/bin/python bench/assessment_bench.py [--tasks 1000000] [--units 5000] [--requests 50] [--keep]
+    .venv/bin/python bench/assessment_bench.py [--tasks 1000000] [--cases 1000000] [--units 5000] [--requests 50] [--keep]
 
 Database: like bench/sweep_bench.py — with DATABASE_URL=postgres://… (a role allowed to CREATE DATABASE) a
 database luoshi_abench_<pid> is created there and dropped at the end (unless --keep); without it a throwaway
@@ -8,10 +8,11 @@ cluster is started.
 
 Data (bulk-generated with COPY): U units in one group (市直部门), one 单位联络员 each; N tasks of 2025, one
 lead unit each, deadlines spread over the year, 70 % closed (a fifth of them late), the rest open; one
-yellow/red 督办单 per 50 tasks, one 限期整改 item per 100 tasks; a plan with 40 leaf indicators:
-on-time rate, overdue count, 督办单, 限期整改 rate, red-notice deduction, 30 reported figures (accepted,
-one per unit each: 150,000 rows for 5,000 units), expert scores (5 raters per unit), a survey (3 answers
-per unit), bonus/deduction/veto entries.
+yellow/red 督办单 per 50 tasks, one 限期整改 item per 100 tasks; C 12345 cases of 2025 (85 % replied, some
+late, 5 % returned once, most rated); a plan with 40 leaf indicators: on-time rate, overdue count, 督办单,
+限期整改 rate, red-notice deduction, 27 reported figures (30 with --cases 0; accepted, ~98 % of units each),
+12345 按期处置率/满意率/退单率, expert scores (5 raters per unit), a survey (3 answers per unit),
+bonus/deduction/veto entries.
 
 Timed:
   1. compute        scoring.compute: every value, point, total, rank and grade (read-only);
@@ -19,8 +20,7 @@ Timed:
   3. score card     the unit's card page for its own liaison, p95 over --requests random units
                     (after publication), and the rows page of its on-time item.
 
-Targets (2 cores): run ≤ 60 s; score card p95 ≤ 200 ms. 12345 cases are not part of this run: the cases
-app has not landed, so no case source is registered.
+Targets (2 cores): run ≤ 60 s; score card p95 ≤ 200 ms.
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def main() -> int:
     ap.add_argument("--tasks", type=int, default=1_000_000)
     ap.add_argument("--units", type=int, default=5_000)
     ap.add_argument("--requests", type=int, default=50)
+    ap.add_argument("--cases", type=int, default=1_000_000, help="12345 cases (0: none)")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     from sweep_bench import Cluster
@@ -157,6 +158,30 @@ def run(args) -> int:
                 closed = rnd.random() < 0.8
                 cp.write_row((task0 + i, unit0 + i % U, "整改", due, "closed" if closed else "open", "",
                               due - dt.timedelta(days=rnd.randint(-5, 10)) if closed else None, "", office.pk, now))
+    if args.cases:
+        from luoshi.cases.models import Case, Category
+
+        cat = Category.objects.create(code="BENCH", name="基准类别")
+        fields = [f for f in Case._meta.concrete_fields if f.name != "id"]
+        cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        tz = dt.timezone(dt.timedelta(hours=8))
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY {Case._meta.db_table} ({cols}) FROM STDIN") as cp:
+                for i in range(args.cases):
+                    created = dt.datetime(year, 1, 1, 9, tzinfo=tz) + dt.timedelta(minutes=rnd.randint(0, 364 * 1440))
+                    deadline = created + dt.timedelta(days=5)
+                    done = rnd.random() < 0.85
+                    replied = created + dt.timedelta(days=rnd.choice([1, 2, 3, 4, 6, 8])) if done else None
+                    vals = {"number": f"C{i:08d}", "kind": "problem", "category": cat.pk, "channel": "hotline",
+                            "description": "基准案件", "responsible_unit": unit0 + i % U, "created_at": created,
+                            "updated_at": created, "dispatched_at": created, "deadline": deadline,
+                            "replied_at": replied, "closed_at": replied, "status": "closed" if done else "handling",
+                            "return_count": 1 if rnd.random() < 0.05 else 0,
+                            "rating": rnd.choice(["satisfied", "satisfied", "basic", "unsatisfied", ""]) if done else ""}
+                    cp.write_row([vals.get(f.name, vals.get(f.attname)) if (f.name in vals or f.attname in vals)
+                                  else f.get_default() for f in fields])
+            cur.execute("ANALYZE")
+        print(f"generate {args.cases} cases: {time.monotonic() - t0:.1f}s")
     plan = svc.do_save_plan(office, code="BENCH", name=f"{year}年度基准考核", period=str(year), group="city_dept")
     add = lambda parent, **kw: svc.do_save_indicator(office, plan, parent=parent, **kw)  # noqa: E731
     work = add(None, code="1", name="重点工作", weight=40)
@@ -166,10 +191,17 @@ def run(args) -> int:
     add(work, code="1.4", name="限期整改按时销号率", weight=5, method="supervision.rectification_on_time")
     goals = add(None, code="2", name="目标任务", weight=40)
     reported = []
-    for j in range(30):
+    n_reported = 30
+    if args.cases:  # three of the 40 leaves become 12345 case indicators
+        n_reported = 27
+    for j in range(n_reported):
         w = Decimal("1.5") if j < 20 else Decimal(1)
         reported.append(add(goals, code=f"2.{j + 1}", name=f"填报指标{j + 1}", weight=w, method="reported",
                             params={"rule": "target", "target": 100}))
+    if args.cases:
+        add(goals, code="2.28", name="12345按期处置率", weight=1, method="cases.on_time_rate")
+        add(goals, code="2.29", name="12345满意率", weight=1, method="cases.satisfaction")
+        add(goals, code="2.30", name="12345退单率", weight=1, method="cases.return_rate")
     expert = add(None, code="3", name="专家评议", weight=10, method="expert")
     survey = add(None, code="4", name="群众评议", weight=10, method="survey")
     bonus = add(None, code="5", name="加分", kind="bonus", method="manual", cap=3)
