@@ -28,6 +28,10 @@ def _data_dir(tmp_path, settings):
     settings.LUOSHI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.jsonl")
     # Real hashing costs ~0.3 s per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Throttle counters (DRF) live in the cache: every test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

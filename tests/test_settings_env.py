@@ -59,8 +59,9 @@ def test_data_dir_holds_database_media_and_is_created(tmp_path):
     assert s["NAME"] == str(data / "luoshi.sqlite3")
     assert s["MEDIA_ROOT"] == str(data / "media")
     assert s["STATIC_ROOT"] == str(data / "static")
-    # SQLite is shared by the web server and CLI jobs: WAL and a busy timeout.
-    assert s["OPTIONS"]["timeout"] == 20
+    # SQLite is shared by the web server and CLI jobs: WAL, a busy timeout and BEGIN IMMEDIATE.
+    assert s["OPTIONS"]["timeout"] == 30
+    assert s["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in s["OPTIONS"]["init_command"]
     assert s["CONN_MAX_AGE"] == 0
 

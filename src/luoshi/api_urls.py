@@ -6,8 +6,10 @@ Errors: a refused operation (LuoshiError) is HTTP 400
 403 with the same body; invalid input is 400 with the same body plus "errors"
 (DRF's per-field messages); objects the user may not see are 404.
 """
+from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -42,7 +44,25 @@ def exception_handler(exc, context):
         field, msg = _first_message(exc.detail)
         response.data = {"detail": f"{field}: {msg}" if field else msg, "detail_zh": "提交的数据有误,请检查后重试",
                          "field": field, "errors": exc.detail}
+    elif response is not None and isinstance(response.data, dict) and "detail_zh" not in response.data:
+        zh = _ZH.get(type(exc))
+        if isinstance(exc, exceptions.Throttled):
+            zh = f"请求过于频繁,请{exc.wait and int(exc.wait + 0.999) or 1}秒后再试"
+        response.data = {"detail": str(response.data.get("detail", "")), "detail_zh": zh or "请求未能完成",
+                         "field": None}
     return response
+
+
+_ZH = {
+    exceptions.NotAuthenticated: "请先登录(或提供接口令牌)",
+    exceptions.AuthenticationFailed: "身份验证失败:令牌无效、已过期或已吊销",
+    exceptions.PermissionDenied: "您无权进行此操作",
+    exceptions.NotFound: "未找到",
+    exceptions.MethodNotAllowed: "不支持该请求方法",
+    exceptions.NotAcceptable: "无法提供所请求的格式",
+    exceptions.UnsupportedMediaType: "不支持的内容类型",
+    exceptions.ParseError: "请求内容无法解析",
+}
 
 
 def _routes():
@@ -69,7 +89,11 @@ def _routes():
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI / ReDoc from drf-spectacular-sidecar (never a CDN); logged-in users only.
+    path("docs/", login_required(
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")), name="api-docs"),
+    # ReDoc injects its own <style> elements and runs a search worker from a blob: URL.
+    path("redoc/", login_required(csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"))), name="api-redoc"),
     *_routes(),
 ]

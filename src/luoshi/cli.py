@@ -36,7 +36,7 @@ commands:
   units import FILE.xlsx [--check] import the unit tree (单位) from Excel/CSV, all or nothing
   units export FILE.xlsx           export the unit tree to Excel
   units sample FILE.xlsx | load-sample   the bundled sample city (临江市)
-  users add NAME --role R [--unit U] | list | set-role | set-password | deactivate   people (用户)
+  users add NAME --role R [--unit U] | list | set-role | set-password | deactivate | unlock NAME   people (用户)
   ledger export --xlsx FILE [--unit NAME] [--status S]   export the task ledger (台账)
   calendar load FILE --year Y --title T   load a holiday notice (节假日安排) table
   calendar set-day DATE --off|--work [--name N]   declare a local day off / working day

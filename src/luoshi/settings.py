@@ -7,9 +7,16 @@ LUOSHI_DEBUG      1 to enable debug pages (never in production)
 LUOSHI_ALLOWED_HOSTS comma-separated host names (default: localhost,127.0.0.1)
 LUOSHI_AUDIT_KEY_FILE  the audit chain's HMAC key, outside the data dir (default: <data dir>-audit.key beside it)
 LUOSHI_AUDIT_CHECKPOINT_FILE  append-only audit checkpoints (default: <data dir>-audit-checkpoints.jsonl)
+LUOSHI_HTTPS      1 behind a TLS-terminating proxy: Secure cookies, HSTS, HTTPS redirect,
+                  X-Forwarded-Proto trusted (LUOSHI_HSTS_SECONDS, LUOSHI_HSTS_PRELOAD)
+LUOSHI_LOGIN_FAILURES   failed logins per user+address before a lockout (default 5)
+LUOSHI_LOCKOUT_MINUTES  how long a lockout lasts (default 30; an admin can unlock earlier)
+LUOSHI_TOKEN_TTL_HOURS  lifetime of an API token (default 24)
+LUOSHI_TOKEN_RATE       token requests per address (default 10/minute)
 """
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import secrets
 from pathlib import Path
@@ -56,8 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "luoshi.core",
@@ -84,6 +92,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "luoshi.core.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese lockout page / JSON 429
+]
+AUTHENTICATION_BACKENDS = [
+    "luoshi.core.lockout.LockoutBackend",  # first: django-axes refuses locked-out user+address pairs
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -112,10 +127,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web server and CLI jobs share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    # Concurrent writers on one file (web workers, CLI jobs): WAL lets readers run beside the
+    # one writer; every transaction.atomic() starts with BEGIN IMMEDIATE so a writer takes the
+    # write lock up front and waits for it (busy timeout, in seconds) instead of failing at once
+    # with "database is locked" when a deferred read transaction tries to upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": int(os.environ.get("LUOSHI_SQLITE_TIMEOUT", "30")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -151,7 +171,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "luoshi.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -159,6 +179,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_THROTTLE_RATES": {"auth_token": os.environ.get("LUOSHI_TOKEN_RATE", "10/minute")},
     # LuoshiError → 400 {detail, detail_zh, field}; NotAllowed → 403.
     "EXCEPTION_HANDLER": "luoshi.api_urls.exception_handler",
 }
@@ -167,8 +188,26 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Task ledger (台账), units, progress reports and audit trail.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # The schema and its viewers are for logged-in users only, and load nothing from a CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# API tokens (luoshi.accounts.tokens): stored hashed, expire, die with a password change.
+LUOSHI_TOKEN_TTL_HOURS = float(os.environ.get("LUOSHI_TOKEN_TTL_HOURS", "24"))
+
+# Brute-force protection (django-axes): lock a user+address pair out after this many failed
+# logins (web login, admin and the token endpoint alike) for LUOSHI_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=float(os.environ.get("LUOSHI_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # only failures are kept (the audit trail records what matters)
+AXES_LOCKOUT_CALLABLE = "luoshi.core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.lockout.client_ip"
+AXES_VERBOSE = False
 
 # Background work goes through the tasks API. The default runs tasks in-process
 # so `luoshi serve` alone works; for scale-out set LUOSHI_TASKS_BACKEND=database
@@ -208,11 +247,50 @@ LUOSHI_WEBHOOK_SECRET = os.environ.get("LUOSHI_WEBHOOK_SECRET", "")
 EMAIL_BACKEND = os.environ.get("LUOSHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_FROM_EMAIL", "luoshi@localhost")
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "DENY"
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page of luoshi uses (sent by luoshi.core.middleware.SecurityHeadersMiddleware).
+LUOSHI_PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                             "microphone=(), payment=(), usb=(), interest-cohort=()")
+# Content-Security-Policy (django-csp): scripts and styles only from luoshi's own static files,
+# no inline script or style, no plugin, no framing, forms post only back to luoshi. Page data
+# reaches scripts through json_script (<script type="application/json">, which is not executed).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Addresses of the reverse proxy whose X-Forwarded-For / X-Forwarded-Proto are believed.
+LUOSHI_FORWARDED_ALLOW_IPS = [
+    a.strip() for a in os.environ.get("LUOSHI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",") if a.strip()
+]
+
+# Behind a TLS-terminating reverse proxy (nginx …) that sets X-Forwarded-Proto.
+HTTPS = os.environ.get("LUOSHI_HTTPS", "") in {"1", "true", "yes"}
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("LUOSHI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("LUOSHI_HSTS_SUBDOMAINS", "1") in {"1", "true", "yes"}
+    SECURE_HSTS_PRELOAD = os.environ.get("LUOSHI_HSTS_PRELOAD", "") in {"1", "true", "yes"}
+    if not SECURE_HSTS_PRELOAD:
+        # Submitting the domain to the browsers' preload list is the operator's decision.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""An anonymous client gets the schema, the docs and the token endpoint, and nothing else."""
+"""An anonymous client gets the token endpoint and nothing else (not even the schema or the docs)."""
 import pytest
 from rest_framework.test import APIClient
 
@@ -30,12 +30,17 @@ def test_anonymous_gets_401(make_task, units, method, path):
     assert Task.objects.get(pk=task.pk).status == before
 
 
-@pytest.mark.parametrize("path,content_type", [("/api/schema/", "application/vnd.oai.openapi"),
-                                               ("/api/docs/", "text/html"), ("/api/redoc/", "text/html")])
-def test_anonymous_reads_schema_and_docs(db, path, content_type):
+def test_anonymous_gets_no_schema(db):
+    response = APIClient().get("/api/schema/")
+    assert response.status_code == 401
+    assert "paths" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/", "/api/docs/?script="])
+def test_anonymous_is_sent_to_login_from_the_docs(db, path):
     response = APIClient().get(path)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith(content_type)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_anonymous_may_ask_for_a_token(db):

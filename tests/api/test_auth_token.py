@@ -1,8 +1,10 @@
 """Token auth: POST /api/auth/token/ with username + password, then `Authorization: Token …`;
 session auth (the web login) works too, with CSRF protection on writes."""
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from luoshi.accounts.models import ApiToken
+from luoshi.accounts.tokens import digest
 
 from luoshi.audit.models import AuditEntry
 
@@ -21,11 +23,13 @@ def test_token_for_right_password_authenticates_requests(fgw):
     anon = APIClient()
     response = anon.post("/api/auth/token/", {"username": "fgw_liaison", "password": PW}, format="json")
     assert response.status_code == 200
+    assert set(response.json()) == {"token"}
     token = response.json()["token"]
-    assert Token.objects.get(user=fgw).key == token
-    # The same token again on a second request.
+    assert ApiToken.objects.get(user=fgw).digest == digest(token)
+    # A second request issues a second token; both work until they expire.
     again = anon.post("/api/auth/token/", {"username": "fgw_liaison", "password": PW})
-    assert again.json()["token"] == token
+    assert again.json()["token"] != token
+    assert ApiToken.objects.filter(user=fgw).count() == 2
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -44,7 +48,7 @@ def test_wrong_credentials_get_no_token(fgw, username, password):
     body = response.json()
     assert "token" not in body
     assert body["detail"] and body["detail_zh"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_inactive_user_gets_no_token_and_old_token_stops_working(fgw):

@@ -17,11 +17,18 @@ pytestmark = pytest.mark.django_db
 def production(settings, tmp_path):
     """A configuration with nothing to warn about."""
     settings.DEBUG = False
-    settings.SECRET_KEY = "x" * 50
+    settings.SECRET_KEY = "q7-Vw2!xZ9@kL4#mN8&pR3*tY6(uI1)oP5_aS0+dF" * 2  # W009: long and varied
     settings.SECRET_KEY_FROM_ENV = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.DATA_DIR = tmp_path / "data"
     settings.ALLOWED_HOSTS = ["luoshi.example.gov.cn"]
+    # what LUOSHI_HTTPS=1 sets (tests/test_https_settings.py checks that it does)
+    settings.HTTPS = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # the current year's holidays must be known (they are, until the calendar package falls behind)
     import datetime as dt
 
@@ -38,7 +45,8 @@ def production(settings, tmp_path):
 def test_prints_configuration_and_passes_strict_when_safe(production, users):
     out = run("luoshi_check", "--strict")
     for label in ("data dir:", "database:", "secret key:", "DEBUG:", "allowed hosts:", "task backend:",
-                  "email backend:", "calendar years:", "Django system checks:"):
+                  "email backend:", "calendar years:", "Django system checks (with deployment checks):",
+                  "HTTPS:", "login lockout:"):
         assert label in out
     assert "from LUOSHI_SECRET_KEY" in out and "luoshi.example.gov.cn" in out
     assert connection.vendor in out.lower() or "sqlite" in out.lower()
@@ -57,7 +65,16 @@ def test_unsafe_settings_warn_and_strict_fails(production, tmp_path):
     assert "SECRET_KEY is not set from the environment" in out
     assert "ALLOWED_HOSTS contains '*'" in out
     assert "NOT WRITABLE" in out and "is not writable" in out
-    with pytest.raises(CommandError, match=r"4 warning\(s\) \(--strict\)"):
+    with pytest.raises(CommandError, match=r"5 warning\(s\) \(--strict\)"):  # + Django's deploy checks
+        run("luoshi_check", "--strict")
+
+
+def test_strict_runs_the_deploy_checks_and_fails_without_https(production):
+    production.HTTPS = False
+    production.SESSION_COOKIE_SECURE = production.CSRF_COOKIE_SECURE = production.SECURE_SSL_REDIRECT = False
+    production.SECURE_HSTS_SECONDS = 0
+    assert "no warnings" in run("luoshi_check")  # without --strict the deploy checks are not run
+    with pytest.raises(CommandError, match=r"1 warning\(s\)"):
         run("luoshi_check", "--strict")
 
 

@@ -186,8 +186,8 @@ def test_inbox_is_own_messages_only(world, users):
     assert Notification.objects.get(pk=theirs.pk).read_at is None  # someone else's stay unread
 
 
-def test_schema_lists_the_supervision_endpoints_paged(db):
-    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+def test_schema_lists_the_supervision_endpoints_paged(users):
+    schema = client(users["fgw"]).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     paths = schema["paths"]
     for p in ("/api/notices/", "/api/lights/", "/api/inbox/", "/api/rectifications/", "/api/stats/units/"):
         assert "Paginated" in str(paths[p]["get"]["responses"]["200"]), p

@@ -73,3 +73,28 @@ class User(AbstractUser):
     def sees_everything(self) -> bool:
         """督查员 and 管理员 see the whole ledger."""
         return self.is_supervisor or self.is_luoshi_admin
+
+
+class ApiToken(models.Model):
+    """An API token (接口令牌): only its SHA-256 digest is stored, never the token itself.
+
+    A token is valid until `expires` (LUOSHI_TOKEN_TTL_HOURS after issue), until it is
+    revoked (`revoked_at`), and only while the user's password is the one it was issued
+    under (`password_mark`): changing the password revokes every token at once.
+    """
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField("令牌摘要", max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=8, help_text="前 8 位,便于辨认;不足以冒用")
+    password_mark = models.CharField("密码标记", max_length=64)
+    created = models.DateTimeField("签发时间", auto_now_add=True)
+    expires = models.DateTimeField("过期时间", db_index=True)
+    last_used = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.get_username()})"

@@ -96,3 +96,20 @@ def do_set_password(actor, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     record(actor, "user.set_password", user, summary="重置密码")  # the password itself is never logged
+    from .tokens import do_revoke_tokens
+
+    do_revoke_tokens(actor, user, reason="密码已更改")
+
+
+@transaction.atomic
+def do_unlock_user(actor, user: User) -> int:
+    """Lift the login lockout (登录锁定) of `user` for every address → failure records cleared.
+
+    Audited as login.unlock (also when nothing was locked, so the request is on record)."""
+    if not _may_manage_users(actor):
+        raise NotAllowed("only administrators manage users", "只有管理员可以管理用户")
+    from axes.utils import reset
+
+    cleared = reset(username=user.get_username())
+    record(actor, "login.unlock", user, summary=f"解除登录锁定(清除失败记录 {cleared} 条)", after={"cleared": cleared})
+    return cleared

@@ -1,6 +1,7 @@
 """Pages every app shares: login, the home redirect, the refusal page."""
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -24,6 +25,16 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "密码"
         for f in self.fields.values():
             f.error_messages["required"] = "此项为必填项"
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "axes_locked_out", False):  # set by django-axes on lockout
+                from luoshi.core.lockout import locked_message_zh
+
+                raise forms.ValidationError(locked_message_zh(), code="locked") from None
+            raise
 
 
 class LoginView(auth_views.LoginView):

@@ -1,4 +1,4 @@
-"""luoshi users add|list|set-role|set-password|deactivate|activate"""
+"""luoshi users add|list|set-role|set-password|deactivate|activate|unlock"""
 from __future__ import annotations
 
 import getpass
@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import CommandError
 
 from luoshi.accounts.models import Role, User
-from luoshi.accounts.services import do_create_user, do_set_password, do_update_user
+from luoshi.accounts.services import do_create_user, do_set_password, do_unlock_user, do_update_user
 from luoshi.orgs.services import match_units
 from luoshi.core.management.base import LuoshiCommand
 
@@ -56,6 +56,8 @@ class Command(LuoshiCommand):
         for name in ("deactivate", "activate"):
             p = sub.add_parser(name, help=f"{name} a user")
             p.add_argument("username")
+        p = sub.add_parser("unlock", help="lift a login lockout (登录锁定) after too many failed logins")
+        p.add_argument("username")
 
     def _password(self, given, from_stdin=False):
         if given and from_stdin:
@@ -104,6 +106,9 @@ class Command(LuoshiCommand):
             user = _user(o["username"])
             do_set_password(CLI_ACTOR, user, self._password(o["password"], o["password_stdin"]))
             self.stdout.write("password changed")
+        elif action == "unlock":
+            cleared = do_unlock_user(CLI_ACTOR, _user(o["username"]))
+            self.stdout.write(f"{o['username']} unlocked ({cleared} failure record(s) cleared)")
         else:
             do_update_user(CLI_ACTOR, _user(o["username"]), is_active=action == "activate")
             self.stdout.write(f"{o['username']} {action}d")

@@ -20,7 +20,8 @@ class Command(LuoshiCommand):
     requires_system_checks = []  # run below, so the report is printed even when a check fails
 
     def add_arguments(self, parser):
-        parser.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+        parser.add_argument("--strict", action="store_true",
+                            help="run Django's deployment checks too and exit 1 on any warning")
         parser.add_argument("--deploy", action="store_true", help="also run Django's deployment checks (HTTPS …)")
 
     def handle(self, *args, strict=False, deploy=False, **options):
@@ -70,6 +71,13 @@ class Command(LuoshiCommand):
         if email.endswith("console.EmailBackend"):
             warnings.append("email is only printed to the console (LUOSHI_EMAIL_BACKEND): reminders are not sent")
         out(f"  time zone:       {settings.TIME_ZONE}")
+        if getattr(settings, "HTTPS", False):
+            out(f"  HTTPS:           on (Secure cookies, HSTS {settings.SECURE_HSTS_SECONDS} s, redirect, "
+                f"X-Forwarded-Proto from {', '.join(settings.LUOSHI_FORWARDED_ALLOW_IPS)})")
+        else:
+            out("  HTTPS:           off (set LUOSHI_HTTPS=1 behind a TLS proxy)")
+        out(f"  login lockout:   after {settings.AXES_FAILURE_LIMIT} failures per user+address, "
+            f"{settings.AXES_COOLOFF_TIME}; API tokens live {settings.LUOSHI_TOKEN_TTL_HOURS:g} h")
 
         for report in checks.EARLY:  # sections of the apps (luoshi.core.checks)
             report(out, warnings, None)
@@ -77,12 +85,17 @@ class Command(LuoshiCommand):
         for report in checks.LATE:
             report(out, warnings, db_ok)
 
-        out("Django system checks:")
+        deploy = deploy or strict
+        out("Django system checks" + (" (with deployment checks):" if deploy else ":"))
         try:
-            call_command("check", deploy=deploy, stdout=self.stdout, stderr=self.stderr)
+            # --strict: a warning of Django's checks (HSTS, Secure cookies …) fails like ours.
+            call_command("check", deploy=deploy, fail_level="WARNING" if strict else "ERROR",
+                         stdout=self.stdout, stderr=self.stderr)
         except SystemCheckError as exc:
             self.stderr.write(str(exc))
-            warnings.append("Django's system checks found errors")
+            warnings.append("Django's system checks found " + ("issues (see above; LUOSHI_HTTPS=1 behind a TLS "
+                                                                "proxy answers the security.* ones)"
+                                                                if strict else "errors"))
 
         if warnings:
             out(f"{len(warnings)} warning(s) for production:")
