@@ -8,7 +8,8 @@ from tests.cli.conftest import luoshi
 
 CHECK = r"""
 import json
-from luoshi.assessment.models import Appeal, Plan, ReportedFigure, ScoreRun, SurveyResponse
+from luoshi.assessment.models import (Appeal, Plan, ReportedFigure, ScoreRun, ServiceCard, SurveyResponse, TargetFigure,
+                                      TargetLetter, WindowRecord)
 print("JSON" + json.dumps({
     "published": sorted(r.plan.group for r in ScoreRun.objects.filter(state="published")),
     "accepted": ReportedFigure.objects.filter(state="accepted").count(),
@@ -16,6 +17,10 @@ print("JSON" + json.dumps({
     "evidence": ReportedFigure.objects.exclude(evidence="").count(),
     "answers": SurveyResponse.objects.count(),
     "appeals": list(Appeal.objects.values_list("state", flat=True)),
+    "letters": list(TargetLetter.objects.values_list("state", flat=True)),
+    "letter_figures": TargetFigure.objects.count(),
+    "windows": WindowRecord.objects.count(),
+    "cards": ServiceCard.objects.count(),
 }))
 """
 
@@ -29,6 +34,8 @@ def test_demo_has_published_plans_survey_answers_and_an_appeal(tmp_path):
     assert got["published"] == ["city_dept", "county"]
     assert got["accepted"] > 20 and got["returned"] >= 1 and got["evidence"] > 5
     assert got["answers"] > 100 and got["appeals"] == ["pending"]
+    assert got["letters"] == ["signed"] and got["letter_figures"] >= 4
+    assert got["windows"] > 200 and got["cards"] >= 1
     plans = json.loads(luoshi("assess", "plans", "--json", data_dir=data).stdout)
     assert {p["group"] for p in plans} == {"city_dept", "county"}
     code = next(p["code"] for p in plans if p["group"] == "county")

@@ -19,8 +19,9 @@ SEED = 20261130
 
 
 def _unit(name: str) -> Unit | None:
-    return (Unit.objects.filter(name=name).first() or Unit.objects.filter(short_names__contains=[name]).first()
-            if name else None)
+    from luoshi.orgs.services import match_units
+
+    return match_units([name]).get(name) if name else None
 
 
 def _tree(office, plan, *, county: bool):
@@ -43,6 +44,66 @@ def _tree(office, plan, *, county: bool):
         params={"per": 0.5})
     veto = add(None, code="8", name="安全生产一票否决", kind="veto", method="manual")
     return {"energy": energy, "expert": expert, "survey": survey, "bonus": bonus, "deduct": deduct, "veto": veto}
+
+
+def _letter(office, rng, today) -> int:
+    """江城区's signed 目标责任状 for this year, with quarterly figures so far."""
+    from . import letters as lt
+
+    unit = _unit("江城区")
+    if unit is None:
+        return 0
+    letter = lt.do_save_letter(
+        office, unit, year=today.year, title=f"江城区{today.year}年度目标管理责任书",
+        signatories=[{"role": "发包方", "name": "市长 王明远"}, {"role": "承包方", "name": "江城区区长 陈立新"}],
+        targets=[{"name": "地区生产总值增速", "op": "ge", "target": "6.5", "measure_unit": "%", "weight": "30"},
+                 {"name": "单位GDP能耗下降率", "op": "ge", "target": "3.2", "measure_unit": "%", "weight": "30"},
+                 {"name": "生产安全事故起数", "op": "le", "target": "2", "measure_unit": "起", "weight": "20"},
+                 {"name": "12345工单按期办结率", "op": "ge", "target": "95", "measure_unit": "%", "weight": "20"}])
+    lt.do_sign_letter(office, letter, dt.date(today.year, 1, 15))
+    actor = User.objects.filter(unit=unit, role="liaison", is_active=True).first() or office
+    done = [q for q in (1, 2, 3, 4) if dt.date(today.year, 3 * q, 28) < today]
+    for q in done:
+        for t, value in zip(letter.targets.order_by("seq"), (rng.uniform(5.8, 7.0), rng.uniform(0.6, 1.0) * q,
+                                                               rng.choice([0, 1, 1, 2, 3]), rng.uniform(90, 99))):
+            lt.do_report_target_figure(actor, t, f"{today.year}-Q{q}", round(value, 2), "统计部门季度数据")
+    return len(done)
+
+
+def _windows(office, rng, today) -> dict:
+    """Two months of 政务服务 window records for 市政务服务中心 (a few unfinished past their time) and the
+    电子监察 cards they raise."""
+    from . import govservice as gs
+
+    centre = _unit("市政务服务中心")
+    if centre is None:
+        return {}
+    items = [("企业开办", 0), ("食品经营许可", 5), ("建设工程施工许可", 10), ("不动产登记", 3), ("社保关系转移", 5),
+             ("公积金提取", 0)]
+    lines = ["窗口,事项,受理时间,办结时间,承诺时限,是否现场办结,评价"]
+    for i in range(240):
+        item, days = rng.choice(items)
+        accepted = dt.datetime.combine(today - dt.timedelta(days=rng.randint(1, 60)), dt.time(9)) + dt.timedelta(
+            minutes=rng.randint(0, 420))
+        window = f"综合窗口{rng.randint(1, 4)}"
+        if days == 0:
+            finished, onsite = accepted + dt.timedelta(minutes=rng.randint(10, 60)), "是"
+        else:
+            onsite = "否"
+            late = rng.random() < 0.08
+            span = dt.timedelta(days=days * 1.4 + (rng.randint(3, 10) if late else 0), hours=rng.randint(0, 6))
+            finished = accepted + span if rng.random() > 0.05 else None
+            if finished and finished.date() >= today:
+                finished = None
+        rating = rng.choice(["满意", "满意", "满意", "基本满意", "不满意", ""]) if finished else ""
+        lines.append(f"{window},{item},{accepted:%Y-%m-%d %H:%M},{finished:%Y-%m-%d %H:%M}" if finished else
+                     f"{window},{item},{accepted:%Y-%m-%d %H:%M},")
+        if finished:
+            lines[-1] += f",{days},{onsite},{rating}"
+        else:
+            lines[-1] += f",{days},{onsite},"
+    gs.do_import_window_records(office, centre, "政务服务办件.csv", "\n".join(lines).encode("utf-8"))
+    return gs.run_service_cards()
 
 
 def build(ctx=None, out=None):
@@ -106,6 +167,10 @@ def build(ctx=None, out=None):
         if ur:
             item = ur.items.get(indicator__code="2.1")
             svc.do_submit_appeal(fgw_user, item, "节能目标完成率应以省统计局最终核定数(105%)为准,已上传核定文件。")
+    quarters = _letter(office, rng, today)
+    cards = _windows(office, rng, today)
     if out is not None:
         out.write(f"assessment: {len(plans)} published plans "
-                  + ", ".join(f"{p.code} ({r.units_count} units)" for p, r in plans) + ", 1 appeal pending")
+                  + ", ".join(f"{p.code} ({r.units_count} units)" for p, r in plans) + ", 1 appeal pending; "
+                  f"江城区 target letter with {quarters} quarters reported; 政务服务 window records with "
+                  f"{cards.get('yellow', 0)} yellow / {cards.get('red', 0)} red cards")
