@@ -128,15 +128,45 @@ def strip_marker(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def label_sentence(text: str, heading: bool = False, planlike: bool = False, subject_unit=None) -> str:
+# Minutes (会议纪要) state the meeting's decisions as "会议强调/议定/要求,…": the
+# clause after it is the directive. Anyone else who 指出/强调 is being quoted.
+_MEETING = re.compile(r"^(?:会议|会议还|会议同时|会议最后)(?:强调|指出|要求|议定|明确|决定|同意|提出|部署)\s*[,:]?\s*")
+# Headings that name a piece of work in a plan (壮大先进制造业, 稳定和扩大就业): a plan's
+# numbered heading is a work item unless it names a topic to know (指导思想, 重要意义).
+_KNOW_HEADING = re.compile(r"(?:思想|原则|意义|背景|形势|做法|经验|体会|成效|成绩|情况|问题|不足|差距)[。]?$")
+# A plan sentence that carries a date/recurrence limit or a figure and a work verb is a task.
+_WORK_VERB = re.compile(
+    r"完成|建成|实现|开展|组织|召开|举办|报送|上报|发放|通报|拨付|下达|开工|启动|出台|印发|制定|建立|新增|新建|改造|"
+    r"培育|认定|供应|实施|达到|不少于|不低于|不超过|控制在|下降|压减|保持|进入|提高|提升|增长|排查|检查|督查|评估|清理|整治"
+)
+_PAST_FACT = re.compile(r"去年|上年度?|前年|过去|[全总]?共(?:有|清理|办理|完成|计)|已经|已(?!于)|了(?<![为除罢]了)|共计|累计|同比(?!下降|增长|减少|提高)|比上半年|较上年|较去年|较第|以来|尚未|仍有|未按|滞后|仅为")
+
+
+def label_sentence(text: str, heading: bool = False, planlike: bool = False, subject_unit=None,
+                   timed: bool = False, counted: bool = False) -> str:
     """Return 'action', 'principle' or 'none' for one sentence.
 
     ``subject_unit(body) -> bool`` (optional) says whether the sentence opens
     with a responsible unit doing some work; it is asked only when nothing
-    else marks the sentence as a directive."""
+    else marks the sentence as a directive. ``timed`` / ``counted``: the
+    sentence has a deadline / a quantitative target; in a plan such a sentence
+    with a work verb is a task even without a modal."""
     s = text.strip()
     body, marked = strip_marker(s)
     body = body.strip()
+    mm = _MEETING.match(body)
+    if mm and len(body) > mm.end() + 4:
+        body = body[mm.end():]
+        body2, marked2 = strip_marker(body)
+        body, marked = body2.strip(), marked or marked2
+    if planlike and (timed or counted) and not heading and not _QUESTION.search(body) \
+            and _WORK_VERB.search(body) and not _PAST_FACT.search(body) and not _NONE_START.match(body):
+        return "action"
+    if planlike and (heading or marked) and len(body) <= 40 and not _KNOW_HEADING.search(body) \
+            and not _QUESTION.search(body) and not _PAST_FACT.search(body) and not s.endswith(":"):
+        head_plan = True
+    else:
+        head_plan = False
     if len(body) < 2:
         return "none"
     if s.endswith(":") and len(s) < 60 and not _STRONG.search(s):
@@ -147,8 +177,10 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
     if not strong and (_COPULA.search(body) or _PAST2.search(body) or _PROBLEM.search(body)):
         return "none"
     head = marked or heading
-    if head and _TOPIC.match(body):
+    if head and _TOPIC.match(body) and not planlike:
         return "none"  # "(三)关于…的几项工作": a topic, not a task
+    if head_plan:
+        strong = strong or True
     if _target_hint(body) and (strong or head or planlike):
         return "action"  # in a speech, a bare figure without a modal is a statement
     if strong:

@@ -8,7 +8,7 @@ from .classify import hard_action, label_sentence, strip_marker
 from .clean import clean
 from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
-from .split import Document, split_documents
+from .split import Document, parse_date_line, split_documents
 from .targets import find_targets
 from .units import find_units, is_label_line, leads_with_unit, split_roles
 
@@ -39,7 +39,7 @@ def _container_headings(sentences) -> set[int]:
     return out
 
 
-def _attach_labels(task: dict, line: str, year, month) -> None:
+def _attach_labels(task: dict, line: str, year, month, date=None) -> None:
     """Give a task the units/deadline of a label line under it (where it has none)."""
     lead, co = split_roles(find_units(line))
     if lead and not task["lead_units"]:
@@ -48,7 +48,61 @@ def _attach_labels(task: dict, line: str, year, month) -> None:
         if name not in task["co_units"] and name not in task["lead_units"]:
             task["co_units"].append(name)
     if task["deadline"] is None:
-        task["deadline"] = find_deadline(line, year, month)
+        task["deadline"] = find_deadline(line, year, month, date)
+
+
+# Sections that report what was done or found (督查通报: 好做法, 存在的问题): their
+# sentences are narrative unless they themselves require something.
+_NARRATIVE_SECTION = re.compile(
+    r"做法|成效|成绩|经验|亮点|总体情况|基本情况|进展情况|完成情况|工作回顾|存在的(?:主要)?问题|主要问题|问题和不足|不足之处|薄弱环节"
+)
+_MODAL = re.compile(r"要(?![求点素])|必须|务必|须|应当|应(?![用对])|确保|力争|不得|严禁|请")
+# Lines above the body of an official document: 文号, addressee, date, title lines.
+_DOC_NO = re.compile(r"^[^\n。]{0,20}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*(?:第)?\s*\d{1,4}\s*(?:号|期)$")
+_TITLE_LINE = re.compile(
+    r"^[^。!?;,]{4,80}(?:纪要|通报|通知|要点|方案|意见|计划|规划|办法|细则|清单|报告|决定|讲话|发言|致辞|安排|任务分解表?)$"
+)
+# "由A牵头,B配合。" / "A牵头,B、C按职责分工负责": a line that only names who does the item above
+_ROLE_ONLY_REST = re.compile(r"^[由和与及、,;:。()\s等]*(?:(?:牵头|负责|主责|配合|协助|协办|参与|按职责分工负责|共同负责|分工负责|具体负责|落实)[由和与及、,;:。()\s等]*)+$")
+_GROUP_NOTE = re.compile(r"^\((?:牵头|责任|主责|主办|配合|协办)[^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)[。;]?$")
+
+
+def _role_only(text: str, mentions) -> bool:
+    if not mentions:
+        return False
+    rest = text
+    for m in sorted(mentions, key=lambda m: -len(m.name)):
+        rest = rest.replace(m.name, "")
+    return _ROLE_ONLY_REST.match(rest) is not None
+
+
+def _narrative_section(section) -> bool:
+    return any(_NARRATIVE_SECTION.search(t or "") for t in section)
+
+
+def _give_units(task: dict, line: str, year, month, date, override: bool = False) -> bool:
+    """Give a task the units (and deadline) of a role line; True if any unit was found."""
+    lead, co = split_roles(find_units(line))
+    if task["deadline"] is None:
+        task["deadline"] = find_deadline(line, year, month, date)
+    if not lead and not co:
+        return False
+    if override or not task["lead_units"]:
+        if lead:
+            task["lead_units"] = list(lead)
+    for name in co:
+        if name not in task["co_units"] and name not in task["lead_units"]:
+            task["co_units"].append(name)
+    return True
+
+
+def _extend(task: dict, text: str, end: int) -> None:
+    task["text"] = text[task["start"]:end]
+    task["end"] = end
+
+
+def _adjacent(text: str, task: dict | None, start: int) -> bool:
+    return task is not None and not text[task["end"]:start].strip()
 
 
 def extract_document(doc: Document, index: int) -> dict:
@@ -61,27 +115,60 @@ def extract_document(doc: Document, index: int) -> dict:
     month = int(doc.date[5:7]) if doc.date and int(doc.date[:4]) == year else None
     tasks = []
     first_line = text.split("\n", 1)[0].strip()
-    containers = _container_headings(sentences)
+    containers = _container_headings(sentences) if not plan else set()
     owner = None  # the task that label lines below it belong to
+    group: list[dict] = []  # items without units since the last note/heading (a group note closes them)
+    head_zone = True  # before the first sentence of the body (title, 文号, addressee, date lines)
     for s in sentences:
         if len(s.text) > _MAX_TASK_CHARS:
             owner = None
             continue
-        if is_label_line(s.text):
-            # "牵头单位:A" / "配合单位:B" / "完成时限:C" lines under a task item
-            if owner is not None:
-                _attach_labels(owner, s.text, year, month)
-            continue
+        line_alone = s.para_start and (s.end >= len(text) or text[s.end] == "\n")
+        if line_alone and (_DOC_NO.match(s.text) or parse_date_line(s.text) or (s.heading is None and _TITLE_LINE.match(s.text)
+                                                      and (head_zone or s.text == doc.title))):
+            continue  # the title of the document (or of the plan a notice carries), its 文号
         if s.start == 0 and doc.title and s.text == first_line and s.text == doc.title:
             continue  # the document title is not a task
-        kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan, subject_unit=leads_with_unit)
-        if kind == "none":
-            owner = None
+        if is_label_line(s.text) or (line_alone and _GROUP_NOTE.match(s.text)):
+            # "牵头单位:A" / "配合单位:B" / "完成时限:C" lines under a task item, or a
+            # "(责任单位:…)" note closing a group of items
+            if owner is not None:
+                if _GROUP_NOTE.match(s.text) and group:
+                    for t in group:
+                        _give_units(t, s.text, year, month, doc.date)
+                else:
+                    _give_units(owner, s.text, year, month, doc.date)
+                if _adjacent(text, owner, s.start):
+                    _extend(owner, text, s.end)
+                group = []
             continue
-        if kind == "action" and s.start in containers and not hard_action(s.text):
-            kind = "principle"  # a top-level theme over numbered work items
         body = strip_marker(s.text)[0]
         mentions = find_units(body)
+        if owner is not None and s.heading is None and line_alone and _role_only(body, mentions) \
+                and _adjacent(text, owner, s.start):
+            _give_units(owner, body, year, month, doc.date, override=not owner["lead_units"])
+            _extend(owner, text, s.end)
+            group = []
+            continue
+        deadline = find_deadline(body, year, month, doc.date)
+        targets = find_targets(body)
+        narrative = _narrative_section(s.section) and not _MODAL.search(body)
+        if narrative:
+            kind = "none"
+        else:
+            kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan,
+                                  subject_unit=leads_with_unit, timed=deadline is not None, counted=bool(targets))
+        if s.heading is not None:
+            head_zone = False
+        if kind == "none":
+            if not line_alone or s.heading is not None:
+                owner = None
+            if s.heading is not None:
+                group = []
+            continue
+        head_zone = False
+        if kind == "action" and s.start in containers and not hard_action(s.text):
+            kind = "principle"  # a top-level theme over numbered work items
         lead, co = split_roles(mentions)
         task = {
             "id": f"d{index}-t{len(tasks) + 1}",
@@ -90,14 +177,22 @@ def extract_document(doc: Document, index: int) -> dict:
             "section": list(s.section),
             "lead_units": lead,
             "co_units": co,
-            "deadline": find_deadline(body, year, month),
-            "targets": find_targets(body),
+            "deadline": deadline,
+            "targets": targets,
             "start": s.start,
             "end": s.end,
         }
         if s.heading is not None:
             task["heading"] = s.heading
+            group = [task] if s.heading == (group[0].get("heading") if group else None) and False else group
         tasks.append(task)
+        if s.para_start:
+            if s.heading is not None and group and group[-1].get("heading") != s.heading:
+                group = []
+            if lead or co:
+                group = []
+            else:
+                group.append(task)
         owner = task
     return {
         "title": doc.title,
