@@ -139,7 +139,14 @@ _WORK_VERB = re.compile(
     r"完成|建成|实现|开展|组织|召开|举办|报送|上报|发放|通报|拨付|下达|开工|启动|出台|印发|制定|建立|新增|新建|改造|"
     r"培育|认定|供应|实施|达到|不少于|不低于|不超过|控制在|下降|压减|保持|进入|提高|提升|增长|排查|检查|督查|评估|清理|整治"
 )
-_PAST_FACT = re.compile(r"去年|上年度?|前年|过去|[全总]?共(?:有|清理|办理|完成|计)|已经|已(?!于)|了(?<![为除罢]了)|共计|累计|同比(?!下降|增长|减少|提高)|比上半年|较上年|较去年|较第|以来|尚未|仍有|未按|仅为")
+_PAST_FACT = re.compile(r"主持(?:召开)?|召开了|取得|同比(?:增长|下降)\d+(?:\.\d+)?%(?!以上|以下|左右)|去年|上年度?|前年|过去|[全总]?共(?:有|清理|办理|完成|计)|已经|已(?!于)|了(?<![为除罢]了)|共计|累计|同比(?!下降|增长|减少|提高)|比上半年|较上年|较去年|较第|以来|尚未|仍有|未按|仅为")
+
+
+_FURNITURE = re.compile(r"^(?:附件|附表|附:|请假|列席|出席|参加人员|参会人员|记录|抄送|主送|印发|联系人|联系电话|分送)\s*[:\d]")
+_PREAMBLE = re.compile(r"(?:现|特)(?:制定|制订|提出)本?(?:方案|要点|意见|办法|计划|细则)|(?:制定|制订)本(?:方案|要点|意见|办法|计划)[。]?$|"
+                       r"^现将[^。]{0,30}(?:如下|通报如下|纪要如下)[。:]?$")
+_INTRO = re.compile(r"(?:以下|如下)(?:[一二三四五六七八九十几]+)?(?:个)?(?:方面|几点|要求|工作|事项)[^。]{0,6}[。:]?$")
+_FORWARD = re.compile(r"印发给你们|现予印发|现印发给|请(?:结合实际)?认真(?:抓好)?(?:贯彻(?:落实|执行)|组织实施)")
 
 
 def label_sentence(text: str, heading: bool = False, planlike: bool = False, subject_unit=None,
@@ -154,11 +161,18 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
     s = text.strip()
     body, marked = strip_marker(s)
     body = body.strip()
+    if _FURNITURE.match(body) or _PREAMBLE.search(body) or (len(body) <= 30 and _INTRO.search(body)):
+        return "none"  # 附件:…, 现将…如下, 特制定本方案, 今年要在以下四个方面…
+    if _FORWARD.search(body):
+        return "principle"  # 现印发给你们,请认真贯彻落实: the notice that carries a plan
     mm = _MEETING.match(body)
     if mm and len(body) > mm.end() + 4:
+        said = mm.group(0)
         body = body[mm.end():]
         body2, marked2 = strip_marker(body)
         body, marked = body2.strip(), marked or marked2
+        if ("指出" in said or "认为" in said) and not _STRONG.search(body):
+            return "principle" if re.search(r"不能|决不|绝不|不得", body) else "none"
     if planlike and (timed or counted) and not heading and not _QUESTION.search(body) \
             and _WORK_VERB.search(body) and not _PAST_FACT.search(body) and not _NONE_START.match(body):
         return "action"
@@ -181,6 +195,8 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
         return "none"  # "(三)关于…的几项工作": a topic, not a task
     if head_plan:
         strong = strong or True
+        if not (_PRINCIPLE.search(body) and not _ACTION.search(body)):
+            return "action"  # a plan's numbered heading names a work item
     if _target_hint(body) and (strong or head or planlike):
         return "action"  # in a speech, a bare figure without a modal is a statement
     if strong:

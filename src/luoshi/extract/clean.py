@@ -128,6 +128,12 @@ def clean_lines(text: str) -> str:
     return text.strip("\n")
 
 
+# A title line (…的通知, …实施方案, …会议纪要) or a 文号 (江南政办发〔2025〕11号) ends a line even
+# without punctuation; a 文号 line is never the rest of the line above it.
+_TITLE_END = re.compile(r"(?:通知|方案|要点|纪要|通报|意见|决定|办法|细则|规划|计划|报告|讲话|发言|清单|〔\d{4}〕\s*\d{1,4}号|\d{4}\]\s*\d{1,4}号)$")
+_DOC_NO_START = re.compile(r"^[\u4e00-\u9fff]{0,12}[〔\[]\s*(?:19|20)\d\d\s*[〕\]]\s*(?:第)?\s*\d{1,4}\s*[号期]")
+
+
 def _wrap_width(lines: list[str]) -> int:
     """Typical width of hard-wrapped lines (PDF/email); 0 if the text is not wrapped."""
     lens = sorted(len(l) for l in lines if len(l) >= 15)
@@ -152,7 +158,8 @@ def rejoin(text: str) -> str:
             continue
         last = buf[-1:] if buf else ""
         join = False
-        if buf and last not in _TERMINAL and not _HEADING_START.match(nxt):
+        if buf and last not in _TERMINAL and not _HEADING_START.match(nxt) and not _TITLE_END.search(buf) \
+                and not _DOC_NO_START.match(nxt):
             n = len(buf)
             if width and n >= width * 0.85:
                 join = True

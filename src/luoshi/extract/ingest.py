@@ -316,6 +316,25 @@ def _columns(header: list[str]) -> dict[str, int] | None:
     return cols if "task" in cols and ("lead" in cols or "co" in cols) else None
 
 
+def _pad(row: list[str], n: int) -> list[str]:
+    return list(row) + [""] * (n - len(row))
+
+
+def _header_row(row: list[str], above: list[str]) -> bool:
+    """True if ``row`` continues the header above it: every cell empty, the same as
+    the cell above (a vertical merge) or a short column name (牵头单位, 配合单位)."""
+    named = 0
+    for i, c in enumerate(row):
+        c = re.sub(r"\s+", "", c)
+        if not c or (i < len(above) and c == re.sub(r"\s+", "", above[i])):
+            continue
+        if len(c) > 8 or not (_COL_LEAD.search(c) or _COL_CO.search(c) or _COL_TIME.search(c) or _COL_TASK.search(c)
+                              or _COL_SKIP.match(c)):
+            return False
+        named += 1
+    return named > 0
+
+
 def table_lines(rows: list[list[str]]) -> list[str]:
     """Rows of a table as text lines.
 
@@ -323,9 +342,18 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     line per task with a note the extractor reads: "任务(牵头单位:A;配合单位:B;完成时限:C)".
     Any other table: the distinct cells of each row joined by spaces."""
     cols = _columns(rows[0]) if rows else None
+    body_from = 1
+    if cols is not None:
+        # a header over two rows (责任单位 merged over 牵头单位 / 配合单位): join them
+        while body_from < len(rows) and _header_row(rows[body_from], rows[body_from - 1]):
+            merged = [(a if a == b else a + b) for a, b in zip(_pad(rows[0], len(rows[body_from])),
+                                                               rows[body_from])]
+            rows = [merged] + rows[1:]
+            body_from += 1
+        cols = _columns(rows[0])
     out: list[str] = []
     if cols is not None:
-        for row in rows[1:]:
+        for row in rows[body_from:]:
             cell = lambda k: re.sub(r"\s+", "", row[cols[k]]) if k in cols and cols[k] < len(row) else ""  # noqa: E731
             task = " ".join(row[cols["task"]].split()) if cols["task"] < len(row) else ""
             if not task:

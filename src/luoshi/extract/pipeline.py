@@ -4,7 +4,7 @@ from __future__ import annotations
 import gc
 import re
 
-from .classify import hard_action, label_sentence, strip_marker
+from .classify import _IMPERATIVE, hard_action, label_sentence, strip_marker
 from .clean import clean
 from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
@@ -17,6 +17,21 @@ SCHEMA = "luoshi.extract/1"
 # Work plans (工作要点, 实施意见, 任务分解) are written as bare imperatives.
 _SPEECH_MARK = re.compile(r"同志们|我们|大家|我讲|我想|讲几点|谢谢")
 _MAX_TASK_CHARS = 2000
+
+
+_PAGE_DATE = re.compile(
+    r"(?:发布|发文|成文|印发)(?:时间|日期)\s*[:：]\s*((?:19|20)\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+
+
+def page_date(raw: str) -> str | None:
+    """The date of a web page's 发布时间/发布日期 line (ISO), or None."""
+    m = _PAGE_DATE.search(raw[:5000])
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    if 1 <= mo <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
 
 
 def _planlike(text: str) -> bool:
@@ -124,8 +139,9 @@ def extract_document(doc: Document, index: int) -> dict:
             owner = None
             continue
         line_alone = s.para_start and (s.end >= len(text) or text[s.end] == "\n")
-        if line_alone and (_DOC_NO.match(s.text) or parse_date_line(s.text) or (s.heading is None and _TITLE_LINE.match(s.text)
-                                                      and (head_zone or s.text == doc.title))):
+        if line_alone and (_DOC_NO.match(s.text) or parse_date_line(s.text) or (
+                s.heading is None and _TITLE_LINE.match(s.text)
+                and (head_zone or s.text == doc.title or not (_MODAL.search(s.text) or _IMPERATIVE.match(s.text))))):
             continue  # the title of the document (or of the plan a notice carries), its 文号
         if s.start == 0 and doc.title and s.text == first_line and s.text == doc.title:
             continue  # the document title is not a task
@@ -215,6 +231,13 @@ def extract_clean_text(text: str, source: str) -> dict:
     try:
         cleaned = clean(text)
         docs = split_documents(cleaned) if cleaned.strip() else []
+        if len(docs) == 1 and docs[0].date is None:
+            # a web page's 发布时间 line (removed as page chrome) dates a single document
+            page = page_date(text)
+            if page:
+                docs[0].date = page
+                if docs[0].year is None:
+                    docs[0].year = int(page[:4])
         return {
             "schema": SCHEMA,
             "source": source,

@@ -29,7 +29,7 @@ _TITLE_LIKE = re.compile(r"[^\n。!?;:]{2,60}")
 _TITLE = re.compile(
     r"^(?:在[^\n。]{2,50}(?:上|中|时)的(?:讲话|发言|致辞|报告|总结讲话|动员讲话|主持词)(?:稿|提纲)?"
     r"|[^\n。,]{2,50}(?:讲话稿|讲话|发言稿|致辞|工作要点|实施意见|实施方案|工作方案|工作计划|任务分解(?:表|方案)?|"
-    r"责任分工方案|通知|意见|决定|办法|规划))$",
+    r"责任分工方案|通知|意见|决定|办法|规划|会议纪要|纪要|督查通报|通报))$",
     re.M,
 )
 _ROLE = r"(?:书记|副书记|市长|副市长|省长|副省长|区长|县长|镇长|乡长|主任|副主任|部长|局长|厅长|主席|常委|委员|秘书长|党组书记|署长|行长|校长|院长|理事长|总经理|董事长|负责人|同志)"
@@ -44,6 +44,10 @@ _CN_DATE_LINE = re.compile(
 )
 _PLAN_TITLE = re.compile(r"要点|计划|方案|安排|任务|清单|台账|意见|规划")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+# 文号: 江南政办发〔2025〕11号 / 〔2026〕第6期
+_DOC_NO_YEAR = re.compile(r"^[\u4e00-\u9fff]{0,12}[〔\[]\s*((?:19|20)\d\d)\s*[〕\]]\s*(?:第)?\s*\d{1,4}\s*[号期]")
 
 
 @dataclass
@@ -122,10 +126,23 @@ def _meta(text: str, piece_title: str | None) -> Document:
             if d:
                 doc.date = d
     if doc.date is None:
+        # a signature/印发 date line between a notice and the plan it carries
+        for s in lines[6:20]:
+            d = parse_date_line(s.strip())
+            if d:
+                doc.date = d
+                break
+    if doc.date is None:
         for s in tail:
             d = parse_date_line(s.strip())
             if d:
                 doc.date = d
+    doc_no_year = None
+    for s in lines[:8]:
+        m = _DOC_NO_YEAR.search(s)
+        if m:
+            doc_no_year = int(m.group(1))
+            break
     title_year = None
     if doc.title:
         m = _YEAR_IN_TITLE.search(doc.title)
@@ -137,7 +154,7 @@ def _meta(text: str, piece_title: str | None) -> Document:
         if title_year == doc.year + 1 and _PLAN_TITLE.search(doc.title):
             doc.year = title_year
     else:
-        doc.year = title_year
+        doc.year = title_year or doc_no_year
     if doc.title:
         doc.title = re.sub(r"\s+篇\s*[0-9一二三四五六七八九十]+$", "", doc.title)
     return doc
