@@ -66,13 +66,23 @@ _NOISE_LINE = re.compile(
     # compilation headline: …(精选7篇) / …范文(通用5篇) / 共5篇
     r"|[^\n]{0,80}[(\[]\s*(?:精选|通用|优选|推荐|热门|最新|合集|汇编|集锦)?\s*[\d一二三四五六七八九十]+\s*篇\s*[)\]]\s*"
     r"|\s*(?:Copyright|版权所有|Powered by|ICP备)[^\n]*"
+    # publication marks: (此件公开发布) (此页无正文) 公开方式:主动公开
+    r"|\s*[(\[【]?\s*(?:此件|本件)(?:公开发布|主动公开|依申请公开|不予公开|不公开|发至[^\n]{0,12})\s*[)\]】]?\s*"
+    r"|\s*[(\[【]?\s*此页无正文\s*[)\]】]?\s*"
+    r"|\s*[(\[【]?\s*(?:信息)?公开(?:方式|属性|选项|类型)\s*[:]\s*[^\n]{0,12}[)\]】]?\s*"
+    # page metadata / law-database headers: 索引号: 主题分类: 发文机关: 成文日期: 【效力级别】…
+    r"|\s*[【\[]?\s*(?:索引号|主题分类|主题词|发文机关|发布机关|发布部门|发文字号|成文日期|发布日期|公布日期|实施日期|"
+    r"施行日期|效力级别|时效性|有效性|法规类别|信息分类|内容分类|体裁分类|组配分类|服务对象|文号|所属机构|信息来源)"
+    r"\s*(?:[】\]]\s*:?|:)[^\n]{0,80}"
+    # captions of photos: 图为… / 图1:… / ▲…
+    r"|\s*(?:图为|图片|图\s*[\d一二三四五六七八九十]+\s*[:]|▲|△)[^\n。]{0,60}[。]?"
     r")$",
     re.M,
 )
 # Every noise line is short or holds one of these; only such lines are tested
 # against _NOISE_LINE (line by line, so the pattern never runs over prose).
 _NOISE_TRIGGER = re.compile(
-    _SITE + r"|下面是|以下是|下文是|这是|:|首页|[>»›/]|页|篇|Copyright|版权所有|Powered by|ICP备"
+    _SITE + r"|下面是|以下是|下文是|这是|:|首页|[>»›/]|页|篇|Copyright|版权所有|Powered by|ICP备|此件|本件|公开|【|图为|▲"
 )
 _SHORT_LINE = 30
 
@@ -134,6 +144,11 @@ _TITLE_END = re.compile(r"(?:通知|方案|要点|纪要|通报|意见|决定|�
 _DOC_NO_START = re.compile(r"^[\u4e00-\u9fff]{0,12}[〔\[]\s*(?:19|20)\d\d\s*[〕\]]\s*(?:第)?\s*\d{1,4}\s*[号期]")
 
 
+# The heading of the next piece of a compilation ("…讲话 篇2", "【篇3】", "第4篇:…"): a
+# piece that ends mid-word must not swallow it.
+_PIECE_LINE = re.compile(r"(?:^|[ \t])[【\[(]?篇\s*[0-9一二三四五六七八九十]{1,3}\s*[】\])]?\s*:?|^[【\[]?(?:第|范文)\s*[0-9一二三四五六七八九十]{1,3}\s*篇?[】\]]")
+
+
 def _wrap_width(lines: list[str]) -> int:
     """Typical width of hard-wrapped lines (PDF/email); 0 if the text is not wrapped."""
     lens = sorted(len(l) for l in lines if len(l) >= 15)
@@ -159,7 +174,7 @@ def rejoin(text: str) -> str:
         last = buf[-1:] if buf else ""
         join = False
         if buf and last not in _TERMINAL and not _HEADING_START.match(nxt) and not _TITLE_END.search(buf) \
-                and not _DOC_NO_START.match(nxt):
+                and not _DOC_NO_START.match(nxt) and not _PIECE_LINE.search(nxt):
             n = len(buf)
             if width and n >= width * 0.85:
                 join = True

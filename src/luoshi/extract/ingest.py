@@ -371,6 +371,69 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     return out
 
 
+_CELL_SPLIT = re.compile(r"\t+|[ \u3000\xa0]{2,}")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _CELL_SPLIT.split(line.strip()) if c.strip()]
+
+
+def text_tables(text: str) -> str:
+    """Rebuild task tables typed as text (cells separated by tabs or runs of spaces).
+
+    A header line whose cells name the columns (序号 任务 牵头单位 配合单位 完成时限)
+    starts a table; each following line with two or more cells is a row (cells
+    counted from the right when the task cell itself holds single spaces), a
+    line with one cell continues the task of the row above. Rows become task
+    lines with notes (see ``table_lines``); other text is left as it is."""
+    if "\t" not in text and "  " not in text and "\u3000\u3000" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        cells = _cells(line) if ("\t" in line or "  " in line or "\u3000" in line) else []
+        cols = _columns(cells) if 3 <= len(cells) <= 12 else None
+        if cols is None:
+            out.append(line)
+            i += 1
+            continue
+        header = cells
+        rows: list[list[str]] = [header]
+        j = i + 1
+        while j < len(lines):
+            row = _cells(lines[j])
+            if not row:
+                break
+            if len(row) == 1 and len(rows) > 1:
+                task_i = cols["task"]
+                if task_i < len(rows[-1]):
+                    rows[-1][task_i] += row[0]  # a task cell wrapped onto the next line
+                j += 1
+                continue
+            if len(row) < 2:
+                break
+            if len(row) < len(header):
+                # missing cells on the left (序号 left out) or an empty trailing cell
+                row = ([""] * (len(header) - len(row)) + row) if row[0] and not row[0].isdigit() else \
+                    row + [""] * (len(header) - len(row))
+            elif len(row) > len(header):
+                # the task cell held runs of spaces: keep the cells on both sides, join the middle
+                k = len(row) - len(header)
+                t = cols["task"]
+                row = row[:t] + [" ".join(row[t:t + k + 1])] + row[t + k + 1:]
+            rows.append(row)
+            j += 1
+        if len(rows) < 2:
+            out.append(line)
+            i += 1
+            continue
+        out.extend(table_lines(rows))
+        i = j
+    return "\n".join(out)
+
+
 def docx_to_text(data: bytes) -> str:
     _check_zip(data)
     try:
@@ -399,9 +462,78 @@ def docx_to_text(data: bytes) -> str:
 
 # ---------------------------------------------------------------- PDF
 
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])|(?<=\d)\n(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\n(?=\d)")
+
+
+def _pdf_cell(c) -> str:
+    """A ruled table cell's text: lines broken inside Chinese text are joined without a space."""
+    if not c:
+        return ""
+    return " ".join(_CJK_BREAK.sub("", c).split())
+
+
+def _fill_merged(rows: list[list]) -> list[list[str]]:
+    """pdfplumber gives None for the cells a merged cell covers: the header row takes the
+    value on its left (merged across), the other rows the value above (merged down)."""
+    out: list[list[str]] = []
+    for r, row in enumerate(rows):
+        cur: list[str] = []
+        for i, c in enumerate(row):
+            if c is None:
+                if r == 0:
+                    c = cur[-1] if cur else ""
+                else:
+                    above = out[-1]
+                    c = above[i] if i < len(above) else ""
+            cur.append(_pdf_cell(c) if isinstance(c, str) else c)
+        out.append(cur)
+    return out
+
+
+def _pdf_plumber(data: bytes) -> str | None:
+    """Text of a PDF with its ruled tables rebuilt row by row (pdfplumber), or None."""
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    parts: list[str] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise TooLargeError("the .pdf has too many pages", "PDF 页数过多")
+        for page in pdf.pages:
+            tables = [t for t in page.find_tables() if len(t.rows) >= 2]
+            boxes = [t.bbox for t in tables]
+
+            def outside(obj, boxes=boxes):
+                x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+                y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+            items: list[tuple[float, str]] = []
+            rest = page.filter(outside) if boxes else page
+            for line in rest.extract_text_lines(return_chars=False):
+                items.append((line["top"], line["text"]))
+            for t in tables:
+                rows = _fill_merged(t.extract())
+                rows = [r for r in rows if any(r)]
+                if rows:
+                    items.append((t.bbox[1], "\n".join(table_lines(rows))))
+            items.sort(key=lambda x: x[0])
+            parts.append("\n".join(text for _, text in items))
+    return "\n".join(parts)
+
+
 def pdf_to_text(data: bytes) -> str:
     if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise CorruptFileError("corrupt .pdf (no %PDF header)", "文件已损坏:不是有效的 PDF 文件")
+    try:
+        text = _pdf_plumber(data)
+        if text and text.strip():
+            return text
+    except TooLargeError:
+        raise
+    except Exception:
+        pass  # fall back to pdfminer's plain text below
     try:
         from pdfminer.high_level import extract_text
         from pdfminer.layout import LAParams

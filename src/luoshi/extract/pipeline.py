@@ -6,6 +6,7 @@ import re
 
 from .classify import _IMPERATIVE, hard_action, label_sentence, strip_marker
 from .clean import clean
+from .ingest import text_tables
 from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
 from .split import Document, parse_date_line, split_documents
@@ -80,6 +81,9 @@ _TITLE_LINE = re.compile(
 # "由A牵头,B配合。" / "A牵头,B、C按职责分工负责": a line that only names who does the item above
 _ROLE_ONLY_REST = re.compile(r"^[由和与及、,;:。()\s等]*(?:(?:牵头|负责|主责|配合|协助|协办|参与|按职责分工负责|共同负责|分工负责|具体负责|落实)[由和与及、,;:。()\s等]*)+$")
 _GROUP_NOTE = re.compile(r"^\((?:牵头|责任|主责|主办|配合|协办)[^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)[。;]?$")
+
+
+_TIME_COLUMN = re.compile(r"[(;]\s*(?:完成时限|完成时间|时限)\s*:\s*([^;()\n]{2,40})\)")
 
 
 def _role_only(text: str, mentions) -> bool:
@@ -166,7 +170,12 @@ def extract_document(doc: Document, index: int) -> dict:
             _extend(owner, text, s.end)
             group = []
             continue
-        deadline = find_deadline(body, year, month, doc.date)
+        deadline = None
+        cm = _TIME_COLUMN.search(body)
+        if cm:  # a task table's 完成时限 column bounds the task
+            deadline = find_deadline(cm.group(1), year, month, doc.date)
+        if deadline is None:
+            deadline = find_deadline(body, year, month, doc.date)
         targets = find_targets(body)
         narrative = _narrative_section(s.section) and not _MODAL.search(body)
         if narrative:
@@ -220,6 +229,75 @@ def extract_document(doc: Document, index: int) -> dict:
     }
 
 
+# Characters that exist only in traditional writing (這, 會, 區, 縣, 發, 關 …): a copy
+# in traditional characters is read through OpenCC's t2s conversion.
+_TRADITIONAL = re.compile("[這會們來說國時為對經與發區縣機關學進現當條辦員務應證報類點實總長開門問題間體項設議變讓級義際並將從傳單屬與導"
+                          "團圍園場壓處備複製規範衛農醫療稅財貿"
+                          "勞動環護鎮達歲數據網絡視聽圖書廣電遊戲]")
+
+
+def _traditional(text: str) -> bool:
+    sample = text[:20000]
+    return len(_TRADITIONAL.findall(sample)) >= max(3, len(sample) // 400)
+
+
+_T2S = None
+
+
+def _t2s(text: str) -> str | None:
+    """Simplified-character copy of the same length, or None (OpenCC missing / lengths differ)."""
+    global _T2S
+    if _T2S is None:
+        try:
+            import opencc
+
+            _T2S = opencc.OpenCC("t2s").convert
+        except Exception:  # pragma: no cover - a declared dependency
+            _T2S = False
+    if not _T2S:
+        return None
+    out = _T2S(text)
+    return out if len(out) == len(text) else None
+
+
+def _restore(value, conv: str, orig: str):
+    """The verbatim (traditional) form of a string found in the simplified copy."""
+    if not isinstance(value, str) or not value:
+        return value
+    i = conv.find(value)
+    return orig[i:i + len(value)] if i >= 0 else value
+
+
+def _restore_doc(res: dict, conv: str, orig: str) -> dict:
+    """Put the verbatim text back into a result computed on the simplified copy."""
+    for key in ("title", "speaker"):
+        res[key] = _restore(res.get(key), conv, orig)
+    res["text"] = orig
+    for o in res["outline"]:
+        o["title"] = _restore(o["title"], conv, orig)
+        o["marker"] = _restore(o["marker"], conv, orig)
+    for t in res["tasks"]:
+        t["text"] = orig[t["start"]:t["end"]]
+        t["section"] = [_restore(x, conv, orig) for x in t["section"]]
+        t["lead_units"] = [_restore(x, conv, orig) for x in t["lead_units"]]
+        t["co_units"] = [_restore(x, conv, orig) for x in t["co_units"]]
+        if t["deadline"]:
+            t["deadline"]["text"] = _restore(t["deadline"]["text"], conv, orig)
+        for g in t["targets"]:
+            g["text"] = _restore(g["text"], conv, orig)
+            g["metric"] = _restore(g["metric"], conv, orig)
+    return res
+
+
+def _verbatim(res: dict, conv: str | None, orig: str) -> dict:
+    if conv is None:
+        return res
+    i = conv.find(res["text"])
+    if i < 0:  # pragma: no cover - documents are slices of the text
+        return res
+    return _restore_doc(res, res["text"], orig[i:i + len(res["text"])])
+
+
 def extract_clean_text(text: str, source: str) -> dict:
     # The result is a large tree of small acyclic objects (dicts, lists, str);
     # the cyclic garbage collector would rescan it over and over while it grows,
@@ -229,8 +307,9 @@ def extract_clean_text(text: str, source: str) -> dict:
     if paused:
         gc.disable()
     try:
-        cleaned = clean(text)
-        docs = split_documents(cleaned) if cleaned.strip() else []
+        cleaned = clean(text_tables(text))
+        conv = _t2s(cleaned) if cleaned.strip() and _traditional(cleaned) else None
+        docs = split_documents(conv if conv is not None else cleaned) if cleaned.strip() else []
         if len(docs) == 1 and docs[0].date is None:
             # a web page's 发布时间 line (removed as page chrome) dates a single document
             page = page_date(text)
@@ -241,7 +320,7 @@ def extract_clean_text(text: str, source: str) -> dict:
         return {
             "schema": SCHEMA,
             "source": source,
-            "documents": [extract_document(d, i + 1) for i, d in enumerate(docs)],
+            "documents": [_verbatim(extract_document(d, i + 1), conv, cleaned) for i, d in enumerate(docs)],
         }
     finally:
         if paused:
