@@ -146,6 +146,7 @@ _FURNITURE = re.compile(r"^(?:附件|附表|附:|请假|列席|出席|参加人�
 _PREAMBLE = re.compile(r"(?:现|特)(?:制定|制订|提出)本?(?:方案|要点|意见|办法|计划|细则)|(?:制定|制订)本(?:方案|要点|意见|办法|计划)[。]?$|"
                        r"^现将[^。]{0,30}(?:如下|通报如下|纪要如下)[。:]?$")
 _INTRO = re.compile(r"(?:以下|如下)(?:[一二三四五六七八九十几]+)?(?:个)?(?:方面|几点|要求|工作|事项)[^。]{0,6}[。:]?$")
+_MEETING_NARRATIVE = re.compile(r"主持召开|主持会议|召开了|举行了|出席会议|列席会议")
 _FORWARD = re.compile(r"印发给你们|现予印发|现印发给|请(?:结合实际)?认真(?:抓好)?(?:贯彻(?:落实|执行)|组织实施)")
 
 
@@ -173,8 +174,9 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
         body, marked = body2.strip(), marked or marked2
         if ("指出" in said or "认为" in said) and not _STRONG.search(body):
             return "principle" if re.search(r"不能|决不|绝不|不得", body) else "none"
-    if planlike and (timed or counted) and not heading and not _QUESTION.search(body) \
-            and _WORK_VERB.search(body) and not _PAST_FACT.search(body) and not _NONE_START.match(body):
+    if planlike and not heading and _WORK_VERB.search(body) and not _QUESTION.search(body) \
+            and not _PAST_FACT.search(body) and not _NONE_START.match(body) \
+            and ((timed() if callable(timed) else timed) or (counted() if callable(counted) else counted)):
         return "action"
     if planlike and (heading or marked) and len(body) <= 40 and not _KNOW_HEADING.search(body) \
             and not _QUESTION.search(body) and not _PAST_FACT.search(body) and not s.endswith(":"):
@@ -188,7 +190,8 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
     if _QUESTION.search(body) or _NONE_START.match(body) or _NONE_START2.match(body):
         return "none"
     strong = _STRONG.search(body)
-    if not strong and (_COPULA.search(body) or _PAST2.search(body) or _PROBLEM.search(body)):
+    if not strong and (_COPULA.search(body) or _PAST2.search(body) or _PROBLEM.search(body)
+                       or _MEETING_NARRATIVE.search(body)):
         return "none"
     head = marked or heading
     if head and _TOPIC.match(body) and not planlike:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 
 _CN = "〇零一二两三四五六七八九十百"
@@ -148,6 +149,7 @@ def _parse_iso(s: str | None):
         return None
 
 
+@functools.lru_cache(maxsize=256)
 def _holiday(name: str, year: int | None, written: _dt.date | None) -> str | None:
     """The day before the holiday: the first one after the writing date, else the plan year's."""
     name = name.rstrip("节")

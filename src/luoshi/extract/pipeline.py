@@ -86,6 +86,9 @@ _GROUP_NOTE = re.compile(r"^\((?:牵头|责任|主责|主办|配合|协办)[^()\
 _TIME_COLUMN = re.compile(r"[(;]\s*(?:完成时限|完成时间|时限)\s*:\s*([^;()\n]{2,40})\)")
 
 
+_ROLE_WORDS = re.compile(r"牵头|负责|配合|协助|协办|参与")
+
+
 def _role_only(text: str, mentions) -> bool:
     if not mentions:
         return False
@@ -163,26 +166,37 @@ def extract_document(doc: Document, index: int) -> dict:
                 group = []
             continue
         body = strip_marker(s.text)[0]
-        mentions = find_units(body)
-        if owner is not None and s.heading is None and line_alone and _role_only(body, mentions) \
+        mentions = None
+        if owner is not None and s.heading is None and line_alone and _ROLE_WORDS.search(body) \
                 and _adjacent(text, owner, s.start):
-            _give_units(owner, body, year, month, doc.date, override=not owner["lead_units"])
-            _extend(owner, text, s.end)
-            group = []
-            continue
-        deadline = None
-        cm = _TIME_COLUMN.search(body)
-        if cm:  # a task table's 完成时限 column bounds the task
-            deadline = find_deadline(cm.group(1), year, month, doc.date)
-        if deadline is None:
-            deadline = find_deadline(body, year, month, doc.date)
-        targets = find_targets(body)
+            mentions = find_units(body)
+            if _role_only(body, mentions):
+                _give_units(owner, body, year, month, doc.date, override=not owner["lead_units"])
+                _extend(owner, text, s.end)
+                group = []
+                continue
+        found: dict = {}
+
+        def deadline_of(body=body, found=found):
+            if "d" not in found:
+                d = None
+                cm = _TIME_COLUMN.search(body)
+                if cm:  # a task table's 完成时限 column bounds the task
+                    d = find_deadline(cm.group(1), year, month, doc.date)
+                found["d"] = d if d is not None else find_deadline(body, year, month, doc.date)
+            return found["d"]
+
+        def targets_of(body=body, found=found):
+            if "t" not in found:
+                found["t"] = find_targets(body)
+            return found["t"]
+
         narrative = _narrative_section(s.section) and not _MODAL.search(body)
         if narrative:
             kind = "none"
         else:
-            kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan,
-                                  subject_unit=leads_with_unit, timed=deadline is not None, counted=bool(targets))
+            kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan, subject_unit=leads_with_unit,
+                                  timed=lambda: deadline_of() is not None, counted=lambda: bool(targets_of()))
         if s.heading is not None:
             head_zone = False
         if kind == "none":
@@ -194,7 +208,8 @@ def extract_document(doc: Document, index: int) -> dict:
         head_zone = False
         if kind == "action" and s.start in containers and not hard_action(s.text):
             kind = "principle"  # a top-level theme over numbered work items
-        lead, co = split_roles(mentions)
+        lead, co = split_roles(mentions if mentions is not None else find_units(body))
+        deadline, targets = deadline_of(), targets_of()
         task = {
             "id": f"d{index}-t{len(tasks) + 1}",
             "text": s.text,
