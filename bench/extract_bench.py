@@ -35,14 +35,45 @@ SPEED_GOAL = 2.5
 MEMORY_GOAL_MB = 300.0
 
 
-def load_inputs(corpus_dir: str, synthetic_mb: float) -> list[tuple[str, str]]:
+def load_inputs(corpus_dir: str, synthetic_mb: float, traditional: bool = False) -> list[tuple[str, str]]:
     files = sorted(Path(corpus_dir).glob("*.txt"))
     if not files:
         sys.exit(f"no .txt files in {corpus_dir}")
     corpus = "\n".join(f.read_text(encoding="utf-8") for f in files)
     target = int(synthetic_mb * 1024 * 1024 / 3)  # ~3 bytes per CJK char in UTF-8
     synthetic = (corpus * (target // max(len(corpus), 1) + 1))[:target]
-    return [("corpus", corpus), (f"synthetic {synthetic_mb:g}MB", synthetic)]
+    rows = [("corpus", corpus)]
+    if traditional:
+        # the same corpus in traditional characters: exercises the OpenCC t2s path
+        import opencc
+
+        rows.append(("corpus 繁體", opencc.OpenCC("s2t").convert(corpus)))
+    return rows + [(f"synthetic {synthetic_mb:g}MB", synthetic)]
+
+
+# Import + first use of each library the engine calls, each in a fresh process (ms).
+_LIB_PROBES = {
+    "opencc (t2s, import + dictionary load)": "import opencc; opencc.OpenCC('t2s').convert('區縣')",
+    "pdfplumber (import)": "import pdfplumber",
+    "lunar-python (import + one Spring Festival)": "from lunar_python import Lunar; Lunar.fromYmd(2026, 1, 1).getSolar()",
+    "pdfminer.six (import)": "import pdfminer.high_level",
+}
+
+
+def library_costs() -> dict:
+    out = {}
+    for name, code in _LIB_PROBES.items():
+        probe = ("import time; t = time.perf_counter(); " + code +
+                 "; print((time.perf_counter() - t) * 1000)")
+        best = float("inf")
+        for _ in range(3):
+            p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+            try:
+                best = min(best, float(p.stdout.strip().splitlines()[-1]))
+            except (ValueError, IndexError):
+                best = float("nan")
+        out[name] = round(best, 1)
+    return out
 
 
 def timed(fn, text) -> float:
@@ -109,7 +140,7 @@ def main() -> int:
         return sum(1 for _ in jieba.cut(t))
 
     rows = []
-    for name, text in load_inputs(a.corpus, a.synthetic_mb):
+    for name, text in load_inputs(a.corpus, a.synthetic_mb, traditional=True):
         ex_t, jb_t = float("inf"), float("inf")
         reps = max(2, min(7, 2_000_000 // max(len(text), 1)))  # small inputs: more runs, less noise
         for _ in range(reps):  # alternate, so both see the same machine load
@@ -127,6 +158,9 @@ def main() -> int:
         print(f"{r['input']:16s} {r['chars']:10d} {r['extract_chars_per_s']:12d} {r['extract_peak_mb']:8.1f} "
               f"{r['jieba_chars_per_s']:11d} {r['speedup_vs_jieba']:8.2f}")
     print(f"process peak RSS, extracting {rows[-1]['input']} in a fresh process: {rss:.1f} MB")
+    libs = library_costs()
+    for name, ms in libs.items():
+        print(f"library cost: {name}: {ms:.1f} ms")
 
     worst = min(r["speedup_vs_jieba"] for r in rows)
     speed_ok = worst >= SPEED_GOAL
@@ -141,7 +175,8 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     (out / ".gitignore").write_text("*\n")
     (out / "extract_bench.json").write_text(json.dumps(
-        {"rows": rows, "process_peak_rss_mb": round(rss, 1), "speed_pass": speed_ok, "memory_pass": mem_ok},
+        {"rows": rows, "process_peak_rss_mb": round(rss, 1), "library_ms": libs, "speed_pass": speed_ok,
+         "memory_pass": mem_ok},
         ensure_ascii=False, indent=1))
     return 0 if speed_ok and mem_ok else 1
 

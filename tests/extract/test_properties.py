@@ -6,8 +6,10 @@ from hypothesis import strategies as st
 
 from luoshi.extract import extract_text
 
-ALPHABET = st.sampled_from(list("要加强建立各部门市委局办中心一二三、,。;:()(一)1.①是了年月日前%0123456789\n 牵头单位配合由与和每个在以上达到abcXYZ“”"))
-TEXT = st.text(alphabet=ALPHABET, max_size=400) | st.text(max_size=200)
+ALPHABET = st.sampled_from(list("要加强建立各部门市委局办中心一二三、,。;:()(一)1.①是了年月日前%0123456789\n 牵头单位配合由与和每个在以上达到abcXYZ“”")
+                           + ["\t", "  ", "區縣發關牽頭", "序号\t任务\t牵头单位\t配合单位\t完成时限\n", "篇2", "春节前", "每季度",
+                              "至", "—", "百分之", "≥", "前五", "次", "(此件公开发布)", "责任单位:", "明年起"])
+TEXT = st.lists(ALPHABET, max_size=300).map("".join) | st.text(max_size=200)
 
 
 def check(res):
@@ -36,6 +38,20 @@ def test_huge_inputs_are_fast():
         t0 = time.perf_counter()
         check(extract_text(text, "x"))
         assert time.perf_counter() - t0 < 20
+
+
+def test_tables_and_traditional_text_stay_linear():
+    header = "序号\t任务\t牵头单位\t配合单位\t完成时限\n"
+    row = "1\t新建社区食堂8个。\t县民政局\t各乡镇人民政府\t年底前\n"
+    trad = "各區縣要於年底前完成農村公路改造120公里,縣交通運輸局牽頭,縣財政局配合。\n"
+    for small, big in ((header + row * 2_000, header + row * 20_000), (trad * 2_000, trad * 20_000)):
+        t0 = time.perf_counter()
+        check(extract_text(small, "x"))
+        t1 = time.perf_counter()
+        res = extract_text(big, "x")
+        t2 = time.perf_counter()
+        check(res)
+        assert t2 - t1 < 20 * max(t1 - t0, 0.05)  # ten times the input, not a hundred times the time
 
 
 def test_ten_megabytes_of_one_character():

@@ -275,32 +275,41 @@ def _t2s(text: str) -> str | None:
     return out if len(out) == len(text) else None
 
 
-def _restore(value, conv: str, orig: str):
-    """The verbatim (traditional) form of a string found in the simplified copy."""
+def _restore(value, conv: str, orig: str, lo: int = 0, hi: int | None = None):
+    """The verbatim (traditional) form of a string found in the simplified copy (searched
+    in conv[lo:hi], the task's own stretch, so restoring stays linear)."""
     if not isinstance(value, str) or not value:
         return value
-    i = conv.find(value)
+    i = conv.find(value, lo, hi)
     return orig[i:i + len(value)] if i >= 0 else value
 
 
 def _restore_doc(res: dict, conv: str, orig: str) -> dict:
     """Put the verbatim text back into a result computed on the simplified copy."""
+    head = min(len(conv), 2000)
     for key in ("title", "speaker"):
-        res[key] = _restore(res.get(key), conv, orig)
+        res[key] = _restore(res.get(key), conv, orig, 0, head)
     res["text"] = orig
+    # outline entries come in text order: one forward scan restores them all
+    titles: dict = {}
+    pos = 0
     for o in res["outline"]:
-        o["title"] = _restore(o["title"], conv, orig)
-        o["marker"] = _restore(o["marker"], conv, orig)
+        t = o["title"]
+        i = conv.find(t, pos) if t else -1
+        if i >= 0:
+            o["title"] = titles[t] = orig[i:i + len(t)]
+            pos = i + len(t)
     for t in res["tasks"]:
-        t["text"] = orig[t["start"]:t["end"]]
-        t["section"] = [_restore(x, conv, orig) for x in t["section"]]
-        t["lead_units"] = [_restore(x, conv, orig) for x in t["lead_units"]]
-        t["co_units"] = [_restore(x, conv, orig) for x in t["co_units"]]
+        a, b = t["start"], t["end"]
+        t["text"] = orig[a:b]
+        t["section"] = [titles.get(x, x) for x in t["section"]]
+        t["lead_units"] = [_restore(x, conv, orig, a, b) for x in t["lead_units"]]
+        t["co_units"] = [_restore(x, conv, orig, a, b) for x in t["co_units"]]
         if t["deadline"]:
-            t["deadline"]["text"] = _restore(t["deadline"]["text"], conv, orig)
+            t["deadline"]["text"] = _restore(t["deadline"]["text"], conv, orig, a, b)
         for g in t["targets"]:
-            g["text"] = _restore(g["text"], conv, orig)
-            g["metric"] = _restore(g["metric"], conv, orig)
+            g["text"] = _restore(g["text"], conv, orig, a, b)
+            g["metric"] = _restore(g["metric"], conv, orig, a, b)
     return res
 
 
