@@ -351,3 +351,34 @@ def test_shared_inputs_if_present():
     tasks = extract_file(path)["documents"][0]["tasks"]
     assert len(tasks) == 3
     assert tasks[0]["lead_units"] == ["市市场监管局"] and tasks[0]["deadline"]["date"] == "2026-06-30"
+
+
+# ---------------------------------------------------------------- more shapes met while probing
+def test_minutes_dated_in_their_first_sentence():
+    text = ("县长办公会议纪要\n2026年4月8日,县长主持召开县长办公会议,专题研究城区停车问题。纪要如下:\n"
+            "一、会议议定:\n(一)请县住建局牵头,会同县城管局,于5月15日前拿出停车设施建设计划。\n")
+    doc = doc_of(text)
+    assert doc["date"] == "2026-04-08"
+    t = task_with(doc, "停车设施建设计划")
+    assert t["deadline"]["date"] == "2026-05-15"
+    assert (t["lead_units"], t["co_units"]) == (["县住建局"], ["县城管局"])
+    assert not any("纪要如下" in x["text"] for x in doc["tasks"])
+
+
+def test_last_years_figures_in_a_plan_are_narrative():
+    doc = doc_of("青石县2026年教育工作要点\n(2026年2月5日)\n"
+                 "2025年,全县新建幼儿园4所,完成校舍改造3.2万平方米。\n1.全年新建幼儿园3所。\n")
+    assert [t["text"][:4] for t in doc["tasks"]] == ["1.全年"]
+
+
+def test_full_width_input_to_the_parts():
+    assert {m.name: m.role for m in find_units("县应急管理局会同县消防救援大队开展检查。")} == \
+        {"县应急管理局": "lead", "县消防救援大队": "co"}
+    assert {m.name: m.role for m in find_units("县政府办公室负责统筹协调，各成员单位要密切配合。")} == \
+        {"县政府办公室": "lead", "各成员单位": "co"}
+    got = tgt("建成区绿地率不低于38%，人均公园绿地面积达到14平方米。")
+    assert ("人均公园绿地面积", ">=", 14) in got and ("建成区绿地率", ">=", 38) in got
+    assert tgt("PM2.5平均浓度控制在30微克/立方米以下。") == [("PM2.5平均浓度", "<=", 30)]
+    assert tgt("比去年同期增长15%。") == []
+    assert find_deadline("本季度末完成验收。", 2026, None, "2026-02-10")["date"] == "2026-03-31"
+    assert find_deadline("每学期组织一次演练。", 2026)["recurrence"] == "per-semester"

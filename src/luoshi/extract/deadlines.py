@@ -83,6 +83,7 @@ _RX = re.compile(
         r"(?P<rec_n>每(?P<rn>两|2|三|3|五|5)年)",
         r"(?P<rec_w>每(?:个)?(?:周|星期)(?:[一二三四五六日天1-7](?:前)?)?)",
         r"(?P<rec_d>每(?:日|天))",
+        r"(?P<rec_s>每(?:个)?学期)",
         # ---- calendar limits and periods (with or without a year)
         rf"(?P<abs>(?=(?:于|在|到|至|截至|截止)?(?:{_Y}年|{_PER}))(?P<pre>于|在|到|至|截至|截止)?(?:(?P<y>{_Y})年(?:度)?)?(?P<per>{_PER})?"
         rf"(?:(?P<sep>{_RANGE_SEP})(?:(?P<y2>{_Y})年(?:度)?)?(?P<per2>{_PER}))?(?P<suf>{_SUF})?)",
@@ -91,6 +92,7 @@ _RX = re.compile(
         rf"|限期(?P<lim_n>{_NUM})(?:个)?(?P<lim_u>工作日|日|天|个月|月)"
         rf"|用(?P<use_n>{_NUM}|半)(?:个)?(?P<use_u>年|月|周|天)(?:左右)?(?:的)?时间)",
         # ---- this/next month, week; holidays; seasons without a fixed date
+        r"(?P<bq>本季度(?:末|底)?(?:前|之前|以前|内)?)",
         rf"(?P<bm>(?P<bm_w>本|下)月(?:(?P<bm_d>{_NUM})(?:日|号)|底|末)(?:前|之前|以前)?)",
         r"(?P<wk>(?P<wk_w>本|这|下)(?:周|星期|个星期)(?P<wk_d>[一二三四五六日天1-7])(?:前|之前|以前))",
         r"(?P<hol>(?P<hol_n>春节|元旦|国庆节?|五一|劳动节|端午节?|中秋节?|清明节?)(?:假期)?(?:前|之前|以前))",
@@ -111,6 +113,10 @@ _BARE_YEAR_NEXT = re.compile(r"^(?:要|将|必须|确保|力争|争取|全面完
 _CHECKABLE = re.compile(r"\d|完成|新增|新建|实现|达到|力争|建成|建立|开展|组织|启动|出台|压减|下降|提高|不少于|不低于|[一二两三四五六七八九十百]+(?:个|项|所|家|次|场)")
 _DUR_DAYS = {"日": 1, "天": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 365}
 _TARGET_OP_BEFORE = re.compile(r"(?:压缩|缩短|减少|降低|控制|不超过|不多于|不高于|提速|提高|办理时限|时间)(?:至|到|在|为)?$")
+
+
+_WIDTH_SAME = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+_FULL = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def _matches(sentence: str):
@@ -279,8 +285,8 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
     本月/下周 count. Returns ``{"text", "date" (ISO or None), "recurrence"}``,
     plus ``working_days`` / ``duration_days`` for durations."""
     written = _parse_iso(doc_date)
-    if doc_month and doc_year and written is None:
-        written = None
+    if _FULL.search(sentence):
+        sentence = sentence.translate(_WIDTH_SAME)
     best, best_p = None, -1
     for m in _matches(sentence):
         g = m.groupdict()
@@ -304,6 +310,8 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
             res, prio = {"text": text, "date": None, "recurrence": "weekly"}, 1
         elif g["rec_d"]:
             res, prio = {"text": text, "date": None, "recurrence": "daily"}, 1
+        elif g["rec_s"]:
+            res, prio = {"text": text, "date": None, "recurrence": "per-semester"}, 1
         elif g["abs"]:
             got = _abs(m, sentence, doc_year, written)
             if got is None:
@@ -320,6 +328,12 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
                 res["working_days"] = int(n)
             elif n and unit in _DUR_DAYS:
                 res["duration_days"] = int(n * _DUR_DAYS[unit])
+        elif g["bq"]:
+            date = None
+            if written:
+                q_end = ((written.month - 1) // 3 + 1) * 3
+                date = _iso(written.year, q_end, _last_day(written.year, q_end))
+            res, prio = {"text": text, "date": date, "recurrence": None}, 3
         elif g["bm"]:
             date = None
             if written:

@@ -98,6 +98,15 @@ def _role_only(text: str, mentions) -> bool:
     return _ROLE_ONLY_REST.match(rest) is not None
 
 
+_YEAR_OPEN = re.compile(r"^((?:19|20)\d\d)年(?:以来|来|上半年|前三季度|全年)?[,,]")
+
+
+def _past_year_opening(body: str, year) -> bool:
+    """"2025年,全县新建…" in a 2026 plan: what was done last year."""
+    m = _YEAR_OPEN.match(body)
+    return bool(m and year and int(m.group(1)) < year)
+
+
 def _narrative_section(section) -> bool:
     return any(_NARRATIVE_SECTION.search(t or "") for t in section)
 
@@ -191,7 +200,7 @@ def extract_document(doc: Document, index: int) -> dict:
                 found["t"] = find_targets(body)
             return found["t"]
 
-        narrative = _narrative_section(s.section) and not _MODAL.search(body)
+        narrative = (_narrative_section(s.section) or _past_year_opening(body, year)) and not _MODAL.search(body)
         if narrative:
             kind = "none"
         else:

@@ -46,6 +46,7 @@ _PLAN_TITLE = re.compile(r"要点|计划|方案|安排|任务|清单|台账|意�
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
+_OPENING_DATE = re.compile(r"^((?:19|20)\d\d年\d{1,2}月\d{1,2}日)(?:上午|下午|晚上|晚|[,,])")
 # 文号: 江南政办发〔2025〕11号 / 〔2026〕第6期
 _DOC_NO_YEAR = re.compile(r"^[\u4e00-\u9fff]{0,12}[〔\[]\s*((?:19|20)\d\d)\s*[〕\]]\s*(?:第)?\s*\d{1,4}\s*[号期]")
 
@@ -137,6 +138,14 @@ def _meta(text: str, piece_title: str | None) -> Document:
             d = parse_date_line(s.strip())
             if d:
                 doc.date = d
+    if doc.date is None:
+        # minutes open with the meeting's date: "2026年4月8日,县长主持召开…"
+        for s in lines[:4]:
+            m = _OPENING_DATE.match(s.strip())
+            if m:
+                doc.date = parse_date_line(m.group(1))
+                if doc.date:
+                    break
     doc_no_year = None
     for s in lines[:8]:
         m = _DOC_NO_YEAR.search(s)

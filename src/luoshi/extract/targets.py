@@ -27,9 +27,9 @@ from .deadlines import cn_to_int
 _UNIT_WORDS = (
     "%|‰|个百分点|个工作日|工作日|人次|批次|户次|车次|架次|课时|学时|小时|分钟|平方公里|平方米|立方米|千瓦时|千瓦|兆瓦|公顷|公里|千米|"
     "亩|吨|米|元|人|户|个|件|名|家|所|项|次|册|本|座|场|期|批|条|部|套|台|辆|张|份|篇|间|处|支|栋|幢|村|镇|倍|床|盏|株|棵|"
-    "种|类|门|节|幅|首|届|轮|天|日|周|月|年|字|克|千克|公斤|升|标段|亿|万"
+    "种|类|门|节|幅|首|届|轮|天|日|周|月|年|字|微克|毫克|千克|公斤|克|升|标段|亿|万"
 )
-_UNITS = rf"(?:(?:万|亿|千|百)?(?:{_UNIT_WORDS}))"
+_UNITS = rf"(?:(?:万|亿|千|百)?(?:{_UNIT_WORDS})(?:/(?:立方米|平方米|平方公里|万人|百人|千人|人|户|年|月|日|天|次))?)"
 _TIME_UNITS = {"个工作日", "工作日", "小时", "分钟", "天", "日", "周", "月", "年"}
 _CN_NUM = "零一二两三四五六七八九十百千"
 _NUMV = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
@@ -39,7 +39,9 @@ _ANCHOR = re.compile(
     rf"|(?P<num>{_NUMV})\s*(?:(?P<sep>—|–|-|~|～|至|到)\s*(?P<num2>{_NUMV}))?\s*(?P<unit>{_UNITS})"
 )
 _QUICK = re.compile(rf"[\d%百两二三四五六七八九十≥≤]|前[一二三四五六七八九十]|一(?:次|个|轮)")
-_CLAUSE = re.compile(r"[^,;:。!?,;:!?]+")
+_WIDTH_SAME = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+_FULL = re.compile("[\uff01-\uff5e\u3000]")
+_CLAUSE = re.compile(r"[^,;:。!?，；：！？]+")
 _NOTE = re.compile(r"\((?:牵头|责任|配合|主办|协办)[^()]*\)")
 
 # comparison words right before the figure (longest first), with their op
@@ -61,14 +63,15 @@ _OBJ = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"《》+\-]{2,24}")
 _OBJ_STOP = re.compile(r"的|要|须|应|将|并|全部|以上|以下|以内|左右|及以上|按时|和(?=[\u4e00-\u9fff]{0,3}(?:改造|建设))")
 _TRAIL = re.compile(
     r"(?:的|要|应|须|必须|要求|确保|力争|争取|务必|均|都|将|平均|总体|一般|原则上|在去年基础上|在上年基础上|比上年|较上年|"
+    r"(?:比|较)(?:去年|上年)同期|(?:比|较)去年|同期|"
     r"同比|分别|每年|每月|全年|年均|累计)+$"
 )
-_CUT = re.compile(r".*(?:使|让|把|将|要|确保|力争|争取|务必|保证|其中|的|[、:;。])")
+_CUT = re.compile(r".*(?:使|让|把|将|要|确保|力争|争取|务必|保证|其中|的|[、:;。，：；])")
 _LEAD_TIME = re.compile(
     r"^(?:(?:于|在|到)?(?:(?:19|20)\d\d年(?:度)?|今年|明年|全年|年内|年底前|上半年|下半年|[一二三四]季度末?(?:前)?|第[一二三四]季度|"
     r"\d{1,2}月(?:\d{1,2}日)?(?:底)?前|届时|到期|同步|同时|力争|实现|对)(?:完成)?\s*)+"
 )
-_PAST = re.compile(r"未(?:完成|按|达到|开工|整改)|尚未|仍有|已经|已(?!于)|了$|了[,。]|累计|共有|现有|先后|曾经|去年(?!基础)|上年(?!基础)|比上年|较上年")
+_PAST = re.compile(r"未(?:完成|按|达到|开工|整改)|尚未|仍有|已经|已(?!于)|了$|了[,。]|累计|共有|现有|先后|曾经|(?<![较比])(?:去年|上年)(?!基础|同期)")
 _FREQ = re.compile(
     r"每(?:个|一个)?(?P<per>月|季度|周|星期|年|半年|日|天|两年|学期|次)"
     r"(?P<mid>[^,;。]{0,16}?)"
@@ -157,6 +160,8 @@ def _op_of(pre_op: str | None, post: str, word: str) -> str:
 
 def find_targets(sentence: str) -> list[dict]:
     """Every quantitative goal of one sentence: [{text, metric, op, value, unit}]."""
+    if _FULL.search(sentence):
+        sentence = sentence.translate(_WIDTH_SAME)
     if not _QUICK.search(sentence):
         return []
     out: list[dict] = []

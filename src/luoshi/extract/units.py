@@ -51,10 +51,10 @@ _AFTER_SUBJ = re.compile(
     r"按照|根据|结合|每年|每月|定期|立即|尽快|抓紧|及时|不断|全面|深入|加强|加快|着力|共同|联合|组织|成立|建立|设立|下设|"
     r"试行|实行|制定|主动|自觉|严格|统一|承担|做好|抓好|督促|对|把|向|会同|从|通过|围绕|安排|开展|实施|推进|出台|完成|"
     r"拨付|提供|落实|争取|力争|已经|已|决定|引起|高度重视|重视|无论|不论|一如既往|始终|务请|直接|专门|重点|全力|不折不扣|分别|在|"
-    r"于(?=\d|[一二三四五六七八九十]|本|年|今|明|春|国|每)|不得|严禁|带头|率先|全年|年内|今年|明年|年底前|上半年|下半年|每季度|每周|"
+    r"限期|于(?=\d|[一二三四五六七八九十]|本|年|今|明|春|国|每)|不得|严禁|带头|率先|全年|年内|今年|明年|年底前|上半年|下半年|每季度|每周|"
     r"(?:第)?[一二三四]季度|\d{1,2}月(?:\d{1,2}日)?(?:底)?前)"
 )
-_CO_AFTER = re.compile(r"^(?:要|也要|应|积极|主动|全力|要积极)?(?:配合|协助|协办|参与|协同|共同推进|共同参与|按职责分工负责|按照职责分工负责|按职责负责|分工负责)")
+_CO_AFTER = re.compile(r"^(?:要|也要|应|须|要求)?(?:积极|主动|全力|密切|认真|大力|全力)?(?:配合|协助|协办|参与|协同|共同推进|共同参与|按职责分工负责|按照职责分工负责|按职责负责|分工负责)")
 _CLAUSE = re.compile(r"[^,;:。!?]+")
 _LEAD_PREFIX = re.compile(
     r"^(?:(?:同时|此外|另外|为此|今后|今年|明年|下一步|特别是|其中|尤其是|因此|所以|最后|首先|其次|当前|目前|我们|请|希望|并由|由|"
@@ -98,7 +98,7 @@ _GARBAGE = re.compile(
     r"^[的为和与及在对以或从]|等.|尽快|及时|联合(?!会)|进驻|负责(?!人)|牵头(?!单位|部门)|配合(?!单位|部门)|协助|共同|"
     r"建立|设立|制定|制订|实施|完成|推行|报送|落实|开办|纳入|"
     r"开展|推进(?!办)|推广|介绍|集中|结合|能够|一批|提供|认真|广泛|深入|积极|加强|进一步|不断|努力|形成|充分|调动|发挥|强化|参照|"
-    r"督促|提高|提升|修订|完善|审定|审查|局面$"
+    r"督促|提高|提升|修订|完善|审定|审查|会同|局面$"
 )
 
 
@@ -312,8 +312,15 @@ def _open_role_notes(sentence: str) -> str:
 _NOTE_PAREN = re.compile(r"\((?:牵头|责任|主责|主办|配合|协办|参与|协助)[^()\n]*\)")
 
 
+# Full-width punctuation as the cleaner writes it, one character for one (offsets hold).
+_WIDTH_SAME = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+_FULL = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def find_units(sentence: str) -> list[UnitMention]:
     """Unit mentions with roles in one sentence (no inference from context)."""
+    if _FULL.search(sentence):
+        sentence = sentence.translate(_WIDTH_SAME)
     found: dict[str, UnitMention] = {}
 
     def add(name: str, role: str, start: int, override: bool = False):
