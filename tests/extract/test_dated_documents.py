@@ -382,3 +382,28 @@ def test_full_width_input_to_the_parts():
     assert tgt("比去年同期增长15%。") == []
     assert find_deadline("本季度末完成验收。", 2026, None, "2026-02-10")["date"] == "2026-03-31"
     assert find_deadline("每学期组织一次演练。", 2026)["recurrence"] == "per-semester"
+
+
+def test_html_table_with_colspan_and_rowspan():
+    page = ("<html><body><p>青石县2026年重点任务分解表</p><p>(2026年3月1日)</p><table>"
+            "<tr><th rowspan=2>序号</th><th rowspan=2>工作任务</th><th colspan=2>责任单位</th><th rowspan=2>完成时限</th></tr>"
+            "<tr><th>牵头单位</th><th>配合单位</th></tr>"
+            "<tr><td>1</td><td>新建城市书房6个。</td><td rowspan=2>县文旅局</td><td>县财政局</td><td>2026年10月底前</td></tr>"
+            "<tr><td>2</td><td>每季度开展一次文化市场检查。</td><td>县公安局</td><td>每季度</td></tr>"
+            "</table></body></html>")
+    doc = extract_bytes(page.encode("utf-8"), "表.html")["documents"][0]
+    assert len(doc["tasks"]) == 2
+    t = task_with(doc, "城市书房")
+    assert (t["lead_units"], t["co_units"]) == (["县文旅局"], ["县财政局"]) and t["deadline"]["date"] == "2026-10-31"
+    t = task_with(doc, "文化市场检查")  # the lead unit cell merged down two rows
+    assert (t["lead_units"], t["co_units"]) == (["县文旅局"], ["县公安局"])
+
+
+def test_duty_headings_of_a_plan_are_principles_work_headings_actions():
+    doc = doc_of("青石县2026年城乡环境整治实施方案\n(2026年3月1日)\n一、重点任务\n(一)开展农村垃圾治理\n"
+                 "1.年底前实现农村生活垃圾收运处置体系全覆盖。\n二、保障措施\n(一)加强组织领导。\n(二)强化资金保障。\n"
+                 "县财政局要安排专项资金500万元。\n")
+    kinds = {t["text"]: t["kind"] for t in doc["tasks"]}
+    assert kinds["(一)开展农村垃圾治理"] == "action"
+    assert kinds["二、保障措施"] == "principle" and kinds["(一)加强组织领导。"] == "principle"
+    assert kinds["(二)强化资金保障。"] == "action"

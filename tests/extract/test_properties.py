@@ -75,7 +75,8 @@ def test_heading_and_unit_shapes_stay_fast():
 HTML_PIECES = st.sampled_from(["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>", "<p>",
                                "</p>", "<br>", "<div>", "</div>", "<script>", "</script>", "<nav>", "</nav>",
                                "工作任务", "牵头单位", "配合单位", "完成时限", "区教育局", "各街道", "2024年6月底前",
-                               "完成改造", "序号", "1", "要加强领导。", " ", "\n"])
+                               "完成改造", "序号", "1", "要加强领导。", " ", "\n", "<td colspan=2>", "<th rowspan=3>",
+                               "<td rowspan=2 colspan=3>", "<td colspan=x>"])
 
 
 @settings(max_examples=200, deadline=None)

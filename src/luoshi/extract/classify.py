@@ -37,7 +37,7 @@ _ACTION = re.compile(
     r"窗口|大厅|中心(?![任工环思])|网络|队伍|专栏|讲座|考试|测评|普查|调查|统计|验收|监控|执法|审批|办结|登记|备案|"
     r"宣传|推广|纳入|列入|整合|创建|打造|培育|扶持|引导|改革|规范|简化|压缩|取消|减少|降低|提高.{0,8}\d|"
     # organised teaching and training are activities one can check
-    r"教育(?![部局厅委])|培养"
+    r"教育(?![部局厅委])|培养|破解|整治"
 )
 _PRINCIPLE = re.compile(
     r"认识|意识|思想|观念|理念|重视|理解|领会|把握|坚持|树立|增强|弘扬|精神|作风|自觉|统一到|导向|原则|"
@@ -45,7 +45,7 @@ _PRINCIPLE = re.compile(
     r"牢记|铭记|发扬|勇于|敢于|善于|做到|形成.{0,6}(?:合力|共识|局面|格局)|站在|高度|全局|大局|"
     r"团结|奉献|担当|务实|求真|清醒|警惕|心里|牢固|紧迫感|危机感|责任心|主动性|积极性|创造性|"
     # how to weigh things: 处理好…关系, 注重/注意…
-    r"处理好|正确处理|关系[。;]?$|注重|注意"
+    r"处理好|正确处理|关系[。;]?$|注重|注意|主体责任|负总责|亲自抓|一把手|第一责任人"
 )
 _STRONG_ACTION = re.compile(
     r"年底前|月底前|日前|之前|以前|牵头|负责|建立|建设(?=[\u4e00-\u9fff“《])(?![的与和及中上工过等者方项])|制定|制订|出台|印发|"
@@ -147,6 +147,7 @@ _PREAMBLE = re.compile(r"^[^。,]{0,10}(?:纪要|通报|报告|汇报|部署|安
                        r"^现将[^。]{0,30}(?:如下|通报如下|纪要如下)[。:]?$")
 _INTRO = re.compile(r"(?:以下|如下)(?:[一二三四五六七八九十几]+)?(?:个)?(?:方面|几点|要求|工作|事项)[^。]{0,6}[。:]?$")
 _MEETING_NARRATIVE = re.compile(r"主持召开|主持会议|召开了|举行了|出席会议|列席会议")
+_DUTY_HEADING = re.compile(r"^(?:工作要求|保障措施|组织保障|实施保障|工作保障|(?:加强|强化)组织(?:领导|保障)|(?:强化|压实|落实)(?:领导|工作|主体)?责任(?:落实)?|提高思想认识)[。]?$")
 _FORWARD = re.compile(r"印发给你们|现予印发|现印发给|请(?:结合实际)?认真(?:抓好)?(?:贯彻(?:落实|执行)|组织实施)")
 
 
@@ -178,6 +179,8 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
             and not _PAST_FACT.search(body) and not _NONE_START.match(body) \
             and ((timed() if callable(timed) else timed) or (counted() if callable(counted) else counted)):
         return "action"
+    if (heading or marked) and len(body) <= 20 and _DUTY_HEADING.search(body):
+        return "principle"  # 工作要求, 保障措施, 加强组织领导, 压实领导责任: how, not what
     if planlike and (heading or marked) and len(body) <= 40 and not _KNOW_HEADING.search(body) \
             and not _QUESTION.search(body) and not _PAST_FACT.search(body) and not s.endswith(":"):
         head_plan = True

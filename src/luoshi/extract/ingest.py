@@ -147,6 +147,47 @@ _NAV_ATTR = re.compile(r"nav|menu|breadcrumb|crumb|footer|header|sidebar|share|r
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
+def _span(v) -> int:
+    try:
+        return max(1, min(int(str(v).strip() or 1), 50))
+    except ValueError:
+        return 1
+
+
+def _expand_spans(rows: list[list[str]], spans: dict) -> list[list[str]]:
+    """Lay out cells with colspan/rowspan on a grid: a merged cell's text fills every
+    position it covers (责任单位 over 牵头单位 and 配合单位; a unit merged down rows)."""
+    grid: list[list[str]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
+    for r, row in enumerate(rows):
+        out: list[str] = []
+        col = 0
+        cells = list(enumerate(row))
+        k = 0
+        while k < len(cells) or col in pending:
+            if col in pending:
+                text, left = pending[col]
+                out.append(text)
+                if left <= 1:
+                    del pending[col]
+                else:
+                    pending[col] = (text, left - 1)
+                col += 1
+                continue
+            i, text = cells[k]
+            k += 1
+            cs, rs = spans.get((r, i), (1, 1))
+            for j in range(cs):
+                out.append(text)
+                if rs > 1:
+                    pending[col + j] = (text, rs - 1)
+            col += cs
+            if col > 200:
+                break
+        grid.append(out)
+    return grid
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -156,6 +197,7 @@ class _TextExtractor(HTMLParser):
         self._in_title = False
         # open <table>s: (index in out where the table starts, rows of cell texts)
         self.tables: list[tuple[int, list[list[str]]]] = []
+        self.spans: dict = {}  # id(rows) -> {(row, cell): (colspan, rowspan)}
         self._in_cell = False
 
     def handle_starttag(self, tag, attrs):
@@ -188,6 +230,10 @@ class _TextExtractor(HTMLParser):
                 rows.append([])
             rows[-1].append("")
             self._in_cell = True
+            spans = dict(attrs)
+            cs, rs = _span(spans.get("colspan")), _span(spans.get("rowspan"))
+            if cs > 1 or rs > 1:
+                self.spans.setdefault(id(rows), {})[(len(rows) - 1, len(rows[-1]) - 1)] = (cs, rs)
         elif tag in ("p", "div") and self._in_cell:
             self._cell_append(" ")
         if tag in _BLOCK_TAGS:
@@ -223,6 +269,9 @@ class _TextExtractor(HTMLParser):
         other (layout) table keeps the text streamed so far."""
         start, rows = self.tables.pop()
         self._in_cell = False
+        spans = self.spans.pop(id(rows), None)
+        if spans:
+            rows = _expand_spans(rows, spans)
         rows = [[" ".join(c.split()) for c in r] for r in rows]
         rows = [r for r in rows if any(r)]
         if rows and _columns(rows[0]) is not None:
