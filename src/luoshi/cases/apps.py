@@ -12,3 +12,8 @@ class CasesConfig(AppConfig):
 
         register_nav("诉求案件", "cases:list", order=40)
         register_nav("热线登记", "cases:hotline", order=41, visible=is_office)
+        from luoshi.supervision.kinds import register_kind
+
+        from .sweep import case_lights
+
+        register_kind("cases", "诉求案件", lights=case_lights)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.db.models import Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -29,31 +28,32 @@ def _score(text: str, address: str, cand_text: str, cand_address: str, near: boo
 
 def find_duplicates(*, description: str = "", address: str = "", lat=None, long=None, category=None,
                     at: dt.datetime | None = None, exclude_id=None, days: int = 7, radius_m: float = 300,
-                    threshold: float = 70.0, limit: int = 5, max_candidates: int = 300, qs=None) -> list[dict]:
+                    threshold: float = 70.0, limit: int = 5, max_candidates: int = 200, qs=None) -> list[dict]:
     """[{"case": Case, "score": 0..100, "near": bool}] best first, score ≥ threshold."""
     at = at or timezone.now()
     base = (Case.objects.all() if qs is None else qs).exclude(status__in=EXCLUDED)
     base = base.filter(created_at__gte=at - dt.timedelta(days=days), created_at__lte=at + dt.timedelta(hours=1))
     if exclude_id:
         base = base.exclude(pk=exclude_id)
-    where = Q()
+    cols = ("id", "number", "description", "address", "lat", "long", "status", "created_at", "category_id", "kind")
+    # Two index-friendly queries (case_latlong, case_category_created) instead of one OR.
+    rows: dict[int, Case] = {}
     if lat is not None and long is not None:
         dlat = radius_m / 111_000
         dlong = radius_m / (111_000 * max(math.cos(math.radians(lat)), 0.01))
-        where |= Q(lat__range=(lat - dlat, lat + dlat), long__range=(long - dlong, long + dlong))
+        for c in (base.filter(lat__range=(lat - dlat, lat + dlat), long__range=(long - dlong, long + dlong))
+                  .order_by("-created_at").only(*cols)[:max_candidates // 2]):
+            rows[c.pk] = c
     if category is not None:
-        where |= Q(category=category)
-    if not where:
-        return []
-    rows = (base.filter(where).order_by("-created_at")
-            .only("id", "number", "description", "address", "lat", "long", "status", "created_at", "category_id",
-                  "kind")[:max_candidates])
+        for c in base.filter(category=category).order_by("-created_at").only(*cols)[:max_candidates]:
+            rows.setdefault(c.pk, c)
+    rows = list(rows.values())
     out = []
     for c in rows:
         near = bool(lat is not None and c.lat is not None
                     and abs(c.lat - lat) * 111_000 <= radius_m
                     and abs(c.long - long) * 111_000 * max(math.cos(math.radians(lat)), 0.01) <= radius_m)
-        score = _score(description, address, c.description[:2000], c.address, near)
+        score = _score(description, address, c.description[:500], c.address, near)
         if score >= threshold:
             out.append({"case": c, "score": score, "near": near})
     out.sort(key=lambda d: -d["score"])

@@ -34,13 +34,14 @@ class SweepResult:
     seconds: float = 0.0
     phases: dict = field(default_factory=dict)  # seconds per phase, for benchmarks and logs
     audit_checkpoint: dict = field(default_factory=dict)  # the checkpoint taken at the end, or {"error": …}
+    kinds: dict = field(default_factory=dict)  # other supervised kinds (supervision.kinds), e.g. overdue cases
 
     def as_dict(self) -> dict:
         return {"on": self.on.isoformat(), "lights": self.lights, "notices_issued": self.notices_issued,
                 "escalations": self.escalations, "findings": self.findings, "report_slots": self.report_slots,
                 "tasks_checked": self.tasks_checked, "changed": len(self.changes), "changes": self.changes,
                 "seconds": round(self.seconds, 3), "phases": self.phases,
-                "audit_checkpoint": self.audit_checkpoint}
+                "audit_checkpoint": self.audit_checkpoint, "kinds": self.kinds}
 
 
 def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[str | None, SupervisionNotice | None]:
@@ -165,6 +166,10 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
     result.lights = {c: counts.get(c, 0) for c in Color.values}
     refresh_summaries(on, result.lights)
     phase("summaries")
+    from .kinds import sweep_kinds
+
+    result.kinds = sweep_kinds()
+    phase("kinds")
     if checkpoint:  # a dry run (rolled back) must not anchor entries that will not exist
         result.audit_checkpoint = _audit_checkpoint()
     phase("audit_checkpoint")

@@ -1,0 +1,70 @@
+"""Supervised kinds (督办对象类型): a registry that higher layers fill so their overdue items light up in
+the supervision sweep without supervision importing them.
+
+A higher app registers in its AppConfig.ready()::
+
+    from luoshi.supervision.kinds import register_kind
+    register_kind("cases", "诉求案件", lights=case_lights)
+
+`lights(now)` returns {unit_id: {"red": n, "yellow": n, "green": n}} for the kind's open items (red = past
+its deadline, yellow = close to it). Every sweep calls each registered kind once and reports the totals
+and the units with red items in SweepResult.kinds (and `luoshi sweep --json`); `kind_lights()` gives the
+same per unit for pages and 通报.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SupervisedKind:
+    name: str
+    label: str
+    lights: Callable
+
+
+_KINDS: dict[str, SupervisedKind] = {}
+
+
+def register_kind(name: str, label: str, *, lights: Callable) -> None:
+    """Register (or replace) a supervised kind."""
+    _KINDS[name] = SupervisedKind(name, label, lights)
+
+
+def kinds() -> list[SupervisedKind]:
+    return list(_KINDS.values())
+
+
+def kind_lights(now=None) -> dict[str, dict]:
+    """{name: {"label", "by_unit": {unit_id: {red, yellow, green}}, "totals": {red, yellow, green}}}."""
+    now = now or timezone.now()
+    out = {}
+    for k in kinds():
+        by_unit = k.lights(now)
+        totals = {c: sum(v.get(c, 0) for v in by_unit.values()) for c in ("red", "yellow", "green")}
+        out[k.name] = {"label": k.label, "by_unit": by_unit, "totals": totals}
+    return out
+
+
+def sweep_kinds(now=None) -> dict[str, dict]:
+    """What the sweep reports per kind: {"label", "totals", "red_units"} (a failing kind is logged and
+    reported as {"label", "error"}; it never undoes the task sweep)."""
+    out = {}
+    now = now or timezone.now()
+    for k in kinds():
+        try:
+            by_unit = k.lights(now)
+        except Exception as exc:  # noqa: BLE001 - another app's bug must not stop the sweep
+            log.exception("supervised kind %s failed", k.name)
+            out[k.name] = {"label": k.label, "error": str(exc)}
+            continue
+        totals = {c: sum(v.get(c, 0) for v in by_unit.values()) for c in ("red", "yellow", "green")}
+        red_units = sorted(u for u, v in by_unit.items() if v.get("red"))
+        out[k.name] = {"label": k.label, "totals": totals, "red_units": red_units[:1000]}
+    return out
