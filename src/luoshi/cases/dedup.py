@@ -28,7 +28,7 @@ def _score(text: str, address: str, cand_text: str, cand_address: str, near: boo
 
 def find_duplicates(*, description: str = "", address: str = "", lat=None, long=None, category=None,
                     at: dt.datetime | None = None, exclude_id=None, days: int = 7, radius_m: float = 300,
-                    threshold: float = 70.0, limit: int = 5, max_candidates: int = 200, qs=None) -> list[dict]:
+                    threshold: float = 70.0, limit: int = 5, max_candidates: int = 100, qs=None) -> list[dict]:
     """[{"case": Case, "score": 0..100, "near": bool}] best first, score ≥ threshold."""
     at = at or timezone.now()
     base = (Case.objects.all() if qs is None else qs).exclude(status__in=EXCLUDED)
