@@ -3,7 +3,7 @@
 按期处置率 on-time rate = replied by the deadline / (replied + open past the deadline)
 结案率 closing rate    = closed / cases
 满意率 satisfaction    = (满意 + 基本满意) / rated
-退单率 return rate     = cases returned at least once / cases dispatched
+退单率 return rate     = cases the unit returned (from the timeline) / (cases it holds + those it returned)
 返工率 rework rate     = cases reworked at least once / cases replied
 Rates are percentages with one decimal, None when the denominator is 0.
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 from luoshi.core.errors import LuoshiError
 
 from . import permissions as perm
-from .models import Case, Rating, Status, UNIT_STATUSES
+from .models import UNIT_STATUSES, CaseEvent, Rating, Status
 
 
 def parse_period(value: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -63,8 +63,19 @@ def case_stats(user, start=None, end=None, by: str = "unit") -> list[dict]:
         returned=Count("id", filter=Q(return_count__gt=0)),
         reworked=Count("id", filter=Q(rework_count__gt=0)),
     ).order_by(key))
+    # A 退单 clears the case's unit, so returns are counted from the timeline (the returning unit).
+    returns = {}
+    if by == "unit":
+        ev = CaseEvent.objects.filter(kind="return", unit__isnull=False)
+        if start:
+            ev = ev.filter(case__created_at__gte=start)
+        if end:
+            ev = ev.filter(case__created_at__lt=end)
+        returns = dict(ev.values("unit__name").annotate(n=Count("case_id", distinct=True)).values_list("unit__name", "n"))
     out = []
     for r in rows:
+        if by == "unit":
+            r["returned"] = returns.get(r[key], 0)
         out.append({"name": r[key], "total": r["total"], "dispatched": r["dispatched"],
                     "overdue_open": r["overdue_open"],
                     "on_time_rate": _pct(r["on_time"], r["replied"] + r["overdue_open"]),
