@@ -20,7 +20,9 @@ from luoshi.audit import api as audit_api
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger import api as ledger_api
 from luoshi.notifications import api as notifications_api
+from luoshi.inspections import api as inspections_api
 from luoshi.orgs import api as orgs_api
+from luoshi.petitions import api as petitions_api
 from luoshi.supervision import api as supervision_api
 
 
@@ -76,6 +78,9 @@ def _routes():
     router.register("lights", supervision_api.LightViewSet, basename="light")
     router.register("inbox", notifications_api.InboxViewSet, basename="inbox")
     router.register("rectifications", supervision_api.RectificationViewSet, basename="rectification")
+    router.register("petitions", petitions_api.PetitionViewSet, basename="petition")
+    router.register("inspections/plans", inspections_api.PlanViewSet, basename="inspection-plan")
+    router.register("inspections/findings", inspections_api.FindingViewSet, basename="inspection-finding")
     return [
         path("auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
         path("users/me/", accounts_api.MeView.as_view(), name="api-me"),

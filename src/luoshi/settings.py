@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "luoshi.review",
     "luoshi.cases",
     "captcha",
+    "luoshi.petitions",
+    "luoshi.inspections",
     "luoshi.assessment",
 ]
 
@@ -193,6 +195,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"PetitionStatusEnum": "luoshi.petitions.models.Status",
+                            "TaskStatusEnum": "luoshi.ledger.models.Status"},
 }
 
 # API tokens (luoshi.accounts.tokens): stored hashed, expire, die with a password change.

@@ -10,6 +10,8 @@ urlpatterns = [
     path("supervision/", include("luoshi.notifications.urls")),  # the inbox: /supervision/inbox/
     path("supervision/", include("luoshi.supervision.urls")),
     path("review/", include("luoshi.review.urls")),
+    path("petitions/", include("luoshi.petitions.urls")),
+    path("inspections/", include("luoshi.inspections.urls")),
     path("calendar/", include("luoshi.workcal.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("public/survey/", include("luoshi.assessment.public_urls")),

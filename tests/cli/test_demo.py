@@ -72,7 +72,8 @@ def test_demo_builds_every_state_with_logins_and_intact_audit(tmp_path):
     assert got["returned"] >= 1 and got["extended"] >= 1 and got["ext_pending"] >= 1 and got["ext_refused"] >= 1
     assert got["district_subtasks"] >= 10 and got["street_subtasks"] >= 2
     assert got["targets"] >= 5 and got["recurring"] >= 3
-    assert got["roles"] == sorted(["supervisor", "liaison", "leader", "admin", "operator", "dispatcher"])
+    assert got["roles"] == sorted(["supervisor", "liaison", "leader", "admin", "operator", "dispatcher",
+                                   "inspector"])  # 检查员 from inspections/demo.py
     assert all(got["auth"].values()), got["auth"]
     assert not got["wrong_pw"]
     assert got["login_page"] == 302 and got["session"]

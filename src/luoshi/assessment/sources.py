@@ -225,7 +225,9 @@ def _rect_rows(unit_id, period, indicator, limit):
     out = []
     for r in _rectifications([unit_id], period).select_related("task").order_by("due", "id")[:limit]:
         state = f"销号于{r.closed_on}" if r.state == "closed" else r.get_state_display()
-        out.append({"label": f"整改:{r.task.number} {r.requirement[:40]}", "url": _task_url(r.task_id),
+        # an item may come from an inspection finding rather than a task (RectificationItem.subject)
+        out.append({"label": f"整改:{r.subject} {r.requirement[:40]}",
+                    "url": _task_url(r.task_id) if r.task_id else "/supervision/workspace/",
                     "detail": f"时限{r.due},{state}"})
     return out
 

@@ -229,9 +229,15 @@ class RectificationItem(models.Model):
         SUBMITTED = "submitted", "已提交整改报告"
         CLOSED = "closed", "已验收销号"
 
-    task = models.ForeignKey("ledger.Task", on_delete=models.PROTECT, related_name="rectifications")
+    task = models.ForeignKey("ledger.Task", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="rectifications", help_text="blank for an item from another source")
     finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="rectifications")
+    # An item ordered by a higher app (e.g. an inspection finding): a generic reference, so supervision
+    # never imports that app. source_type is "<app>.<model>", source_id its pk, source_label its title.
+    source_type = models.CharField("来源类型", max_length=40, blank=True)
+    source_id = models.PositiveBigIntegerField("来源编号", null=True, blank=True)
+    source_label = models.CharField("来源", max_length=200, blank=True)
     notice = models.ForeignKey(SupervisionNotice, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="rectifications")
     unit = models.ForeignKey("orgs.Unit", verbose_name="整改单位", on_delete=models.PROTECT, related_name="+")
@@ -248,3 +254,10 @@ class RectificationItem(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "限期整改"
+        indexes = [models.Index(fields=["source_type", "source_id"], name="sv_rect_source")]
+
+    @property
+    def subject(self) -> str:
+        """What the item is about: the task number or the source's label."""
+        return self.task.number if self.task_id else self.source_label
+

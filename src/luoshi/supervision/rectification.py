@@ -59,6 +59,35 @@ def do_create_rectification(actor, finding: Finding, *, requirement: str = "", d
 
 
 @transaction.atomic
+def do_order_rectification(actor, *, unit: Unit, requirement: str, due: dt.date, source_type: str, source_id: int,
+                           source_label: str, on: dt.date | None = None) -> RectificationItem:
+    """限期整改 for a unit from a source other than a task (e.g. source_type "inspections.finding"):
+    the same item, submitted by the unit and verified (验收) by the office like any other. The source is
+    a generic reference so supervision imports nothing above it. LuoshiError for a past `due`, no unit
+    or an empty requirement; NotAllowed unless 督查员/管理员."""
+    if not actor.sees_everything:
+        deny("order rectification", "下达限期整改")
+    on = on or today()
+    if unit is None:
+        raise LuoshiError("a rectification needs a unit", "请指定整改单位", field="unit")
+    if due < on:
+        raise LuoshiError("the rectification deadline is in the past", "整改时限早于今天", field="due")
+    requirement = check_plain_text(requirement, "整改要求", "requirement", max_length=5000, required=True)
+    source_type = check_plain_text(source_type, "来源类型", "source_type", max_length=40, required=True)
+    item = RectificationItem.objects.create(unit=unit, requirement=requirement, due=due, created_by=actor,
+                                            source_type=source_type, source_id=source_id,
+                                            source_label=(source_label or "")[:200])
+    record(actor, "rectification.create", item, object_type="supervision.rectificationitem",
+           after={"source": f"{source_type}:{source_id}", "unit": unit.name, "due": due,
+                  "requirement": requirement})
+    from luoshi.notifications.services import notify_units
+
+    notify_units([unit], kind="rectification", title=f"【限期整改】{item.source_label[:80]} 请于{due:%Y-%m-%d}前整改到位",
+                 body=requirement, url="/supervision/workspace/", obj=item)
+    return item
+
+
+@transaction.atomic
 def do_submit_rectification(actor, item: RectificationItem, report: str, on: dt.date | None = None
                             ) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
@@ -69,7 +98,8 @@ def do_submit_rectification(actor, item: RectificationItem, report: str, on: dt.
     item.report = check_plain_text(report, "整改情况", "report", max_length=10000, required=True)
     item.state, item.submitted_on = RectificationItem.State.SUBMITTED, on or today()
     item.save()
-    _event(item.task, "rectification_submit", f"报送整改情况:{item.report[:300]}", actor=actor)
+    if item.task_id:
+        _event(item.task, "rectification_submit", f"报送整改情况:{item.report[:300]}", actor=actor)
     record(actor, "rectification.submit", item, object_type="supervision.rectificationitem",
            after={"report": item.report})
     return item
@@ -90,8 +120,9 @@ def do_verify_rectification(actor, item: RectificationItem, *, accept: bool, not
     else:
         item.state = RectificationItem.State.OPEN
     item.save()
-    _event(item.task, "rectification_verify", ("整改验收通过,销号" if accept else "整改未通过验收,退回:") +
-           item.verify_note, actor=actor)
+    if item.task_id:
+        _event(item.task, "rectification_verify", ("整改验收通过,销号" if accept else "整改未通过验收,退回:") +
+               item.verify_note, actor=actor)
     record(actor, "rectification.verify", item, object_type="supervision.rectificationitem",
            after={"accept": accept, "note": item.verify_note})
     return item

@@ -96,7 +96,7 @@ class TaskLightSerializer(serializers.ModelSerializer):
 # ---- rectification -------------------------------------------------------
 
 class RectificationSerializer(serializers.ModelSerializer):
-    task = TaskRefSerializer(read_only=True)
+    task = TaskRefSerializer(read_only=True, allow_null=True)
     unit = UnitRefSerializer(read_only=True)
     created_by = UserRefField(read_only=True)
     state = serializers.CharField(read_only=True, help_text="open, submitted or closed")
@@ -104,8 +104,9 @@ class RectificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RectificationItem
-        fields = ["id", "task", "finding", "notice", "unit", "requirement", "due", "state", "state_display",
-                  "report", "submitted_on", "closed_on", "verify_note", "created_by", "created_at"]
+        fields = ["id", "task", "finding", "notice", "source_type", "source_id", "source_label", "unit",
+                  "requirement", "due", "state", "state_display", "report", "submitted_on", "closed_on",
+                  "verify_note", "created_by", "created_at"]
         read_only_fields = fields
 
 

@@ -34,5 +34,6 @@ from .sweep import (  # noqa: F401
     SweepResult, _apply_change, CHANGE_BATCH, run_sweep, _audit_checkpoint
 )
 from .rectification import (  # noqa: F401
-    do_record_finding, do_create_rectification, do_submit_rectification, do_verify_rectification
+    do_record_finding, do_create_rectification, do_order_rectification, do_submit_rectification,
+    do_verify_rectification
 )

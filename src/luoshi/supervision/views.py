@@ -148,6 +148,17 @@ def listed(request):
     return render(request, "supervision/listed.html", {"states": qs, "labels": LIGHT_LABELS})
 
 
+def _rectifications(user, tasks):
+    """Items of the tasks the user sees, plus task-less items (e.g. from inspections) of units in scope."""
+    from django.db.models import Q
+
+    from luoshi.core.scope import unit_scope
+
+    scope = unit_scope(user, "ledger")
+    other = Q(task__isnull=True) if scope is None else Q(task__isnull=True, unit__in=scope)
+    return RectificationItem.objects.filter(Q(task__in=tasks) | other)
+
+
 @login_required
 def workspace(request):
     """本单位督办: the unit's notices, escalation steps and rectification items."""
@@ -157,8 +168,7 @@ def workspace(request):
         "notices": notice_svc.visible_notices(user).select_related("task").exclude(
             state=SupervisionNotice.State.ACCEPTED).order_by("reply_by", "id")[:50],
         "escalations": Escalation.objects.filter(task__in=tasks).select_related("task").order_by("-on", "-id")[:50],
-        "rectifications": RectificationItem.objects.filter(task__in=tasks).select_related("task", "unit")
-        .order_by("state", "due")[:50],
+        "rectifications": _rectifications(user, tasks).select_related("task", "unit").order_by("state", "due")[:50],
         "states": SupervisionState.objects.filter(task__in=tasks).exclude(light="green").select_related("task")
         .order_by("-light", "since")[:50],
         "labels": LIGHT_LABELS,
@@ -168,7 +178,7 @@ def workspace(request):
 @login_required
 @require_POST
 def rectification_action(request, pk: int, action: str):
-    item = get_object_or_404(RectificationItem.objects.filter(task__in=visible_tasks(request.user)), pk=pk)
+    item = get_object_or_404(_rectifications(request.user, visible_tasks(request.user)), pk=pk)
     try:
         if action == "submit":
             rectification.do_submit_rectification(request.user, item, request.POST.get("report", ""))

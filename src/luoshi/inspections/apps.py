@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class InspectionsConfig(AppConfig):
+    name = "luoshi.inspections"
+    verbose_name = "明查暗访"
+
+    def ready(self):
+        from luoshi.core.nav import register_nav
+
+        register_nav("明查暗访", "inspections:index", order=55,
+                     visible=lambda u: u.sees_everything or u.is_leader or u.is_liaison or u.is_inspector)

@@ -1,0 +1,99 @@
+"""信访 statistics by handling unit and period [start, end] (dates inclusive), evaluated on `on`.
+
+Per unit (petitions received in the period unless said otherwise):
+
+* received          petitions received (登记)
+* accept_due        those whose acceptance decision was made or whose 受理告知 limit has passed by `on`
+* accepted_on_time  decided (受理 or 不予受理) on or before accept_by        → 及时受理率 = accepted_on_time / accept_due
+* handle_due        accepted ones that were answered, or whose 办理期限 has passed by `on`
+* handled_on_time   answered on or before their 办理期限 (incl. an approved extension)
+                                                               → 按期办结率 = handled_on_time / handle_due
+* rated / satisfied rated by the petitioner / rated 满意 or 基本满意   → 群众满意率 = satisfied / rated
+* repeats           petitions that are 重复信访 (linked to an earlier one) → 重复信访率 = repeats / received
+* backlog           积案 listed on or before `end` and not resolved before `start`
+* resolved          积案 resolved within the period          → 积案化解率 = resolved / backlog
+
+Rates are fractions 0..1 rounded to 4 places (0 when the denominator is 0). `monthly_resolution(year)`
+gives the 积案化解率 of each month (backlog open at the month's start or listed during it).
+Every figure is limited to the petitions the reader may see (scope.visible_petitions).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from .models import Petition, Satisfaction
+
+
+def _rate(n: int, d: int) -> float:
+    return round(n / d, 4) if d else 0.0
+
+
+def unit_stats(qs, start: dt.date, end: dt.date, on: dt.date | None = None) -> list[dict]:
+    """Rows per handling unit (sorted by received desc) for the petitions in `qs` (already scoped)."""
+    on = on or timezone.localdate()
+    period = Q(received_on__gte=start, received_on__lte=end)
+    agg = (qs.order_by().filter(handling_unit__isnull=False)
+           .values("handling_unit", "handling_unit__name")
+           .annotate(
+               n_received=Count("id", filter=period),
+               n_accept_due=Count("id", filter=period & (Q(accepted_on__isnull=False) | Q(accept_by__lt=on))),
+               n_accepted_on_time=Count("id", filter=period & Q(accepted_on__isnull=False,
+                                                              accepted_on__lte=F("accept_by"))),
+               n_handle_due=Count("id", filter=period & Q(due__isnull=False) &
+                                (Q(answered_on__isnull=False) | Q(due__lt=on))),
+               n_handled_on_time=Count("id", filter=period & Q(answered_on__isnull=False, due__isnull=False,
+                                                             answered_on__lte=F("due"))),
+               n_rated=Count("id", filter=period & ~Q(satisfaction="")),
+               n_satisfied=Count("id", filter=period & Q(satisfaction__in=(Satisfaction.SATISFIED,
+                                                                         Satisfaction.BASIC))),
+               n_repeats=Count("id", filter=period & Q(repeat_of__isnull=False)),
+               n_backlog=Count("id", filter=Q(backlog=True, backlog_since__lte=end) &
+                             (Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))),
+               n_resolved=Count("id", filter=Q(backlog=True, resolved_on__gte=start, resolved_on__lte=end)),
+           ))
+    rows = []
+    for r in agg:
+        r = {k[2:] if k.startswith("n_") else k: v for k, v in r.items()}
+        if not (r["received"] or r["backlog"]):
+            continue
+        rows.append({
+            "unit_id": r["handling_unit"], "unit": r["handling_unit__name"],
+            **{k: r[k] for k in ("received", "accept_due", "accepted_on_time", "handle_due", "handled_on_time",
+                                 "rated", "satisfied", "repeats", "backlog", "resolved")},
+            "timely_acceptance_rate": _rate(r["accepted_on_time"], r["accept_due"]),
+            "on_time_rate": _rate(r["handled_on_time"], r["handle_due"]),
+            "satisfaction_rate": _rate(r["satisfied"], r["rated"]),
+            "repeat_rate": _rate(r["repeats"], r["received"]),
+            "backlog_resolution_rate": _rate(r["resolved"], r["backlog"]),
+        })
+    rows.sort(key=lambda r: (-r["received"], r["unit"]))
+    return rows
+
+
+def totals(rows: list[dict]) -> dict:
+    keys = ("received", "accept_due", "accepted_on_time", "handle_due", "handled_on_time", "rated", "satisfied",
+            "repeats", "backlog", "resolved")
+    t = {k: sum(r[k] for r in rows) for k in keys}
+    t.update(timely_acceptance_rate=_rate(t["accepted_on_time"], t["accept_due"]),
+             on_time_rate=_rate(t["handled_on_time"], t["handle_due"]),
+             satisfaction_rate=_rate(t["satisfied"], t["rated"]),
+             repeat_rate=_rate(t["repeats"], t["received"]),
+             backlog_resolution_rate=_rate(t["resolved"], t["backlog"]))
+    return t
+
+
+def monthly_resolution(qs, year: int) -> list[dict]:
+    """积案化解率 per month of `year`: resolved in the month / (open at its start or listed in it)."""
+    out = []
+    for m in range(1, 13):
+        start = dt.date(year, m, 1)
+        end = (dt.date(year + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+        base = qs.filter(backlog=True, backlog_since__lte=end).filter(Q(resolved_on__isnull=True) |
+                                                                      Q(resolved_on__gte=start))
+        n = base.count()
+        r = base.filter(resolved_on__lte=end).count()
+        out.append({"month": f"{year}-{m:02d}", "backlog": n, "resolved": r, "rate": _rate(r, n)})
+    return out
