@@ -112,3 +112,12 @@ def test_pdf_document_renders(petition, users):
     from pypdf import PdfReader
     text = PdfReader(io.BytesIO(r.content)).pages[0].extract_text()
     assert "答复意见书" in text and NAME in text
+
+
+def test_export_never_writes_a_formula(register, users, units):
+    p = register(title='=HYPERLINK("http://evil.example","点击")', id_number="")
+    svc.do_assign_petition(users["supervisor"], p, units["fgw"])
+    r = _client(users["fgw"]).get("/petitions/export.xlsx")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    cell = next(c for row in ws.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s"

@@ -114,9 +114,18 @@ class Table:
 
 
 @dataclass
+class Figure:
+    """A picture inside the body (e.g. an inspection photo): JPEG/PNG bytes and a caption below it,
+    scaled to the 版心's width and at most 80 mm high, centred."""
+
+    data: bytes
+    caption: str = ""
+
+
+@dataclass
 class OfficialDocument:
     """One 公文. `body` holds paragraphs (str), headings (("h1", text) 一、…, ("h2", text) (一)…)
-    and `Table`s. Text is plain: markup is escaped, never interpreted."""
+    , `Table`s and `Figure`s. Text is plain: markup is escaped, never interpreted."""
 
     title: str
     body: list = field(default_factory=list)
@@ -156,6 +165,8 @@ def _styles():
         "cell": ParagraphStyle("cell", fontName=fs, fontSize=10.5, leading=14, wordWrap="CJK"),
         "head_cell": ParagraphStyle("head_cell", fontName=hei, fontSize=10.5, leading=14, wordWrap="CJK",
                                     alignment=TA_CENTER),
+        "caption": ParagraphStyle("caption", fontName=kai, fontSize=NOTE_PT, leading=NOTE_PT * 1.6,
+                                  alignment=TA_CENTER, wordWrap="CJK"),
         "note": ParagraphStyle("note", fontName=fs, fontSize=NOTE_PT, leading=NOTE_PT * 1.6, leftIndent=NOTE_PT,
                                rightIndent=NOTE_PT, wordWrap="CJK"),
     }
@@ -222,6 +233,15 @@ def _body(items, s):
     for item in items:
         if isinstance(item, Table):
             out += [_table(item, s), Spacer(1, LINE * 0.4)]
+        elif isinstance(item, Figure):
+            from reportlab.platypus import Image as RLImage
+
+            img = RLImage(io.BytesIO(item.data))
+            scale = min(TEXT_W / img.imageWidth, 80 * MM / img.imageHeight)
+            img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
+            out += [Spacer(1, LINE * 0.2), img]
+            if item.caption:
+                out.append(_para(item.caption, s["caption"]))
         elif isinstance(item, tuple):
             kind, text = item
             out.append(_para(text, s.get(kind, s["body"])))
@@ -466,6 +486,16 @@ def render_docx(doc: OfficialDocument) -> bytes:
                     for cell, v in zip(t.add_row().cells, row):
                         cell.text = ""
                         _docx_font(cell.paragraphs[0].add_run("" if v is None else str(v)), "fangsong", 10.5)
+            elif isinstance(item, Figure):
+                from PIL import Image as PILImage
+
+                with PILImage.open(io.BytesIO(item.data)) as im:
+                    w, h = im.size
+                p = d.add_paragraph()
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                p.add_run().add_picture(io.BytesIO(item.data), width=Mm(min(156.0, 80.0 * w / h if h else 156.0)))
+                if item.caption:
+                    _docx_par(d, item.caption, "kai", NOTE_PT, WD_ALIGN_PARAGRAPH.CENTER)
             elif isinstance(item, tuple):
                 kind, text = item
                 _docx_par(d, text, {"h1": "hei", "h2": "kai"}.get(kind, "fangsong"), BODY_PT,

@@ -1,6 +1,6 @@
-"""答复意见书 / 复查意见书 / 复核意见书 in the official layout (GB/T 9704, via supervision.officialdoc).
+"""答复意见书 / 复查意见书 / 复核意见书 in the official layout (GB/T 9704 through luoshi.core.documents).
 
-`opinion_doc(petition, kind, viewer)` → OfficialDoc; kind is "answer", "review" or "recheck". The
+`opinion_doc(petition, kind, viewer)` → OfficialDocument; kind is "answer", "review" or "recheck". The
 petitioner is named as the viewer may see them: the full name for the 信访 office and the 包案领导 (who
 deliver the letter), 张* for anyone else (the handling unit prints a masked copy for its files).
 Raises LuoshiError when that opinion has not been given yet.
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
+from luoshi.core.documents import OfficialDocument, cn_date, render_docx, render_pdf
 from luoshi.core.errors import LuoshiError
-from luoshi.supervision.officialdoc import OfficialDoc, cn_date, docx_bytes, pdf_bytes
 
 from . import limits
 from .privacy import petitioner_view
@@ -23,7 +23,7 @@ KINDS = {
 OFFICE = os.environ.get("LUOSHI_PETITION_OFFICE", "市人民政府信访局")
 
 
-def opinion_doc(petition, kind: str, viewer) -> OfficialDoc:
+def opinion_doc(petition, kind: str, viewer) -> OfficialDocument:
     if kind not in KINDS:
         raise LuoshiError("unknown document kind", "文书类型不正确", field="kind")
     title, prefix, text_field, date_field = KINDS[kind]
@@ -48,18 +48,18 @@ def opinion_doc(petition, kind: str, viewer) -> OfficialDoc:
         intro += f"你对复查意见不服,于{cn_date(petition.recheck_requested_on)}请求复核。经复核,意见如下:"
         tail = ("本复核意见为终结意见。信访人对复核意见不服,仍以同一事实和理由提出投诉请求的,"
                 "各级机关、单位不再受理。")
-    return OfficialDoc(
-        issuer=issuer, title=title, number=f"{prefix}〔{on.year}〕{petition.number[-6:].lstrip('0') or '0'}号",
-        addressee=f"{who['name']}:", blocks=[intro, *text.split("\n"), tail],
-        signature=issuer, date=on, cc=OFFICE if kind == "answer" else "")
+    return OfficialDocument(
+        title=title, issuer=issuer, number=f"{prefix}〔{on.year}〕{int(petition.number[-6:] or 0)}号",
+        addressee=who["name"], body=[intro, *[t for t in text.split("\n") if t.strip()], tail],
+        signature=issuer, date=on, copies=[OFFICE] if kind == "answer" else [])
 
 
 def opinion_file(petition, kind: str, viewer, fmt: str) -> tuple[bytes, str, str]:
     """(bytes, content type, file name) of the document as .docx or PDF."""
     doc = opinion_doc(petition, kind, viewer)
     if fmt == "pdf":
-        return pdf_bytes(doc), "application/pdf", f"{doc.title}-{petition.number}.pdf"
+        return render_pdf(doc), "application/pdf", f"{doc.title}-{petition.number}.pdf"
     if fmt == "docx":
-        return (docx_bytes(doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        return (render_docx(doc), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 f"{doc.title}-{petition.number}.docx")
     raise LuoshiError("format must be pdf or docx", "格式应为pdf或docx", field="format")
