@@ -8,8 +8,8 @@ database luoshi_bench_<pid> is created there and dropped at the end. Rows go in 
 are exercised by the tests; here only volume matters).
 
 Data: U units with one 单位联络员 each; N petitions in a realistic mix (10 % 待受理, 35 % 办理中, 40 % 已答复,
-5 % 复查/复核, 5 % 终结, 5 % 不予受理), dates over the past year so that about 8 % of the open ones are past
-their limit on --at; M findings in M/100 published plans.
+5 % 复查中, 5 % 终结, 5 % 不予受理), dates over the past year, --late (8 %) of the open ones past their
+limit on --at (they become 积案 in the first sweep); M findings in M/100 published plans.
 
 Timed:
   1. sweep           run_petition_sweep(--at): lights of every running limit, new 积案, reminders;
@@ -40,6 +40,7 @@ def main() -> int:
     ap.add_argument("--units", type=int, default=500)
     ap.add_argument("--at", default="2026-06-15")
     ap.add_argument("--requests", type=int, default=40)
+    ap.add_argument("--late", type=float, default=0.08, help="share of open petitions past their limit")
     args = ap.parse_args()
     cluster = None
     url = os.environ.get("DATABASE_URL", "")
@@ -137,27 +138,32 @@ def run(args) -> int:
         mix = {}
         with cur.copy(f"COPY petitions_petition ({', '.join(PET_COLS)}) FROM STDIN") as cp:
             for i in range(args.petitions):
+                late = rnd.random() < args.late
                 recv = on - dt.timedelta(days=rnd.randint(1, 365))
-                accept_by = recv + dt.timedelta(days=15)
-                x = rnd.random()
                 accepted = answered = due = deadline = None
-                status = "registered"
-                if x < 0.10:
-                    status, deadline = "registered", accept_by
-                elif x < 0.45:
-                    status, accepted = "handling", min(on, recv + dt.timedelta(days=rnd.randint(1, 14)))
-                    due = deadline = accepted + dt.timedelta(days=60 if rnd.random() > 0.25 else 20)
+                x = rnd.random()
+                if x < 0.10:                                        # 待受理: received in the last 15 days
+                    status = "registered"
+                    recv = on - dt.timedelta(days=rnd.randint(20, 300) if late else rnd.randint(0, 14))
+                    deadline = recv + dt.timedelta(days=15)
+                elif x < 0.45:                                      # 办理中 within (or past) its 60 days
+                    status = "handling"
+                    accepted = on - dt.timedelta(days=rnd.randint(61, 300) if late else rnd.randint(0, 59))
+                    recv = accepted - dt.timedelta(days=rnd.randint(1, 14))
+                    due = deadline = accepted + dt.timedelta(days=60)
                 elif x < 0.85:
                     status, accepted = "answered", recv + dt.timedelta(days=rnd.randint(1, 14))
                     due = accepted + dt.timedelta(days=60)
                     answered = min(on, accepted + dt.timedelta(days=rnd.randint(5, 70)))
                 elif x < 0.90:
                     status, accepted = "review", recv + dt.timedelta(days=5)
-                    due, deadline = accepted + dt.timedelta(days=60), on + dt.timedelta(days=rnd.randint(-5, 30))
+                    due = accepted + dt.timedelta(days=60)
+                    deadline = on + dt.timedelta(days=-rnd.randint(1, 60) if late else rnd.randint(0, 30))
                 elif x < 0.95:
                     status, accepted = "terminated", recv + dt.timedelta(days=5)
                 else:
                     status, accepted = "not_accepted", recv + dt.timedelta(days=5)
+                accept_by = recv + dt.timedelta(days=15)
                 mix[status] = mix.get(status, 0) + 1
                 cp.write_row((f"XB{i:08d}", "letter", pet0 + i % n_people, "", 1, False, f"基准信访事项{i}", "内容",
                               recv, sup.pk, "", status, unit0 + i % args.units, "assign", recv, accept_by, accepted,
