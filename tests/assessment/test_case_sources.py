@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from luoshi.assessment import scoring
 from luoshi.assessment import services as svc
-from luoshi.cases.models import Case, Category
+from luoshi.cases.models import Case, CaseEvent, Category
 
 from .conftest import AS_OF, YEAR
 
@@ -34,6 +34,10 @@ def cases(units):
     mk(5, kind="complaint", subject_unit=units["edu"], responsible_unit=fgw, created_at=at(7, 1),
        dispatched_at=at(7, 1), deadline=at(7, 20), replied_at=at(7, 10), status="closed", finding="true",
        rating="basic")
+    # returned by 市发改委: the return cleared the case's unit; only the timeline keeps who returned it
+    returned = mk(6, created_at=at(8, 1), dispatched_at=at(8, 1), deadline=at(8, 8), status="returned", return_count=1)
+    CaseEvent.objects.create(case=returned, kind="return", from_status="dispatched", to_status="returned", unit=fgw,
+                             note="不属于本单位职责")
     return cat
 
 
@@ -50,10 +54,14 @@ def test_case_rates_and_upheld_complaints(make_plan, office, units, cases, clien
     fgw = c["市发展和改革委员会"]
     assert (fgw["1"].value, fgw["1"].rows) == (Decimal("0.5000"), 4)  # 1 & 5 on time, 2 late, 3 open past deadline
     assert (fgw["2"].value, fgw["2"].rows) == (Decimal("0.6667"), 3)
-    assert (fgw["3"].value, fgw["3"].rows) == (Decimal("0.2500"), 4) and fgw["3"].points == 0
+    # 退单率: 1 returned / (4 dispatched cases it holds + 1 returned); case 2's old return_count does not count
+    assert (fgw["3"].value, fgw["3"].rows) == (Decimal("0.2000"), 5) and fgw["3"].points == 0
     assert c["市教育局"]["4"].value == 1 and c["市教育局"]["4"].points == -2
     run = svc.do_publish_run(office, svc.do_run_scores(office, plan, as_of=AS_OF))
     item = run.units.get(unit=units["edu"]).items.get(indicator__code="4")
     page = client_for("edu").get(f"/assessment/runs/{run.pk}/items/{item.pk}/rows/").content.decode()
     assert f"C{YEAR}00005" in page and "认定:属实" in page
     assert "张三丰" not in page and "13800000000" not in page
+    item = run.units.get(unit=units["fgw"]).items.get(indicator__code="3")
+    page = client_for("fgw").get(f"/assessment/runs/{run.pk}/items/{item.pk}/rows/").content.decode()
+    assert f"C{YEAR}00006" in page and "退单" in page and "张三丰" not in page

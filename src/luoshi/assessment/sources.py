@@ -448,14 +448,36 @@ def cases_satisfaction(unit_ids, period, indicator=None):
             .annotate(n=Count("id"), ok=Count("id", filter=good))}
 
 
-@register("cases.return_rate", "12345案件退单率", rows=_case_rows(lambda p: Q(dispatched_at__isnull=False)),
+def _returns(unit_ids, period):
+    """退单 events of the units on cases received in the period (a return clears the case's unit, so the
+    timeline is where the returning unit is kept)."""
+    from luoshi.cases.models import CaseEvent
+
+    return CaseEvent.objects.filter(kind="return", unit_id__in=unit_ids, case__created_at__gte=_aware(period.start),
+                                    case__created_at__lt=_aware(period.as_of))
+
+
+def _return_rows(unit_id, period, indicator, limit):
+    out = []
+    for e in _returns([unit_id], period).select_related("case__category").order_by("at", "id")[:limit]:
+        c = e.case
+        out.append({"label": f"{c.number or '案件#%d' % c.pk} {c.category.name}",
+                    "url": reverse("cases:detail", args=[c.pk]), "detail": f"{e.at:%Y-%m-%d} 退单"})
+    return out
+
+
+@register("cases.return_rate", "12345案件退单率", rows=_return_rows,
           default_params={"rule": "rate", "full_at": 0, "zero_at": 0.2})
 def cases_return_rate(unit_ids, period, indicator=None):
-    """Cases dispatched to the unit in the period that it returned at least once (退单) / cases dispatched;
-    lower is better (default: 0 → full points, 20 % or more → 0)."""
-    return {r["responsible_unit_id"]: Measure(rate(r["ret"], r["n"]), r["n"])
-            for r in _cases(unit_ids, period).filter(dispatched_at__isnull=False).values("responsible_unit_id")
-            .annotate(n=Count("id"), ret=Count("id", filter=Q(return_count__gt=0)))}
+    """Cases received in the period that the unit returned (退单, from the case timeline) / (cases dispatched to
+    it that it still holds + those it returned) — the cases app's 退单率; lower is better (default: 0 → full
+    points, 20 % or more → 0)."""
+    held = {r["responsible_unit_id"]: r["n"] for r in _cases(unit_ids, period).filter(dispatched_at__isnull=False)
+            .values("responsible_unit_id").annotate(n=Count("id"))}
+    ret = {r["unit_id"]: r["n"] for r in _returns(unit_ids, period).values("unit_id")
+           .annotate(n=Count("case_id", distinct=True))}
+    return {uid: Measure(rate(ret.get(uid, 0), held.get(uid, 0) + ret.get(uid, 0)), held.get(uid, 0) + ret.get(uid, 0))
+            for uid in set(held) | set(ret)}
 
 
 @register("cases.complaints_upheld", "效能投诉属实件数(被投诉单位)",
