@@ -489,3 +489,34 @@ def cases_complaints_upheld(unit_ids, period, indicator=None):
             for r in _cases(unit_ids, period, "subject_unit_id").filter(kind="complaint",
                                                                         finding__in=["true", "partly"])
             .values("subject_unit_id").annotate(n=Count("id"))}
+
+
+# ---------------------------------------------------------------- 明查暗访 findings (luoshi.inspections)
+
+SEVERITY_WEIGHT = {"minor": 1, "serious": 2, "grave": 3}
+
+
+def _findings(unit_ids, period):
+    """Findings of PUBLISHED inspection plans, published in the period: an unannounced plan stays invisible to
+    the inspected (and off their score card) until it is published."""
+    from luoshi.inspections.models import Finding
+
+    return Finding.objects.filter(unit_id__in=unit_ids, plan__published=True, plan__published_on__gte=period.start,
+                                  plan__published_on__lt=period.as_of)
+
+
+def _finding_rows(unit_id, period, indicator, limit):
+    return [{"label": f"{f.plan.title}:{f.description[:60]}", "url": reverse("inspections:plan", args=[f.plan_id]),
+             "detail": f"{f.get_severity_display()},通报于{f.plan.published_on}"}
+            for f in _findings([unit_id], period).select_related("plan").order_by("plan__published_on", "id")[:limit]]
+
+
+@register("inspections.findings", "明查暗访发现问题(一般1、较重2、严重3)", rows=_finding_rows,
+          default_params={"per": 1})
+def inspections_findings(unit_ids, period, indicator=None):
+    """Severity-weighted count of the unit's findings in inspection plans published in the period (for 扣分 items)."""
+    out: dict[int, list] = defaultdict(lambda: [Decimal(0), 0])
+    for uid, sev in _findings(unit_ids, period).values_list("unit_id", "severity"):
+        out[uid][0] += SEVERITY_WEIGHT.get(sev, 1)
+        out[uid][1] += 1
+    return {uid: Measure(v, n) for uid, (v, n) in out.items()}
