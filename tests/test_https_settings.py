@@ -64,21 +64,23 @@ def test_https_off_by_default(tmp_path):
     assert s["plain"][0] == 200 and s["proxied"][1] == ""
 
 
-def _check(tmp_path, **env):
+def _check(tmp_path, monkeypatch, **env):
     from tests.cli.conftest import luoshi
 
+    # set process-wide by the browser tests' conftest (Playwright); a deploy check (async.E001) refuses it
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     return luoshi("check", "--strict", data_dir=tmp_path / "data",
                   env={"LUOSHI_SECRET_KEY": "q7-Vw2!xZ9@kL4#mN8&pR3*tY6(uI1)oP5_aS0+dF" * 2, "LUOSHI_ALLOWED_HOSTS": "luoshi.example.gov.cn",
                        "LUOSHI_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", **env})
 
 
-def test_check_strict_runs_deploy_checks(tmp_path):
-    bare = _check(tmp_path)
+def test_check_strict_runs_deploy_checks(tmp_path, monkeypatch):
+    bare = _check(tmp_path, monkeypatch)
     assert bare.returncode != 0
     text = bare.stdout + bare.stderr
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in text, text
-    with_https = _check(tmp_path, LUOSHI_HTTPS="1")
+    with_https = _check(tmp_path, monkeypatch, LUOSHI_HTTPS="1")
     text = with_https.stdout + with_https.stderr
     assert "security." not in text, text
     assert "HTTPS:           on" in with_https.stdout

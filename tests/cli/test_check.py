@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def production(settings, tmp_path):
+def production(settings, tmp_path, monkeypatch):
     """A configuration with nothing to warn about."""
+    # set process-wide by the browser tests' conftest (Playwright); a deploy check (async.E001) refuses it
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     settings.DEBUG = False
     settings.SECRET_KEY = "q7-Vw2!xZ9@kL4#mN8&pR3*tY6(uI1)oP5_aS0+dF" * 2  # W009: long and varied
     settings.SECRET_KEY_FROM_ENV = True
