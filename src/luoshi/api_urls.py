@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from luoshi.accountability import api as accountability_api
+from luoshi.accountability import public_api as accountability_public_api
 from luoshi.accounts import api as accounts_api
 from luoshi.audit import api as audit_api
 from luoshi.core.errors import LuoshiError, NotAllowed
@@ -23,6 +25,7 @@ from luoshi.notifications import api as notifications_api
 from luoshi.inspections import api as inspections_api
 from luoshi.orgs import api as orgs_api
 from luoshi.petitions import api as petitions_api
+from luoshi.public import api as public_api
 from luoshi.supervision import api as supervision_api
 
 
@@ -65,6 +68,10 @@ _ZH = {
     exceptions.UnsupportedMediaType: "不支持的内容类型",
     exceptions.ParseError: "请求内容无法解析",
 }
+def _accountability_routes():
+    router = SimpleRouter()
+    router.register("proposals", accountability_api.ProposalViewSet, basename="accountability-proposal")
+    return router.urls
 
 
 def _routes():
@@ -89,6 +96,13 @@ def _routes():
         path("assessment/", include("luoshi.assessment.api_urls")),
         path("cases/", include("luoshi.cases.api")),
         path("", include(router.urls)),
+        path("accountability/", include(_accountability_routes())),
+        path("public/listed/", public_api.ListedView.as_view(), name="api-public-listed"),
+        path("public/tasks/", public_api.TasksView.as_view(), name="api-public-tasks"),
+        path("public/tasks/<int:pk>/", public_api.TaskView.as_view(), name="api-public-task"),
+        path("public/bulletins/", accountability_public_api.BulletinsView.as_view(), name="api-public-bulletins"),
+        path("public/assessment/", public_api.AssessmentView.as_view(), name="api-public-assessment"),
+        path("public/cases/", public_api.CasesView.as_view(), name="api-public-cases"),
     ]
 
 

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "luoshi.petitions",
     "luoshi.inspections",
     "luoshi.assessment",
+    "luoshi.accountability",
+    "luoshi.public",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "luoshi.public.sections.portal",
                 "luoshi.core.nav.context",
             ],
         },

@@ -39,6 +39,12 @@ out = {
     "fgw_sees": visible_tasks(User.objects.get(username="fgw")).count(),
     "all": len(tasks),
     "fgw_unit": User.objects.get(username="fgw").unit.name,
+    "jijian": bool(authenticate(username="jijian", password="luoshi-demo-2024")),
+    "decided_fgw": __import__("luoshi.accountability.models", fromlist=["Proposal"]).Proposal.objects.filter(
+        state="decided", unit__name="临江市发展和改革委员会", task__lead_units__name="临江市发展和改革委员会",
+        decision_number__startswith="临纪").count(),
+    "public_tasks": Task.objects.exclude(public_kind="").count(),
+    "portal": client.get("/public/bulletins/").status_code,
 }
 print("JSON" + json.dumps(out, ensure_ascii=False))
 """
@@ -73,7 +79,8 @@ def test_demo_builds_every_state_with_logins_and_intact_audit(tmp_path):
     assert got["district_subtasks"] >= 10 and got["street_subtasks"] >= 2
     assert got["targets"] >= 5 and got["recurring"] >= 3
     assert got["roles"] == sorted(["supervisor", "liaison", "leader", "admin", "operator", "dispatcher",
-                                   "inspector"])  # 检查员 from inspections/demo.py
+                                   "inspector", "discipline"])
+    assert got["jijian"] and got["decided_fgw"] == 1 and got["public_tasks"] >= 3 and got["portal"] == 200
     assert all(got["auth"].values()), got["auth"]
     assert not got["wrong_pw"]
     assert got["login_page"] == 302 and got["session"]

@@ -57,6 +57,13 @@ class Priority(models.IntegerChoices):
     URGENT = 4, "紧急"
 
 
+class PublicKind(models.TextChoices):
+    """What the office publishes a task as on the citizen portal (/public/); blank: not public."""
+    NONE = "", "不公开"
+    LIVELIHOOD = "livelihood", "民生实事"
+    COMMITMENT = "commitment", "公开承诺"
+
+
 class Task(models.Model):
     """A supervised work item (督办事项), one row of the ledger (台账)."""
 
@@ -90,6 +97,12 @@ class Task(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Citizen portal (公示): only tasks the office marks public are shown there, with this note only.
+    # db_default: rows inserted by code that predates these columns (old migrations' states) stay valid.
+    public_kind = models.CharField("公开类别", max_length=12, choices=PublicKind.choices, blank=True, default="",
+                                   db_default="", db_index=True)
+    public_note = models.TextField("公开进展说明", blank=True, default="", db_default="")
+    public_updated_on = models.DateField("公开信息更新日期", null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -102,6 +115,10 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return bool(self.public_kind)
 
 
 class Target(models.Model):

@@ -18,7 +18,7 @@ from luoshi.orgs.models import Unit
 from luoshi.orgs.services import subtree_ids
 from luoshi.workcal.services import current_calendar
 
-from .models import (OPEN_STATUSES, ExtensionRequest, Instruction, Priority, ProgressReport, Source,
+from .models import (OPEN_STATUSES, ExtensionRequest, Instruction, Priority, ProgressReport, PublicKind, Source,
                      SourceKind, Status, Target, Task, TaskEvent)
 from .permissions import can_read, can_supervise, is_co_liaison, is_lead_liaison
 
@@ -479,6 +479,30 @@ def do_decide_extension(actor, req: ExtensionRequest, *, approve: bool, note: st
     if approve:
         _audit_task(actor, "task.extend", task, before_task, summary=f"延期至{req.new_deadline}")
     return req
+
+
+@transaction.atomic
+def do_set_task_public(actor, task: Task, *, kind: str, note: str = "", on: dt.date | None = None) -> Task:
+    """公开: the office (督查员/管理员) publishes a task on the citizen portal as 民生实事 or 公开承诺 with a
+    public progress note — the only text of the task the portal shows besides its title, units, deadline,
+    status and progress — or withdraws it (kind ""). Refused for draft tasks (nothing assigned yet)."""
+    task = _locked(task)
+    if not actor.sees_everything:
+        deny("publish tasks on the public portal", "在公示网站公开督办事项")
+    if kind not in PublicKind.values:
+        raise LuoshiError(f"unknown public kind {kind!r}", "未知的公开类别", field="kind")
+    if kind and task.status == Status.DRAFT:
+        raise LuoshiError("a draft task cannot be published", "尚未交办的事项不能公开", field="kind")
+    note = check_plain_text(note, "公开进展说明", "note", max_length=2000)
+    before = {"public_kind": task.public_kind, "public_note": task.public_note}
+    task.public_kind, task.public_note = kind, note if kind else ""
+    task.public_updated_on = (on or today()) if kind else None
+    task.save(update_fields=["public_kind", "public_note", "public_updated_on", "updated_at"])
+    label = PublicKind(kind).label
+    _transition(task, actor, "public", None, note=f"公开为{label}:{note}" if kind else "撤回公开")
+    record(actor, "task.public", task, before=before, after={"public_kind": kind, "public_note": task.public_note},
+           summary=f"{task.number} {'公开为' + label if kind else '撤回公开'}")
+    return task
 
 
 @transaction.atomic

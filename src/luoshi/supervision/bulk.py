@@ -586,6 +586,10 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
                           "after": {"level": esc.level, "kind": esc.kind, "episode": esc.episode_since}})
         record_many(audit, insert=insert_rows)
         outbox.flush()
+        if any(e.kind == "interview" for e in escs):
+            from .hooks import interview_taken
+
+            interview_taken([e for e in escs if e.kind == "interview"])
     return len(escs)
 
 

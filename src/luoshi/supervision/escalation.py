@@ -115,6 +115,9 @@ def _take_step(task_id: int, episode: dt.date, level: int, step: dict, on: dt.da
         if kind == "interview":
             notify_leaders(task, kind="escalation.interview", title=f"【约谈/问责建议】{task.number}",
                            body=f"{unit.display_name if unit else ''}:{state.reason},经多次督办仍未有效整改,建议约谈或问责。")
+            from .hooks import interview_taken
+
+            interview_taken([esc])
         return esc
 
 

@@ -1,0 +1,156 @@
+"""Where accountability plugs into the lower layers' hooks and registries.
+
+A proposal arises from
+* supervision: an escalation step of kind ``interview`` (约谈/问责建议, the end of the ladder) —
+  `supervision.hooks.interview_step`, in the transaction that takes the step;
+* assessment: a unit 一票否决 in a published run — assessment offers no publication hook, so
+  `sync_vetoes()` (CLI `luoshi manage accountability sync`) raises them from the published runs;
+* cases: a 效能投诉 found 属实/部分属实 — the `cases.signals.complaint_found` signal (sent after commit);
+  the proposal names the complaint's number, finding, investigation and opinion, never the complainant;
+* inspections/petitions (findings): connected in `_connect()` when those apps are installed and offer a
+  hook; the cause type 督查检查发现问题 is ready either way.
+Decided measures feed assessment through its source registry (`assessment.sources.register`):
+``accountability.deductions`` (扣分: the deduction points of the unit's decided measures in the period,
+for a 扣分项) and ``accountability.honours`` (the number of measures that cancel the year's 评优评先, for
+a 一票否决 or 扣分项).
+`sync_escalations()` is the catch-up for interview steps taken while the hook was not connected.
+"""
+from __future__ import annotations
+
+import logging
+
+from .models import CauseType
+
+log = logging.getLogger(__name__)
+
+
+def on_interview_step(escalation) -> None:
+    """An escalation step 约谈/问责建议 was taken on a task: raise the proposal (idempotent)."""
+    from .services import propose_from_cause
+
+    task = escalation.task
+    unit = escalation.unit or task.lead_units.order_by("sort_order", "id").first()
+    if unit is None:
+        return
+    propose_from_cause(CauseType.ESCALATION, escalation, unit=unit, task=task, on=escalation.on,
+                       cause_label=f"{task.number}“{task.title[:80]}”经{escalation.level}级升级督办仍未有效整改"
+                                   f"({escalation.label})")
+
+
+def sync_escalations() -> int:
+    """Raise the proposals of interview steps that have none yet; returns how many were raised."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from luoshi.supervision.models import Escalation
+
+    from .models import Proposal
+
+    ct = ContentType.objects.get_for_model(Escalation)
+    done = set(Proposal.objects.filter(cause_ct=ct).values_list("cause_id", flat=True))
+    n = 0
+    for esc in Escalation.objects.filter(kind="interview").select_related("task", "unit").order_by("id"):
+        if str(esc.pk) not in done:
+            on_interview_step(esc)
+            n += 1
+    return n
+
+
+def sync_vetoes() -> int:
+    """Raise a proposal (cause 考核一票否决) for every vetoed unit of a published assessment run that has
+    none yet; returns how many were raised."""
+    from django.apps import apps
+
+    if not apps.is_installed("luoshi.assessment"):
+        return 0
+    from django.contrib.contenttypes.models import ContentType
+
+    from luoshi.assessment.models import ScoreRun, UnitResult
+
+    from .models import Proposal
+    from .services import propose_from_cause
+
+    ct = ContentType.objects.get_for_model(UnitResult)
+    done = set(Proposal.objects.filter(cause_ct=ct).values_list("cause_id", flat=True))
+    n = 0
+    for ur in (UnitResult.objects.filter(vetoed=True, run__state=ScoreRun.State.PUBLISHED)
+               .select_related("run__plan", "unit").order_by("id")):
+        if str(ur.pk) in done:
+            continue
+        propose_from_cause(CauseType.VETO, ur, unit=ur.unit,
+                           cause_label=f"{ur.run.plan.name}({ur.run.period})被一票否决",
+                           on=ur.run.published_at.date() if ur.run.published_at else None)
+        n += 1
+    return n
+
+
+def _effects(unit_ids, period):
+    from .models import AssessmentEffect
+
+    return AssessmentEffect.objects.filter(unit_id__in=unit_ids, is_active=True,
+                                           person__decided_on__gte=period.start, person__decided_on__lt=period.as_of)
+
+
+def _effect_rows(only_honours: bool):
+    def rows(unit_id, period, indicator, limit):
+        qs = _effects([unit_id], period).select_related("person__proposal", "measure").order_by("person__decided_on", "id")
+        if only_honours:
+            qs = qs.filter(cancels_honours=True)
+        # No names: the score card is read by the unit and the office.
+        return [{"label": f"{e.person.decided_on} {e.person.proposal.number}", "detail": e.measure.name,
+                 "url": f"/accountability/{e.person.proposal_id}/"} for e in qs[:limit]]
+
+    return rows
+
+
+def _register_assessment_sources() -> None:
+    from decimal import Decimal
+
+    from django.db.models import Count, Sum
+
+    from luoshi.assessment.sources import SOURCES, Measure, register
+
+    if "accountability.deductions" in SOURCES:
+        return
+
+    @register("accountability.deductions", "问责扣分(已决定的问责措施)", rows=_effect_rows(False))
+    def deductions(unit_ids, period, indicator=None):
+        return {r["unit_id"]: Measure(Decimal(r["s"]), r["n"]) for r in
+                _effects(unit_ids, period).values("unit_id").annotate(s=Sum("deduction"), n=Count("id"))}
+
+    @register("accountability.honours", "取消评优评先资格(问责)", rows=_effect_rows(True))
+    def honours(unit_ids, period, indicator=None):
+        return {r["unit_id"]: Measure(Decimal(r["n"]), r["n"]) for r in
+                _effects(unit_ids, period).filter(cancels_honours=True).values("unit_id").annotate(n=Count("id"))}
+
+
+def on_complaint_found(sender=None, case=None, finding=None, actor=None, **kwargs) -> None:
+    """cases.signals.complaint_found: a 效能投诉 was found 属实/部分属实 → a proposal against the unit
+    complained about (the complainant's identity is not copied)."""
+    from .services import propose_from_cause
+
+    unit = case.subject_unit or case.responsible_unit
+    if unit is None:
+        log.warning("complaint %s found %s without a unit: no proposal", case.pk, finding)
+        return
+    label = {"true": "属实", "partly": "部分属实"}.get(str(finding), str(finding))
+    facts = "\n".join(x for x in (f"调查情况:{case.investigation}" if case.investigation else "",
+                                  f"处理意见:{case.opinion}" if case.opinion else "") if x)
+    propose_from_cause(CauseType.COMPLAINT, case, unit=unit, facts=facts[:5000],
+                       cause_label=f"效能投诉{case.number or case.pk}经调查认定{label}")
+
+
+def _connect() -> None:
+    from django.apps import apps
+
+    from luoshi.supervision import hooks as supervision_hooks
+
+    supervision_hooks.connect_interview_step(on_interview_step)
+    if apps.is_installed("luoshi.assessment"):
+        _register_assessment_sources()
+    if apps.is_installed("luoshi.cases"):
+        from luoshi.cases.signals import complaint_found
+
+        complaint_found.connect(on_complaint_found, dispatch_uid="accountability.complaint_found")
+
+
+_connect()

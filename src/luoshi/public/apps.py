@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    name = "luoshi.public"
+    label = "public"
+    verbose_name = "公示"

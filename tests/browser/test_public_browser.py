@@ -1,0 +1,85 @@
+"""Browser: the citizen portal passes axe-core's WCAG 2.1 AA rules on every page, works with the keyboard
+(skip link, every link reachable by Tab with a visible focus) and fits a phone screen without sideways
+scrolling. axe-core is vendored (tests/browser/vendor/axe.min.js) and injected by Playwright."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.public.conftest import city  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pages_of(city):
+    from luoshi.assessment.models import ScoreRun
+
+    run = ScoreRun.objects.get(state="published")
+    return ["/public/", "/public/listed/", "/public/tasks/", f"/public/tasks/{city['public'].pk}/",
+            "/public/tasks/?kind=commitment", "/public/bulletins/", f"/public/bulletins/{city['bulletin'].pk}/",
+            "/public/assessment/", f"/public/assessment/{run.pk}/", "/public/cases/"]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 740}])
+def test_every_public_page_passes_axe_and_fits(browser, live_server, city, viewport, tmp_path):
+    ctx = browser.new_context(locale="zh-CN", viewport=viewport)
+    ctx.set_default_timeout(15000)
+    page = ctx.new_page()
+    try:
+        page.set_content('<html><body><img src="x.png"><a href="#"></a></body></html>')  # the checker works
+        assert {"image-alt", "html-has-lang"} <= {v["id"] for v in axe_violations(page)}
+        for path in pages_of(city):
+            page.goto(live_server.url + path)
+            assert page.locator("html").get_attribute("lang") == "zh-CN"
+            assert page.title()
+            violations = axe_violations(page)
+            assert violations == [], f"{path}: {json.dumps(violations, ensure_ascii=False, indent=1)}"
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {viewport['width']}px"
+        page.goto(live_server.url + f"/public/assessment/")
+        page.screenshot(path=str(tmp_path / f"public_{viewport['width']}.png"), full_page=True)
+    finally:
+        ctx.close()
+
+
+def test_keyboard_only(browser, live_server, city):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(15000)
+    page = ctx.new_page()
+    try:
+        page.goto(live_server.url + "/public/")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent.trim()")
+        assert focused == "跳到正文"
+        assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0  # visible when focused
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        # Tab reaches every link of the page, each with a visible focus outline
+        links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).length")
+        reached = set()
+        for _ in range(links + 3):
+            page.keyboard.press("Tab")
+            info = page.evaluate("""() => { const e = document.activeElement;
+                return [e.tagName, e.getAttribute('href'), getComputedStyle(e).outlineStyle]; }""")
+            if info[0] == "A":
+                reached.add(info[1])
+                assert info[2] != "none", f"no visible focus on {info[1]}"
+        assert "/public/listed/" in reached and "/public/bulletins/" in reached and "/public/assessment/" in reached
+        # follow a link with the keyboard alone
+        page.focus("a[href='/public/tasks/']")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/public/tasks/")
+        assert "新建城区公办幼儿园5所" in page.inner_text("main")
+    finally:
+        ctx.close()
