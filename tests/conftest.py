@@ -86,6 +86,8 @@ def make_task(users, units):
     from luoshi.ledger.services import do_create_task
 
     def _make(title="完成政务服务事项梳理", lead=("fgw",), co=(), assign=True, **kw):
+        if assign and "deadline" not in kw and "deadline_working_days" not in kw:
+            kw["deadline_working_days"] = 20  # 交办 needs a deadline (issue 9)
         return do_create_task(users["supervisor"], title=title,
                               lead_units=[units[k] for k in lead], co_units=[units[k] for k in co],
                               assign=assign, **kw)

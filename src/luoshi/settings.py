@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "luoshi.public.sections.portal",
                 "luoshi.core.nav.context",
+                "luoshi.notifications.context.unread",
             ],
         },
     },

@@ -18,6 +18,8 @@ def placed_task(make_task, users):
               sign: bool = False, **kw):
         from luoshi.ledger.services import do_assign_task
 
+        if "deadline" not in kw and "deadline_working_days" not in kw:
+            kw["deadline_working_days"] = 20  # 交办 needs a deadline; the real one is set below
         task = do_assign_task(users["supervisor"], make_task(assign=False, **kw), on=assigned)
         # The ledger refuses deadlines in the real past; the simulated clock needs them.
         changes = {"deadline": deadline, "original_deadline": deadline, "progress": progress}

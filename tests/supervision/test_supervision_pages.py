@@ -32,10 +32,12 @@ def test_lights_page_for_supervisors_only(client, users, swept):
 def test_inbox_and_mark_read(client, users, swept):
     client.force_login(users["fgw"])
     html = client.get("/supervision/inbox/").content.decode()
-    assert "红色督办单" in html and "未读 2" in html   # the notice and the 提醒 step
+    assert "红色督办单" in html and "未读 3" in html   # the 交办, the notice and the 提醒 step
+    assert "【新交办】" in html
     client.post("/supervision/inbox/read/")
     assert not Notification.objects.filter(user=users["fgw"], read_at__isnull=True).exists()
-    assert Notification.objects.filter(user=users["edu"]).count() == 0
+    # 市教育局 hears only of its own task's 交办, nothing of 市发改委's red light
+    assert list(Notification.objects.filter(user=users["edu"]).values_list("kind", flat=True)) == ["task.assigned"]
 
 
 def test_workspace_shows_escalation_steps(client, users, swept):

@@ -27,7 +27,7 @@ from luoshi.ledger.services import do_assign_task, do_create_task
 sup = User.objects.create_user("sup", password="x-123456789", role=Role.SUPERVISOR)
 units = [Unit.objects.create(name=f"单位{i}") for i in range(6)]
 for i in range(60):
-    t = do_create_task(sup, title=f"任务{i}", lead_units=[units[i % 6]])
+    t = do_create_task(sup, title=f"任务{i}", lead_units=[units[i % 6]], deadline_working_days=20)
     t = do_assign_task(sup, t, on=dt.date(2025, 2, 3))
     # deadlines spread over March: some red, some blue, some yellow, some green on 2025-03-18
     Task.objects.filter(pk=t.pk).update(deadline=dt.date(2025, 3, 3) + dt.timedelta(days=i % 28),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import LuoshiError, check_plain_text, deny
+from luoshi.notifications.services import enqueue_webhook, notify_units
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import subtree_ids
 from luoshi.workcal.services import current_calendar
@@ -56,6 +57,20 @@ def _locked(task: Task) -> Task:
 
 def _audit_task(actor, action: str, task: Task, before, summary: str = "") -> None:
     record(actor, action, task, before=before, after=snapshot(task, TASK_FIELDS), summary=summary)
+
+
+def _tell_units(task: Task, *, kind: str, title: str, body: str = "", co: bool = True, units=None) -> int:
+    """Reach the 单位联络员 of the task's lead units (and co-units when `co`) through
+    luoshi.notifications (inbox, e-mail, …); see README "Notification events"."""
+    if units is None:
+        units = list(task.lead_units.all()) + (list(task.co_units.all()) if co else [])
+    n = notify_units(units, kind=kind, title=title[:200], body=body, url=f"/tasks/{task.pk}/", obj=task)
+    enqueue_webhook({"event": kind, "sent_at": timezone.localtime().isoformat(timespec="seconds"),
+                     "task": {"id": task.pk, "number": task.number, "title": task.title,
+                              "deadline": task.deadline.isoformat() if task.deadline else None,
+                              "url": f"/tasks/{task.pk}/"},
+                     "units": [u.name for u in units], "text": f"{title}\n{body}".strip()})
+    return n
 
 
 def _move(actor, task: Task, kind: str, to_status: str, *, allowed_from, note: str, summary: str,
@@ -187,6 +202,8 @@ def do_create_task(actor, *, title: str, lead_units, co_units=(), requirement: s
     if deadline and deadline_working_days:
         raise LuoshiError("give either a deadline date or a number of working days, not both",
                           "完成时限请填写日期或工作日数,二者选一", field="deadline")
+    if parent is not None and not deadline and not deadline_working_days and parent.deadline:
+        deadline = parent.deadline  # a sub-task without its own deadline is due with its parent
     if deadline_working_days is not None and not (1 <= int(deadline_working_days) <= 3650):
         raise LuoshiError("working days must be between 1 and 3650", "工作日数应在1到3650之间",
                           field="deadline_working_days")
@@ -287,6 +304,9 @@ def do_assign_task(actor, task: Task, on: dt.date | None = None) -> Task:
     task = _locked(task)
     if not can_supervise(actor, task):
         deny("assign this task", "交办此任务")
+    if not task.deadline and not task.deadline_working_days:
+        raise LuoshiError("a task cannot be assigned without a deadline (a date or a number of working days)",
+                          "交办前请填写完成时限(日期或工作日数)", field="deadline")
     before = snapshot(task, TASK_FIELDS)
     _transition(task, actor, "assign", Status.ASSIGNED, note="交办", allowed_from=(Status.DRAFT,))
     task.assigned_on = on or today()
@@ -294,6 +314,9 @@ def do_assign_task(actor, task: Task, on: dt.date | None = None) -> Task:
     task.original_deadline = task.deadline
     task.save()
     _audit_task(actor, "task.assign", task, before, summary="交办")
+    due = f"完成时限:{task.deadline:%Y-%m-%d}" if task.deadline else ""
+    _tell_units(task, kind="task.assigned", title=f"【新交办】{task.number} {task.title[:80]}",
+                body="\n".join(x for x in (task.requirement[:500], due) if x))
     return task
 
 
@@ -409,8 +432,11 @@ def do_return_task(actor, task: Task, reason: str) -> Task:
     if not can_supervise(actor, task):
         deny("return this task", "退回此任务")
     reason = check_plain_text(reason, "退回理由", "reason", max_length=5000, required=True)
-    return _move(actor, task, "return", Status.IN_PROGRESS, allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
-                 note=reason, summary=f"退回:{reason[:100]}")
+    _move(actor, task, "return", Status.IN_PROGRESS, allowed_from=(Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
+          note=reason, summary=f"退回:{reason[:100]}")
+    _tell_units(task, kind="task.returned", title=f"【办结申请被退回】{task.number} {task.title[:80]}",
+                body=f"退回理由:{reason}", co=False)
+    return task
 
 
 @transaction.atomic
@@ -478,6 +504,10 @@ def do_decide_extension(actor, req: ExtensionRequest, *, approve: bool, note: st
     record(actor, "extension.decide", req, after={"decision": req.decision, "note": note})
     if approve:
         _audit_task(actor, "task.extend", task, before_task, summary=f"延期至{req.new_deadline}")
+    verdict = f"同意延期至{req.new_deadline:%Y-%m-%d}" if approve else "不同意延期"
+    _tell_units(task, kind="task.extension_" + ("approved" if approve else "refused"),
+                title=f"【延期申请】{task.number} {verdict}", body=note,
+                units=[req.unit] if req.unit_id else None)
     return req
 
 
@@ -516,6 +546,9 @@ def do_add_instruction(actor, task: Task, text: str) -> Instruction:
     _transition(task, actor, "instruction", None, note=ins.text)
     record(actor, "instruction.create", ins, object_type="ledger.instruction",
            after={"task": task.number, "text": ins.text})
+    who = actor.get_full_name() if hasattr(actor, "get_full_name") else str(actor)
+    _tell_units(task, kind="task.instruction", title=f"【领导批示】{task.number} {task.title[:80]}",
+                body=f"{who}批示:{ins.text}")
     return ins
 
 

@@ -467,4 +467,7 @@ def workspace(request):
         ("review", "待审核(已申请办结)", [t for t in tasks if t.status in (Status.COMPLETION_REQUESTED,
                                                                         Status.UNDER_REVIEW)]),
     ]
-    return render(request, "ledger/workspace.html", {"groups": groups, "unit": user.unit})
+    from .workspace import sections_for
+
+    return render(request, "ledger/workspace.html", {"groups": groups, "unit": user.unit,
+                                                     "sections": sections_for(user)})

@@ -138,3 +138,24 @@ def notice_for_user(user, pk: int) -> SupervisionNotice:
     if notice is None:
         raise NotAllowed("no such notice or not yours", "督办单不存在或无权查看")
     return notice
+
+
+def workspace_sections(user) -> list[dict]:
+    """The unit workspace's 督办单 panels (registered with luoshi.ledger.workspace): the open notices
+    addressed to the user's unit (待办督办单: to acknowledge/answer) and those it is only copied on
+    (抄送本单位·供参阅: to read, nothing to do)."""
+    if not getattr(user, "unit_id", None):
+        return []
+    S = SupervisionNotice.State
+    open_q = SupervisionNotice.objects.exclude(state=S.ACCEPTED).select_related("task", "lead_unit")
+    todo = open_q.filter(lead_unit_id=user.unit_id).order_by("reply_by", "id")[:100]
+    cc = open_q.filter(copy_units=user.unit_id).exclude(lead_unit_id=user.unit_id).order_by("reply_by", "id")[:100]
+
+    def row(n, tag):
+        return {"number": n.number, "url": f"/supervision/notices/{n.pk}/",
+                "title": f"{n.title_zh}:{n.task.number} {n.task.title}",
+                "note": f"{n.get_state_display()},回复期限{n.reply_by:%Y-%m-%d}" if tag != "供参阅"
+                else f"主送{n.lead_unit.display_name}", "tag": tag}
+
+    return [{"key": "notices", "title": "待办督办单", "rows": [row(n, "待回复") for n in todo]},
+            {"key": "notices-cc", "title": "抄送本单位的督办单(供参阅)", "rows": [row(n, "供参阅") for n in cc]}]
