@@ -198,6 +198,8 @@ def _make_task(ctx, spec, actor, parent=None):
     if kwargs["source"] is not None and not kwargs.get("responsible_leader"):
         kwargs["responsible_leader"] = ctx.rng.choice(["王明远", "分管副市长 刘卫东", "分管副市长 郑红",
                                                         "秘书长 何平"])
+    if deadline is None and wd is None and assign_on is not None:
+        kwargs["deadline_working_days"] = 30  # 交办 needs a deadline
     past = deadline is not None and deadline < ctx.today
     task = do_create_task(actor, deadline=None if past else deadline, **kwargs)
     if past:

@@ -104,8 +104,9 @@ class TaskForm(forms.Form):
     tags = text_field("标签", required=False, max_length=300, help_text="多个标签用逗号或顿号分隔")
     assign = forms.BooleanField(label="立即交办", required=False, initial=True)
 
-    def __init__(self, *a, units=None, parent=None, **kw):
+    def __init__(self, *a, units=None, parent=None, edit=None, **kw):
         super().__init__(*a, **kw)
+        self.edit = edit
         units = units if units is not None else Unit.objects.filter(is_active=True)
         self.fields["lead_units"].queryset = units
         self.fields["co_units"].queryset = units
@@ -116,11 +117,22 @@ class TaskForm(forms.Form):
             del self.fields["source"]
             del self.fields["recurrence_mode"]
             del self.fields["recurrence_day"]
+        if edit is not None:  # 编辑任务: no 交办 here, the source stays; after 交办 the deadline moves by 延期 only
+            del self.fields["assign"]
+            self.fields.pop("source", None)
+            if edit.status != "draft":
+                for name in ("deadline_mode", "deadline", "deadline_working_days"):
+                    self.fields[name].required = False
+                    self.fields[name].disabled = True
 
     def clean(self):
         data = super().clean()
         mode = data.get("deadline_mode")
-        if mode == "date":
+        if self.edit is not None and self.edit.status != "draft":
+            mode = "locked"
+        if mode == "locked":
+            pass
+        elif mode == "date":
             if not data.get("deadline") and "deadline" not in self.errors:
                 self.add_error("deadline", "请选择完成日期")
             data["deadline_working_days"] = None
@@ -141,6 +153,17 @@ class TaskForm(forms.Form):
             data["recurrence"] = ""
         data["tag_list"] = [t.strip() for t in re.split(r"[,,、;;\s]+", data.get("tags") or "") if t.strip()]
         return data
+
+    def update_kwargs(self, task, targets) -> dict:
+        """The changes for do_update_task (编辑任务); the deadline only while the task is still 立项."""
+        d = self.cleaned_data
+        kw = dict(title=d["title"], requirement=d["requirement"], section=d["section"],
+                  lead_units=list(d["lead_units"]), co_units=list(d["co_units"]),
+                  responsible_leader=d["responsible_leader"], priority=d["priority"], tags=d["tag_list"],
+                  targets=targets, recurrence=d.get("recurrence", task.recurrence))
+        if task.status == "draft":
+            kw.update(deadline=d["deadline"], deadline_working_days=d["deadline_working_days"])
+        return kw
 
     def service_kwargs(self, targets) -> dict:
         d = self.cleaned_data

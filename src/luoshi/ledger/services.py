@@ -242,6 +242,11 @@ def do_create_task(actor, *, title: str, lead_units, co_units=(), requirement: s
     return task
 
 
+FIELD_LABELS = {"title": "工作任务", "requirement": "具体要求", "section": "所属章节", "lead_units": "牵头单位",
+                "co_units": "配合单位", "responsible_leader": "责任领导", "deadline": "完成时限",
+                "deadline_working_days": "完成时限(工作日)", "recurrence": "定期报送", "priority": "重要程度",
+                "tags": "标签", "targets": "量化目标"}
+
 EDITABLE = ["title", "requirement", "section", "responsible_leader", "deadline", "deadline_working_days",
             "recurrence", "priority", "tags"]
 
@@ -293,8 +298,11 @@ def do_update_task(actor, task: Task, **changes) -> Task:
         task.targets.all().delete()  # targets are part of the task; the audit entry keeps the old ones
         for t in clean:
             Target.objects.create(task=task, **t)
-    _transition(task, actor, "update", None, note="修改任务信息")
-    _audit_task(actor, "task.update", task, before)
+    after = snapshot(task, TASK_FIELDS)
+    changed = [FIELD_LABELS.get(k, k) for k in TASK_FIELDS if before.get(k) != after.get(k)]
+    what = "修改:" + "、".join(changed) if changed else "修改任务信息(无变化)"
+    _transition(task, actor, "update", None, note=what)
+    _audit_task(actor, "task.update", task, before, summary=what)
     return task
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("ledger/export.xlsx", views.ledger_export, name="ledger-export"),
     path("tasks/new/", views.task_new, name="task-new"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task-edit"),
     path("tasks/<int:pk>/subtasks/new/", views.subtask_new, name="subtask-new"),
     path("tasks/<int:pk>/do/<slug:action>/", views.task_action, name="task-action"),
     path("reports/<int:pk>/attachment/", views.report_attachment, name="report-attachment"),

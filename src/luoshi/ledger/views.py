@@ -365,6 +365,51 @@ def _task_form_view(request, parent=None):
     return render(request, "ledger/task_form.html", {"form": form, "targets": targets, "parent": parent})
 
 
+def _task_initial(task: Task) -> dict:
+    rec = task.recurrence or ""
+    return {"title": task.title, "requirement": task.requirement, "section": task.section,
+            "lead_units": list(task.lead_units.all()), "co_units": list(task.co_units.all()),
+            "responsible_leader": task.responsible_leader, "priority": task.priority,
+            "deadline_mode": "workdays" if task.deadline_working_days and task.status == Status.DRAFT
+            else ("date" if task.deadline else "none"),
+            "deadline": task.deadline, "deadline_working_days": task.deadline_working_days,
+            "recurrence_mode": "monthly" if rec.startswith("monthly:") else ("quarterly" if rec.startswith("quarterly")
+                                                                            else "none"),
+            "recurrence_day": int(rec.split(":")[1]) if rec.startswith("monthly:") else None,
+            "tags": "、".join(task.tags or [])}
+
+
+@login_required
+def task_edit(request, pk):
+    """编辑任务: 督查员 correct the ledger through do_update_task (the same audited service as PATCH /api/tasks/)."""
+    task = _visible_task_or_404(request, pk)
+    if not request.user.sees_everything:
+        return forbidden(request, "只有督查员可以修改任务。")
+    units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+    if request.method == "POST":
+        form = f.TaskForm(request.POST, units=units, parent=task.parent, edit=task)
+        targets = f.TargetFormSet(request.POST, prefix="targets")
+        if form.is_valid() and targets.is_valid():
+            try:
+                svc.do_update_task(request.user, task, **form.update_kwargs(task, _targets_from(targets)))
+            except NotAllowed as exc:
+                return forbidden(request, exc.message_zh)
+            except LuoshiError as exc:
+                form.add_error(None, exc.message_zh)
+            else:
+                messages.success(request, f"已保存对{task.number}的修改。")
+                return redirect("task", pk=task.pk)
+        elif not targets.is_valid():
+            form.add_error(None, "量化目标有误:" + "; ".join(
+                e for errs in targets.errors for field_errs in errs.values() for e in field_errs))
+    else:
+        form = f.TaskForm(units=units, parent=task.parent, edit=task, initial=_task_initial(task))
+        targets = f.TargetFormSet(prefix="targets", initial=[
+            {"metric": t.metric, "op": t.op, "value": t.value, "unit": t.unit} for t in task.targets.all()])
+    return render(request, "ledger/task_form.html", {"form": form, "targets": targets, "parent": task.parent,
+                                                     "edit": task})
+
+
 @login_required
 def task_new(request):
     if not request.user.sees_everything:
