@@ -46,7 +46,9 @@ def filter_tasks(qs, params):
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=services.today())
     q = params.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(requirement__icontains=q))
+        from .queries import search_q
+
+        qs = qs.filter(search_q(q) | Q(number__icontains=q) | Q(requirement__icontains=q))
     source = params.get("source", "")
     if source:
         qs = qs.filter(source_id=int(source) if source.isdigit() else -1)

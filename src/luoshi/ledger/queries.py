@@ -5,6 +5,7 @@ permissions.visible_tasks(user); these functions only narrow it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -80,8 +81,34 @@ def filter_tasks(qs: QuerySet, *, unit=None, status=None, source=None, due=None,
     elif due == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(number__iexact=q))
+        qs = qs.filter(search_q(q))
     return qs
+
+
+_NUMBER = re.compile(r"^(?:DB)?(?:(\d{4})-)?(\d{1,9})$", re.I)
+
+
+def search_q(q: str) -> Q:
+    """台账检索: the title, the task number (DB2026-00017, 2026-00017, 00017 or 17) and any name of a
+    lead or co-unit (full name, short name, alias; a part of one is enough)."""
+    q = (q or "").strip()[:100]
+    cond = Q(title__icontains=q) | Q(number__iexact=q)
+    m = _NUMBER.match(q)
+    if m:
+        year, seq = m.group(1), int(m.group(2))
+        cond |= Q(number__iexact=f"DB{year}-{seq:05d}") if year else Q(number__endswith=f"-{seq:05d}")
+    from luoshi.orgs.models import Unit
+
+    names = Unit.objects.only("id", "name", "short_names", "aliases")
+    hit = [u.pk for u in names if any(q in n for n in u.all_names())] if q else []
+    if hit:
+        cond |= Q(id__in=unit_task_ids_for(hit))
+    return cond
+
+
+def unit_task_ids_for(unit_ids) -> QuerySet:
+    """Ids of the tasks led or co-handled by any of `unit_ids`."""
+    return Task.objects.filter(Q(lead_units__in=unit_ids) | Q(co_units__in=unit_ids)).values("id")
 
 
 def sort_tasks(qs: QuerySet, sort: str | None) -> QuerySet:
