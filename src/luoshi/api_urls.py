@@ -8,6 +8,7 @@ Errors: a refused operation (LuoshiError) is HTTP 400
 """
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, status
@@ -44,6 +45,9 @@ def exception_handler(exc, context):
     if isinstance(exc, LuoshiError):
         code = status.HTTP_403_FORBIDDEN if isinstance(exc, NotAllowed) else status.HTTP_400_BAD_REQUEST
         return Response({"detail": exc.message_en, "detail_zh": exc.message_zh, "field": exc.field}, status=code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "the request body is too large", "detail_zh": "提交的内容过大,超出系统允许的上限",
+                         "field": None}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         field, msg = _first_message(exc.detail)

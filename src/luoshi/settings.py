@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "luoshi.core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "luoshi.core.middleware.BadRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese lockout page / JSON 429
 ]
 AUTHENTICATION_BACKENDS = [

@@ -107,4 +107,4 @@ def test_bad_source(users, client_for):
 
 def test_bad_audit_filter_date(users, client_for):
     r = client_for("supervisor").get("/audit/", {"since": "2025-02-30"})
-    assert r.status_code == 200 and "无效" in page_text(r)
+    assert r.status_code == 400 and "YYYY-MM-DD" in page_text(r)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from luoshi.core.params import parse_date
 from luoshi.core.views import forbidden
 
 from .labels import AUDIT_LABELS
@@ -35,12 +36,7 @@ def audit(request):
     tz = timezone.get_current_timezone()
     for key, op in (("since", "gte"), ("until", "lt")):
         if params[key]:
-            try:
-                day = dt.date.fromisoformat(params[key])
-            except ValueError:
-                messages.error(request, f"日期“{params[key]}”无效,已忽略此条件。")
-                params[key] = ""
-                continue
+            day = parse_date(params[key], key, "起始日期" if key == "since" else "截止日期")
             if key == "until":
                 day += dt.timedelta(days=1)
             qs = qs.filter(**{f"at__{op}": dt.datetime.combine(day, dt.time.min, tzinfo=tz)})

@@ -57,3 +57,43 @@ class SecurityHeadersMiddleware:
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+class BadRequestMiddleware:
+    """Bad parameters and oversize bodies are the client's fault: a clear 4xx, never a 500.
+
+    * a `LuoshiError` escaping a view (e.g. `luoshi.core.params.BadParameter`) → 400
+      (403 for NotAllowed) with the Chinese message on a page, or the API's JSON error
+      ``{"detail", "detail_zh", "field"}`` under /api/;
+    * a request body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig) → 413, JSON under /api/.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        from django.core.exceptions import RequestDataTooBig
+
+        from .errors import LuoshiError, NotAllowed
+
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(request, 413, "the request body is too large",
+                                  "提交的内容过大,超出系统允许的上限", None)
+        if isinstance(exc, LuoshiError):
+            return error_response(request, 403 if isinstance(exc, NotAllowed) else 400,
+                                  exc.message_en, exc.message_zh, exc.field)
+        return None
+
+
+def error_response(request, status: int, detail: str, detail_zh: str, field):
+    """The error answer for `request`: the API's JSON body under /api/, else a Chinese page."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": detail, "detail_zh": detail_zh, "field": field}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
+    return render(request, "core/bad_request.html", {"message": detail_zh, "status": status}, status=status)

@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from luoshi.core.params import parse_id
+
 from . import services
 from .exports import write_ledger_xlsx
 from .models import OPEN_STATUSES, ExtensionRequest, Source, Status, Task
@@ -40,7 +42,7 @@ def filter_tasks(qs, params):
         qs = qs.filter(status__in=[s.strip() for s in params["status"].split(",") if s.strip()])
     unit = params.get("unit", "")
     if unit:
-        unit_id = int(unit) if unit.isdigit() else -1
+        unit_id = parse_id(unit, "unit", "单位")
         qs = qs.filter(id__in=Task.objects.filter(Q(lead_units=unit_id) | Q(co_units=unit_id)).values("id"))
     if params.get("overdue") in {"1", "true", "yes"}:
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=services.today())
@@ -51,7 +53,7 @@ def filter_tasks(qs, params):
         qs = qs.filter(search_q(q) | Q(number__icontains=q) | Q(requirement__icontains=q))
     source = params.get("source", "")
     if source:
-        qs = qs.filter(source_id=int(source) if source.isdigit() else -1)
+        qs = qs.filter(source_id=parse_id(source, "source", "任务来源"))
     return qs
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core.errors import LuoshiError, check_plain_text, deny
+from luoshi.core.params import check_deadline, parse_number
 from luoshi.notifications.services import enqueue_webhook, notify_units
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import subtree_ids
@@ -142,6 +143,8 @@ def _clean_targets(targets) -> list[dict]:
         except (InvalidOperation, ValueError):
             raise LuoshiError(f"target value {t.get('value')!r} is not a number", f"目标值“{t.get('value')}”不是数字",
                               field="targets") from None
+        # the column holds 16 digits, 4 after the point: |value| < 1e12 (luoshi.core.params)
+        value = parse_number(value, "targets", "目标值").quantize(Decimal("0.0001"))
         out.append({"metric": metric, "op": op, "value": value,
                     "unit": check_plain_text(t.get("unit"), "单位", "target unit", max_length=20),
                     "text": check_plain_text(t.get("text"), "目标原文", "target text", max_length=300)})
@@ -162,12 +165,25 @@ def _apply_deadline(task: Task, start: dt.date) -> None:
     if task.deadline_working_days:
         task.deadline = cal.add_working_days(start, task.deadline_working_days)
     if task.deadline:
+        check_deadline(task.deadline, start)
         if task.deadline < start:
             raise LuoshiError(f"the deadline {task.deadline} is before the assignment date {start}",
                               f"完成时限({task.deadline})早于交办日期({start})", field="deadline")
         task.deadline_provisional = cal.is_provisional(start, task.deadline)
     else:
         task.deadline_provisional = False
+
+
+def _check_subtask_units(parent: Task, units) -> None:
+    """A lead unit's liaison gives a sub-task only to units under the parent's lead units (分解给下级单位);
+    creation and every edit of a sub-task check the same rule."""
+    allowed = set()
+    for u in parent.lead_units.all():
+        allowed |= subtree_ids(u.pk)
+    outside = [u.name for u in units if u.pk not in allowed]
+    if outside:
+        raise LuoshiError(f"sub-tasks go to subordinate units only; not: {', '.join(outside)}",
+                          f"只能分解给下级单位,以下单位不属于本单位:{'、'.join(outside)}", field="lead_units")
 
 
 @transaction.atomic
@@ -192,13 +208,7 @@ def do_create_task(actor, *, title: str, lead_units, co_units=(), requirement: s
         raise LuoshiError("a unit cannot be both lead and co-unit", "同一单位不能既是牵头单位又是配合单位",
                           field="co_units")
     if parent is not None and not actor.sees_everything:
-        allowed = set()
-        for u in parent.lead_units.all():
-            allowed |= subtree_ids(u.pk)
-        outside = [u.name for u in lead + co if u.pk not in allowed]
-        if outside:
-            raise LuoshiError(f"sub-tasks go to subordinate units only; not: {', '.join(outside)}",
-                              f"只能分解给下级单位,以下单位不属于本单位:{'、'.join(outside)}", field="lead_units")
+        _check_subtask_units(parent, lead + co)
     if deadline and deadline_working_days:
         raise LuoshiError("give either a deadline date or a number of working days, not both",
                           "完成时限请填写日期或工作日数,二者选一", field="deadline")
@@ -207,6 +217,7 @@ def do_create_task(actor, *, title: str, lead_units, co_units=(), requirement: s
     if deadline_working_days is not None and not (1 <= int(deadline_working_days) <= 3650):
         raise LuoshiError("working days must be between 1 and 3650", "工作日数应在1到3650之间",
                           field="deadline_working_days")
+    check_deadline(deadline, today())
     if deadline and deadline < today() and not assign:
         raise LuoshiError(f"the deadline {deadline} is already past", f"完成时限({deadline})早于今天", field="deadline")
     try:
@@ -283,6 +294,7 @@ def do_update_task(actor, task: Task, **changes) -> Task:
         if task.deadline and task.deadline_working_days:
             raise LuoshiError("give either a deadline date or a number of working days, not both",
                               "完成时限请填写日期或工作日数,二者选一", field="deadline")
+        check_deadline(task.deadline, task.assigned_on or today())
     task.save()
     if "lead_units" in changes or "co_units" in changes:
         lead = _clean_units(changes.get("lead_units", task.lead_units.all()), "牵头单位", "lead units")
@@ -291,6 +303,8 @@ def do_update_task(actor, task: Task, **changes) -> Task:
             raise LuoshiError("at least one lead unit is required", "至少需要一个牵头单位", field="lead_units")
         if set(lead) & set(co):
             raise LuoshiError("a unit cannot be both lead and co-unit", "同一单位不能既是牵头单位又是配合单位")
+        if task.parent_id and not actor.sees_everything:  # the same check as creation (do_create_task)
+            _check_subtask_units(task.parent, list(lead) + list(co))
         task.lead_units.set(lead)
         task.co_units.set(co)
     if "targets" in changes:
@@ -477,6 +491,7 @@ def do_request_extension(actor, task: Task, *, new_deadline: dt.date, reason: st
                           field="new_deadline")
     if new_deadline < today():
         raise LuoshiError("the new deadline is in the past", "申请延至的日期已过", field="new_deadline")
+    check_deadline(new_deadline, task.assigned_on or today(), "new_deadline", "申请延至的日期")
     req = ExtensionRequest.objects.create(
         task=task, unit=actor.unit, requested_by=actor, old_deadline=task.deadline, new_deadline=new_deadline,
         reason=check_plain_text(reason, "延期理由", "reason", max_length=5000, required=True))
@@ -567,6 +582,8 @@ def deadline_state(task: Task, on: dt.date | None = None, warn_days: int = 3, ca
     on = on or today()
     if on > task.deadline:
         return "overdue"
+    if (task.deadline - on).days > 7 * (warn_days + 30):  # far away: never 临期 (and no day-by-day walk)
+        return "ok"
     cal = calendar or current_calendar()
     if cal.working_days_between(on, task.deadline) <= warn_days:
         return "due_soon"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.audit.models import AuditEntry
 from luoshi.audit.labels import AUDIT_LABELS
+from luoshi.core.params import get_id
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.core.views import forbidden
 from luoshi.ledger import services as svc
@@ -91,8 +92,8 @@ def _ledger_params(request):
     g = request.GET
     params = {k: g.get(k, "").strip() for k in ("unit", "unit_name", "status", "source", "due", "q", "sort")}
     params["unit_name"] = params["unit_name"][:50]
-    params["unit"] = params["unit"] if params["unit"].isdigit() else ""
-    params["source"] = params["source"] if params["source"].isdigit() else ""
+    params["unit"] = str(get_id(params, "unit", "单位", ""))
+    params["source"] = str(get_id(params, "source", "任务来源", ""))
     if params["status"] not in Status.values:
         params["status"] = ""
     if params["due"] not in DUE_FILTERS:

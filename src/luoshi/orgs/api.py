@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
+from luoshi.core.params import parse_id
+
 from .models import Unit
 from .services import do_save_unit
 
@@ -60,6 +62,6 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if self.request.query_params.get("active") in {"1", "true"}:
             qs = qs.filter(is_active=True)
         parent = self.request.query_params.get("parent")
-        if parent and parent.isdigit():
-            qs = qs.filter(parent_id=int(parent))
+        if parent:
+            qs = qs.filter(parent_id=parse_id(parent, "parent", "上级单位"))
         return qs

@@ -16,6 +16,7 @@ from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from luoshi.core.params import get_date, parse_id
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.core.scope import unit_scope
 from luoshi.ledger.permissions import visible_tasks
@@ -60,9 +61,7 @@ def _int_param(params, name: str, label_zh: str):
     value = params.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise LuoshiError(f"{name} must be an id (a whole number)", f"{label_zh}应为数字编号", field=name)
-    return int(value)
+    return parse_id(value, name, label_zh)
 
 
 # ---- notices -------------------------------------------------------------
@@ -249,14 +248,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 # ---- statistics ----------------------------------------------------------
 
 def _date_param(params, name: str, default: dt.date, label_zh: str) -> dt.date:
-    value = params.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise LuoshiError(f"{name} must be a date YYYY-MM-DD", f"{label_zh}应为YYYY-MM-DD格式的日期",
-                          field=name) from None
+    return get_date(params, name, label_zh, default)
 
 
 class UnitStatsView(generics.GenericAPIView):

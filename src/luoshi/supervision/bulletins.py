@@ -6,7 +6,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from luoshi.core.params import in_range
+from luoshi.core.scope import unit_scope
 from luoshi.ledger.models import Status, Task
+from luoshi.ledger.permissions import visible_tasks
 from luoshi.workcal.services import current_calendar
 
 from .lights import WorkdayIndex
@@ -14,10 +17,14 @@ from .pdf import ISSUER, bulletin_docx, bulletin_pdf  # noqa: F401 - part of thi
 from .stats import _rate, lights_by_unit, unit_stats
 
 
-def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None) -> dict:
+def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None, user=None) -> dict:
+    """The 通报's content. With `user`, only what the scope rule lets that user read
+    (luoshi.core.scope: a district 领导 gets the units of the district and the tasks they may read);
+    without, the whole city (the daily job and the CLI)."""
     on = on or timezone.localdate()
+    units = unit_scope(user, "ledger") if user is not None else None
     cards = []
-    for r in lights_by_unit():
+    for r in lights_by_unit(units=units):
         if r["red"] or r["yellow"]:
             cards.append({"unit": r["unit"], "card": "红牌" if r["red"] else "黄牌", "red": r["red"],
                           "yellow": r["yellow"]})
@@ -26,13 +33,19 @@ def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None) -> di
                                             Status.COMPLETION_REQUESTED, Status.UNDER_REVIEW),
                                  deadline__lt=on)
              .prefetch_related("lead_units").order_by("deadline", "id"))
+    if user is not None:
+        tasks = visible_tasks(user, tasks)
     wd = WorkdayIndex(current_calendar())
     for t in tasks:
+        if not in_range(t.deadline):  # written behind the app's back: no working-day arithmetic for it
+            continue
         # Days late in working days, the one definition the ledger, statistics and 督办单 use.
         overdue.append({"number": t.number, "title": t.title,
                         "units": "、".join(u.name for u in t.lead_units.all()),
                         "deadline": t.deadline.isoformat(), "days_late": wd.between(t.deadline, on)})
     ranking = unit_stats(start, end, on)
+    if units is not None:
+        ranking = [r for r in ranking if r["unit_id"] in units]
     total = sum(r["tasks"] for r in ranking)
     on_time = sum(r["on_time"] for r in ranking)
     late = sum(r["late"] for r in ranking)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from luoshi.core.params import MAX_DATE, MIN_DATE, in_range
 from luoshi.ledger.models import ProgressReport, Task
 from luoshi.workcal.services import current_calendar
 
@@ -25,6 +26,14 @@ from .common import EVALUATED, WORKING, config, today
 from .models import Color, Finding, ReportSlot
 
 # ---- working-day index ---------------------------------------------------------
+
+class DateOutOfRange(ValueError):
+    """A date outside 2000..2100 (luoshi.core.params): no working-day arithmetic for it."""
+
+    def __init__(self, day):
+        super().__init__(f"date {day} is outside {MIN_DATE}..{MAX_DATE}")
+        self.day = day
+
 
 class WorkdayIndex:
     """O(1) working-day counts: ordinal(d) = working days in (base, d].
@@ -47,6 +56,8 @@ class WorkdayIndex:
         self.cum = cum
 
     def ordinal(self, d: dt.date) -> int:
+        if not in_range(d):  # 9999-12-31 would build millions of days, then overflow past date.max
+            raise DateOutOfRange(d)
         if self.base is None or d < self.base or (d - self.base).days >= len(self.cum):
             lo = d - dt.timedelta(days=800)
             hi = d + dt.timedelta(days=800)

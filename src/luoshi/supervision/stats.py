@@ -27,6 +27,8 @@ from luoshi.orgs.models import Unit
 
 from luoshi.workcal.services import current_calendar
 
+from luoshi.core.params import in_range
+
 from .lights import WorkdayIndex
 from .models import SupervisionNotice, SupervisionState
 
@@ -45,8 +47,8 @@ def unit_stats(start: dt.date, end: dt.date, on: dt.date | None = None, units=No
     wd = WorkdayIndex(current_calendar())
     rows = qs.values_list("id", "status", "deadline", "closed_on", "lead_units")
     for _, status, deadline, closed_on, unit_id in rows:
-        if unit_id is None:
-            continue
+        if unit_id is None or not in_range(deadline) or (closed_on and not in_range(closed_on)):
+            continue  # a date outside 2000..2100 is refused on entry; a row written behind our back is skipped
         s = per[unit_id]
         s["tasks"] += 1
         if status == Status.CLOSED and closed_on and closed_on <= deadline:
@@ -90,10 +92,16 @@ def unit_stats(start: dt.date, end: dt.date, on: dt.date | None = None, units=No
     return out
 
 
-def light_totals() -> dict:
-    """Light counts over all open tasks as of the last sweep (LightTotals; live count before the first one)."""
+def light_totals(units: set[int] | None = None) -> dict:
+    """Light counts over all open tasks as of the last sweep (LightTotals; live count before the first one).
+
+    `units` (a luoshi.core.scope.unit_scope answer): None = the whole city, else the sum over
+    those lead units' rows of lights_by_unit."""
     from .models import Color, LightTotals
 
+    if units is not None:
+        rows = lights_by_unit(units=units)
+        return {c: sum(r[c] for r in rows) for c in Color.values}
     head = LightTotals.objects.filter(id=1).first()
     if head is not None and head.swept_on is not None:
         return {c: getattr(head, c) for c in Color.values}
@@ -101,7 +109,7 @@ def light_totals() -> dict:
     return {c: counts.get(c, 0) for c in Color.values}
 
 
-def lights_by_unit(limit: int | None = None) -> list[dict]:
+def lights_by_unit(limit: int | None = None, units: set[int] | None = None) -> list[dict]:
     """Current light counts per lead unit, most red/yellow first.
 
     Reads UnitLights, which every sweep rewrites (lights only change in the sweep); before the first
@@ -109,7 +117,8 @@ def lights_by_unit(limit: int | None = None) -> list[dict]:
     from .models import LightTotals, UnitLights
 
     if LightTotals.objects.filter(id=1, swept_on__isnull=False).exists():
-        qs = (UnitLights.objects.select_related("unit")
+        qs = UnitLights.objects.all() if units is None else UnitLights.objects.filter(unit_id__in=units)
+        qs = (qs.select_related("unit")
               .order_by("-red", "-yellow", "-blue", "unit__name"))
         if limit:
             qs = qs[:limit]
@@ -118,7 +127,7 @@ def lights_by_unit(limit: int | None = None) -> list[dict]:
     counts: dict[int, dict] = defaultdict(lambda: {"green": 0, "blue": 0, "yellow": 0, "red": 0})
     for unit_id, light, n in (SupervisionState.objects.values_list("task__lead_units", "light")
                               .annotate(n=Count("id")).values_list("task__lead_units", "light", "n")):
-        if unit_id is not None:
+        if unit_id is not None and (units is None or unit_id in units):
             counts[unit_id][light] += n
     names = dict(Unit.objects.filter(pk__in=counts).values_list("id", "name"))
     rows = [{"unit_id": uid, "unit": names[uid], **c} for uid, c in counts.items()]
@@ -126,12 +135,15 @@ def lights_by_unit(limit: int | None = None) -> list[dict]:
     return rows[:limit] if limit else rows
 
 
-def weekly_trend(end: dt.date, weeks: int = 12) -> dict:
-    """Notices issued per ISO week (Monday start) and colour, the last `weeks` weeks up to `end`."""
+def weekly_trend(end: dt.date, weeks: int = 12, units: set[int] | None = None) -> dict:
+    """Notices issued per ISO week (Monday start) and colour, the last `weeks` weeks up to `end`
+    (to the lead units in `units` only, unless None)."""
     last_monday = end - dt.timedelta(days=end.weekday())
     mondays = [last_monday - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
     series = {c: [0] * weeks for c in ("blue", "yellow", "red")}
-    for issued_on, light, n in (SupervisionNotice.objects.filter(issued_on__gte=mondays[0], issued_on__lte=end)
+    notices = SupervisionNotice.objects.all() if units is None else SupervisionNotice.objects.filter(
+        lead_unit_id__in=units)
+    for issued_on, light, n in (notices.filter(issued_on__gte=mondays[0], issued_on__lte=end)
                                 .values_list("issued_on", "light").annotate(n=Count("id"))
                                 .values_list("issued_on", "light", "n").order_by()):
         idx = (issued_on - mondays[0]).days // 7

@@ -15,7 +15,7 @@ from luoshi.workcal.services import current_calendar
 from .bulk import apply_changes, refresh_summaries, sql_lights
 from .common import DEFAULT_ACTIONS, EVALUATED, WORKING, _event, _retry, config, log, today
 from .escalation import _policies, run_escalations, steps_for
-from .lights import Light, WorkdayIndex, light_for, sync_report_slots
+from .lights import DateOutOfRange, Light, WorkdayIndex, light_for, sync_report_slots
 from .models import Color, SupervisionNotice, SupervisionState
 from .notices import _create_notice
 
@@ -35,13 +35,14 @@ class SweepResult:
     phases: dict = field(default_factory=dict)  # seconds per phase, for benchmarks and logs
     audit_checkpoint: dict = field(default_factory=dict)  # the checkpoint taken at the end, or {"error": …}
     kinds: dict = field(default_factory=dict)  # other supervised kinds (supervision.kinds), e.g. overdue cases
+    skipped: list = field(default_factory=list)  # rows that could not be evaluated (bad dates), reported
 
     def as_dict(self) -> dict:
         return {"on": self.on.isoformat(), "lights": self.lights, "notices_issued": self.notices_issued,
                 "escalations": self.escalations, "findings": self.findings, "report_slots": self.report_slots,
                 "tasks_checked": self.tasks_checked, "changed": len(self.changes), "changes": self.changes,
                 "seconds": round(self.seconds, 3), "phases": self.phases,
-                "audit_checkpoint": self.audit_checkpoint, "kinds": self.kinds}
+                "audit_checkpoint": self.audit_checkpoint, "kinds": self.kinds, "skipped": self.skipped}
 
 
 def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[str | None, SupervisionNotice | None]:
@@ -121,8 +122,15 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
     phase("lights_sql")
     changed: list[tuple[int, Light]] = []
     for tid, status, assigned_on, deadline, prog, old in candidates:
-        light = light_for(status=status, assigned_on=assigned_on, deadline=deadline, progress=prog,
-                          missing=missing.get(tid, 0), on=on, wd=wd, cfg=cfg)
+        try:
+            light = light_for(status=status, assigned_on=assigned_on, deadline=deadline, progress=prog,
+                              missing=missing.get(tid, 0), on=on, wd=wd, cfg=cfg)
+        except (DateOutOfRange, OverflowError, ValueError) as exc:  # one bad row never stops the sweep
+            result.skipped.append({"task_id": tid, "deadline": str(deadline), "assigned_on": str(assigned_on),
+                                   "error": str(exc)})
+            log.warning("sweep %s: task %s skipped (assigned %s, deadline %s): %s", on, tid, assigned_on,
+                        deadline, exc)
+            continue
         if light is not None and light.color != old:
             changed.append((tid, light))
     result.tasks_checked = Task.objects.filter(status__in=EVALUATED).count()

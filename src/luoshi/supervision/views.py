@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from luoshi.core.params import get_date
 from luoshi.core.errors import LuoshiError
+from luoshi.core.scope import unit_scope
 from luoshi.ledger.models import Task
 from luoshi.ledger.permissions import visible_tasks
 
@@ -27,11 +29,8 @@ def forbidden(request, message="您无权访问此页面。"):
     return render(request, "403.html", {"message": message}, status=403)
 
 
-def _date(value, default):
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+def _date(request, name, label_zh, default):
+    return get_date(request.GET, name, label_zh, default)
 
 
 def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -155,8 +154,10 @@ def _rectifications(user, tasks):
     from luoshi.core.scope import unit_scope
 
     scope = unit_scope(user, "ledger")
-    other = Q(task__isnull=True) if scope is None else Q(task__isnull=True, unit__in=scope)
-    return RectificationItem.objects.filter(Q(task__in=tasks) | other)
+    if scope is None:
+        return RectificationItem.objects.filter(Q(task__in=tasks) | Q(task__isnull=True))
+    # an item is read by the units it is addressed to: a co-unit never sees another unit's 整改
+    return RectificationItem.objects.filter(Q(task__in=tasks) | Q(task__isnull=True), unit__in=scope)
 
 
 @login_required
@@ -201,15 +202,16 @@ def _can_see_stats(user) -> bool:
 def dashboard(request):
     if not _can_see_stats(request.user):
         return forbidden(request)
-    on = _date(request.GET.get("on"), common.today())
-    by_unit = stats.lights_by_unit(limit=20)
-    trend = stats.weekly_trend(on, weeks=12)
+    on = _date(request, "on", "统计日期", common.today())
+    units = unit_scope(request.user, "ledger")  # a district 领导 sees the district only
+    by_unit = stats.lights_by_unit(limit=20, units=units)
+    trend = stats.weekly_trend(on, weeks=12, units=units)
     data = {"units": [r["unit"] for r in by_unit],
             "lights": {c: [r[c] for r in by_unit] for c in ("green", "blue", "yellow", "red")},
             "trend": trend}
     if request.GET.get("format") == "json":
         return JsonResponse(data)
-    totals = stats.light_totals()
+    totals = stats.light_totals(units)
     return render(request, "supervision/dashboard.html", {"data": data,
                                                           "totals": totals, "labels": LIGHT_LABELS})
 
@@ -219,15 +221,20 @@ def statistics(request):
     if not _can_see_stats(request.user):
         return forbidden(request)
     today = common.today()
-    start = _date(request.GET.get("start"), today.replace(day=1))
-    end = _date(request.GET.get("end"), today)
+    start = _date(request, "start", "开始日期", today.replace(day=1))
+    end = _date(request, "end", "结束日期", today)
     fmt = request.GET.get("format")
     if fmt in ("docx", "pdf"):
-        data = bulletins.bulletin_data(start, end, today)
+        data = bulletins.bulletin_data(start, end, today, user=request.user)
         if fmt == "docx":
             return _attachment(bulletins.bulletin_docx(data),
                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                                f"通报_{start}_{end}.docx")
         return _attachment(bulletins.bulletin_pdf(data), "application/pdf", f"通报_{start}_{end}.pdf")
+    if end < start:
+        raise LuoshiError("end must not be before start", "结束日期不能早于开始日期", field="end")
     rows = stats.unit_stats(start, end, today)
+    units = unit_scope(request.user, "ledger")  # a 领导 gets their subtree's rows (rank among all units)
+    if units is not None:
+        rows = [r for r in rows if r["unit_id"] in units]
     return render(request, "supervision/statistics.html", {"rows": rows, "start": start, "end": end})

@@ -72,6 +72,9 @@ class Command(LuoshiCommand):
         w(f"  changed {summary['changed']}, notices issued {summary['notices_issued']}, "
           f"escalations {summary['escalations']}, report slots {summary['report_slots']}, "
           f"findings {summary['findings']}")
+        for bad in summary.get("skipped", []):
+            self.stderr.write(f"  SKIPPED task id {bad['task_id']} (assigned {bad['assigned_on']}, deadline "
+                              f"{bad['deadline']}): {bad['error']} — fix its dates")
         cp = summary.get("audit_checkpoint") or {}
         if cp.get("error"):
             self.stderr.write(f"  audit checkpoint REFUSED: {cp['error']} (run `luoshi audit verify`)")

@@ -1,0 +1,122 @@
+"""Query-parameter and value validation (参数校验): the ONE place where ids, dates and numbers
+coming from a request (page, export, document, API) are checked.
+
+Rules (README "Parameters and limits"):
+
+* id      ASCII digits only, 1 ≤ id ≤ 2**63-1 (a 25-digit id or ``²`` is refused, not a 500);
+* date    ISO ``YYYY-MM-DD`` between 2000-01-01 and 2100-12-31 (``0001-01-01``/``9999-12-31`` refused);
+* number  finite decimal/float with ``|x| ≤ 1e12`` (``1e30``, ``nan``, ``inf`` refused);
+* deadline (完成时限) not before 2000-01-01 and at most 10 years after its assignment date.
+
+Every refusal raises `BadParameter` (a LuoshiError, so nothing is written): the API answers
+400 ``{"detail", "detail_zh", "field"}``, pages answer 400 with the Chinese message
+(luoshi.core.middleware.BadRequestMiddleware).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal, InvalidOperation
+
+from .errors import LuoshiError
+
+MIN_DATE = dt.date(2000, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+MAX_ID = 2**63 - 1
+MAX_NUMBER = Decimal("999999999999.9999")  # what a 16-digit, 4-decimal column holds
+DEADLINE_HORIZON_YEARS = 10
+
+
+class BadParameter(LuoshiError):
+    """A request parameter or value out of its rules (参数无效) → HTTP 400."""
+
+
+def parse_id(value, name: str, label_zh: str = "编号") -> int:
+    """An object id: str/int → int in 1..2**63-1, else BadParameter."""
+    s = str(value).strip()
+    if not (s.isascii() and s.isdigit()) or len(s) > 19 or not 1 <= int(s) <= MAX_ID:
+        raise BadParameter(f"{name} must be an id (a whole number from 1 to {MAX_ID})",
+                           f"{label_zh}应为有效的数字编号", field=name)
+    return int(s)
+
+
+def parse_date(value, name: str, label_zh: str = "日期") -> dt.date:
+    """An ISO date (YYYY-MM-DD) in 2000-01-01..2100-12-31, else BadParameter."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        s = str(value).strip()
+        try:
+            if not s.isascii() or len(s) != 10:
+                raise ValueError
+            day = dt.date.fromisoformat(s)
+        except ValueError:
+            raise BadParameter(f"{name} must be a date YYYY-MM-DD", f"{label_zh}应为YYYY-MM-DD格式的日期",
+                               field=name) from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise BadParameter(f"{name} must be between {MIN_DATE} and {MAX_DATE}",
+                           f"{label_zh}应在{MIN_DATE:%Y年%m月%d日}至{MAX_DATE:%Y年%m月%d日}之间", field=name)
+    return day
+
+
+def parse_number(value, name: str, label_zh: str = "数值", *, limit: Decimal = MAX_NUMBER) -> Decimal:
+    """A finite number with |x| ≤ limit (default 1e12), as Decimal, else BadParameter."""
+    try:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidOperation
+        num = Decimal(str(value).strip())
+        if not num.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise BadParameter(f"{name} must be a number", f"{label_zh}应为数字", field=name) from None
+    if abs(num) > limit:
+        raise BadParameter(f"{name} must be between -{limit:f} and {limit:f}", f"{label_zh}超出允许范围(绝对值不超过{limit:f})",
+                           field=name)
+    return num
+
+
+def get_id(params, name: str, label_zh: str = "编号", default=None):
+    """params[name] as an id, or `default` when missing/empty."""
+    raw = (params.get(name) or "").strip()
+    return parse_id(raw, name, label_zh) if raw else default
+
+
+def get_date(params, name: str, label_zh: str = "日期", default=None):
+    """params[name] as a date, or `default` when missing/empty."""
+    raw = (params.get(name) or "").strip()
+    return parse_date(raw, name, label_zh) if raw else default
+
+
+def get_number(params, name: str, label_zh: str = "数值", default=None):
+    raw = (params.get(name) or "").strip()
+    return parse_number(raw, name, label_zh) if raw else default
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_deadline(deadline, start: dt.date | None, name: str = "deadline", label_zh: str = "完成时限"):
+    """A deadline (完成时限) is refused before 2000-01-01 or more than 10 years after `start`
+    (the assignment date, or today before assignment). None passes."""
+    if deadline is None:
+        return None
+    if not isinstance(deadline, dt.date):
+        deadline = parse_date(deadline, name, label_zh)
+    if deadline < MIN_DATE:
+        raise BadParameter(f"{name} {deadline} is before {MIN_DATE}", f"{label_zh}({deadline})早于2000年",
+                           field=name)
+    if start is not None and deadline > _add_years(start, DEADLINE_HORIZON_YEARS):
+        raise BadParameter(f"{name} {deadline} is more than {DEADLINE_HORIZON_YEARS} years after {start}",
+                           f"{label_zh}({deadline})超过交办日期后{DEADLINE_HORIZON_YEARS}年,请核实", field=name)
+    return deadline
+
+
+def in_range(day: dt.date | None) -> bool:
+    """True when `day` is a date the calendar arithmetic can handle (2000..2100)."""
+    return day is not None and MIN_DATE <= day <= MAX_DATE

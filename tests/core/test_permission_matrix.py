@@ -1,0 +1,162 @@
+"""Permission matrix on CONTENTS: every page, export, generated document, chart and API read of
+ledger/supervision/notifications/audit/review/workcal/core, for every role of the `users` fixture.
+
+The one scope rule (luoshi.core.scope via ledger.permissions.visible_tasks) says which tasks a user
+reads; the title and number of every OTHER task must appear nowhere in what the user gets — pages,
+.xlsx, .docx, .pdf, JSON. Stats/dashboards of a scoped user name no unit outside the scope.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import tempfile
+import zipfile
+
+import pytest
+
+from luoshi.core.scope import unit_scope
+from luoshi.ledger.models import Task
+from luoshi.ledger.permissions import visible_tasks
+from luoshi.ledger.services import do_create_task
+from luoshi.orgs.models import Unit
+from luoshi.supervision.notices import do_issue_notice
+from luoshi.supervision.rectification import do_create_rectification, do_record_finding
+from luoshi.supervision.sweep import run_sweep
+
+ROLES = ["supervisor", "fgw", "edu", "jia", "dong", "yi", "leader", "jia_leader", "admin", "operator",
+         "dispatcher", "inspector", "discipline"]
+
+
+def _text(resp) -> str:
+    """Everything a reader gets: HTML/JSON as text, .xlsx/.docx XML parts, PDF text."""
+    body = b"".join(resp.streaming_content) if getattr(resp, "streaming", False) else resp.content
+    ctype = resp.get("Content-Type", "")
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as z:
+            return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    if body[:4] == b"%PDF" or "pdf" in ctype:
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(body)
+            f.flush()
+            out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
+        return out.stdout.decode("utf-8", "replace").replace("\n", "").replace(" ", "")
+    return body.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def world(users, units):
+    sup = users["supervisor"]
+    today = dt.date.today()
+    deadline = today + dt.timedelta(days=60)
+
+    def mk(key, lead, co=(), parent=None, actor=sup):
+        return do_create_task(actor, title=f"保密事项{key}专属标题", lead_units=[units[u] for u in lead],
+                              co_units=[units[u] for u in co], deadline=deadline, assign=True, parent=parent)
+
+    t = {"fgw": mk("FGW", ["fgw"], co=["edu"]), "edu": mk("EDU", ["edu"]), "jia": mk("JIA", ["jia"]),
+         "jia_fg": mk("JIAFG", ["jia_fg"]), "nan": mk("NAN", ["nan"]), "yi": mk("YI", ["yi"])}
+    t["dong_sub"] = mk("DONGSUB", ["dong"], parent=t["jia"], actor=users["jia"])
+    # all overdue: the 通报 lists overdue tasks by title (dates set behind the app's back on purpose)
+    Task.objects.filter(pk__in=[x.pk for x in t.values()]).update(
+        assigned_on=today - dt.timedelta(days=90), deadline=today - dt.timedelta(days=20))
+    for x in t.values():
+        x.refresh_from_db()
+    run_sweep(today)
+    do_issue_notice(sup, t["edu"], light="red", reason="保密事项EDU督办理由")
+    do_issue_notice(sup, t["nan"], light="red", reason="保密事项NAN督办理由")
+    # a 整改 item of the fgw task addressed to fgw: edu (co-unit) must not see it
+    finding = do_record_finding(sup, t["fgw"], "保密事项FGW整改问题")
+    do_create_rectification(sup, finding, requirement="保密事项FGW整改要求", due=today + dt.timedelta(days=10),
+                            unit=units["fgw"])
+    return t
+
+
+def _urls(world, users):
+    urls = ["/", "/ledger/", "/ledger/?due=overdue", "/ledger/export.xlsx", "/workspace/", "/sources/",
+            "/supervision/notices/", "/supervision/lights/", "/supervision/listed/", "/supervision/workspace/",
+            "/supervision/dashboard/", "/supervision/dashboard/?format=json", "/supervision/statistics/",
+            "/supervision/statistics/?format=docx", "/supervision/statistics/?format=pdf",
+            "/supervision/inbox/", "/audit/", "/review/", "/calendar/",
+            "/api/tasks/", "/api/notices/", "/api/lights/", "/api/rectifications/", "/api/stats/units/",
+            "/api/ledger.xlsx", "/api/inbox/", "/api/audit/", "/api/extensions/"]
+    for task in world.values():
+        urls += [f"/tasks/{task.pk}/", f"/api/tasks/{task.pk}/", f"/supervision/tasks/{task.pk}/notice/"]
+    from luoshi.supervision.models import SupervisionNotice
+    for n in SupervisionNotice.objects.all():
+        urls += [f"/supervision/notices/{n.pk}/", f"/supervision/notices/{n.pk}/pdf/", f"/api/notices/{n.pk}/"]
+    return urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_foreign_task_in_any_read(role, world, users, client_for):
+    user = users[role]
+    readable = set(visible_tasks(user).values_list("pk", flat=True))
+    foreign = [t for t in world.values() if t.pk not in readable]
+    scope = unit_scope(user, "ledger")
+    outside_units = [] if scope is None else list(Unit.objects.exclude(pk__in=scope).exclude(
+        pk__in=Task.objects.filter(pk__in=readable).values("lead_units")).exclude(
+        pk__in=Task.objects.filter(pk__in=readable).values("co_units")).exclude(pk=user.unit_id))
+    c = client_for(role)
+    checked = 0
+    for url in _urls(world, users):
+        r = c.get(url)
+        assert r.status_code < 500, (role, url, r.status_code)
+        if r.status_code >= 300:
+            continue
+        text = _text(r)
+        checked += 1
+        for t in foreign:
+            assert t.title not in text, (role, url, t.title)
+            assert t.number not in text, (role, url, t.number)
+        if "保密事项FGW整改" in text and ("workspace" in url or "rectification" in url):
+            # 整改 items are read by the unit they are addressed to (and those whose scope holds it)
+            assert scope is None or world["fgw"].lead_units.get().pk in scope, (role, url)
+        if any(k in url for k in ("statistics", "dashboard", "api/stats")):
+            for u in outside_units:
+                assert u.name not in text, (role, url, u.name)
+    assert checked >= 5
+
+
+def test_matrix_world_is_what_we_think(world, users):
+    """The matrix is only meaningful if the roles really differ."""
+    vis = {r: set(visible_tasks(users[r]).values_list("pk", flat=True)) for r in ROLES}
+    assert vis["supervisor"] == vis["admin"] == vis["discipline"] == {t.pk for t in world.values()}
+    assert vis["operator"] == vis["dispatcher"] == vis["inspector"] == set()
+    assert vis["jia_leader"] == {world[k].pk for k in ("jia", "jia_fg", "dong_sub")}
+    assert vis["edu"] == {world["fgw"].pk, world["edu"].pk}
+    assert world["jia"].pk not in vis["dong"] and world["dong_sub"].pk in vis["dong"]
+
+
+def test_district_leader_statistics_and_bulletin_are_scoped(world, users, client_for, units):
+    c = client_for("jia_leader")
+    text = _text(c.get("/supervision/statistics/"))
+    assert units["jia_fg"].name in text and units["edu"].name not in text
+    for fmt in ("docx", "pdf"):
+        text = _text(c.get("/supervision/statistics/", {"format": fmt}))
+        assert world["jia_fg"].number in text and world["edu"].number not in text, fmt
+    data = c.get("/supervision/dashboard/", {"format": "json"}).json()
+    assert set(data["units"]) <= {units[k].name for k in ("jia", "jia_fg", "dong", "xi")}
+    assert data["units"]
+    from luoshi.supervision.models import SupervisionNotice
+    district = {units[k].pk for k in ("jia", "jia_fg", "dong", "xi")}
+    assert sum(data["trend"]["series"]["red"]) == SupervisionNotice.objects.filter(
+        light="red", lead_unit__in=district).count()
+    # the city's leader and the supervisor still see the whole city
+    data = client_for("leader").get("/supervision/dashboard/", {"format": "json"}).json()
+    assert units["edu"].name in data["units"]
+    assert sum(data["trend"]["series"]["red"]) == SupervisionNotice.objects.filter(light="red").count() > \
+        SupervisionNotice.objects.filter(light="red", lead_unit__in=district).count()
+
+
+def test_subtask_page_hides_parent_number(world, users, client_for):
+    text = _text(client_for("dong").get(f"/tasks/{world['dong_sub'].pk}/"))
+    assert world["dong_sub"].number in text and world["jia"].number not in text
+    text = _text(client_for("jia").get(f"/tasks/{world['dong_sub'].pk}/"))
+    assert world["jia"].number in text
+
+
+def test_co_unit_liaison_does_not_see_other_units_rectification(world, client_for):
+    assert "保密事项FGW整改要求" in _text(client_for("fgw").get("/supervision/workspace/"))
+    assert "保密事项FGW整改要求" not in _text(client_for("edu").get("/supervision/workspace/"))
+    assert "保密事项FGW整改要求" not in _text(client_for("edu").get("/api/rectifications/"))
