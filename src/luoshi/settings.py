@@ -175,6 +175,8 @@ WHITENOISE_USE_FINDERS = True
 LUOSHI_MAX_UPLOAD_BYTES = int(os.environ.get("LUOSHI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = LUOSHI_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Pasted speech text (review screen): 2 MB ≈ 70万 Chinese characters, far above any real speech.
+LUOSHI_MAX_PASTE_BYTES = int(os.environ.get("LUOSHI_MAX_PASTE_BYTES", str(2 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

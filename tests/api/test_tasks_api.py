@@ -41,7 +41,8 @@ def test_filters_status_unit_overdue_q(client_for, make_task, units, users):
     assert titles(client.get("/api/tasks/?status=draft,assigned")) == ["未交办的草稿", "学校食堂专项整治"]
     assert titles(client.get(f"/api/tasks/?unit={units['edu'].pk}")) == ["学校食堂专项整治", "推进数字政府建设"]
     assert titles(client.get(f"/api/tasks/?unit={units['jia'].pk}")) == ["未交办的草稿"]
-    assert titles(client.get("/api/tasks/?unit=abc")) == []
+    bad = client.get("/api/tasks/?unit=abc")  # a malformed id is a clear 400 (luoshi.core.params)
+    assert bad.status_code == 400 and bad.json()["field"] == "unit"
     assert titles(client.get("/api/tasks/?overdue=1")) == ["学校食堂专项整治"]
     assert titles(client.get("/api/tasks/?q=食堂")) == ["学校食堂专项整治"]
     assert titles(client.get(f"/api/tasks/?q={a.number}")) == ["推进数字政府建设"]

@@ -181,3 +181,22 @@ def test_api_body_over_the_limit_is_413_json(users, settings):
     assert r.status_code == 413 and r["Content-Type"].startswith("application/json")
     body = r.json()
     assert body["detail"] and "过大" in body["detail_zh"] and "field" in body
+
+
+def test_pasted_text_is_capped_with_a_clear_message(users, client_for, settings):
+    import tracemalloc
+
+    from luoshi.review.models import ImportDraft
+
+    c = client_for("supervisor")
+    big = "一、加快推进数字政府建设,市发展改革委牵头,6月底前完成。\n" * 120_000  # ≈ 8 MB of UTF-8
+    tracemalloc.start()
+    r = c.post("/review/upload/", {"text": big})
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "粘贴的文字过多" in body and len(body) < 200_000  # the text is not echoed back
+    assert ImportDraft.objects.count() == 0
+    print(f"pasted 8 MB text refused: tracemalloc peak {peak / 2**20:.1f} MiB")
+    assert peak < 300 * 1024 * 1024, peak

@@ -51,8 +51,10 @@ def test_filters(users, units, make_task, client_for):
     assert get(q=a.number) == {a.number}
     assert get(q="不存在的任务") == set()
     assert "没有符合条件的督办事项" in page_text(client.get("/ledger/", {"q": "不存在的任务"}))
-    # junk filter values are ignored, not errors
-    assert get(status="bogus", unit="x", due="zzz", sort="nope") == {a.number, b.number, c.number}
+    # junk choice values are ignored; a malformed id is a clear 400 (luoshi.core.params)
+    assert get(status="bogus", due="zzz", sort="nope") == {a.number, b.number, c.number}
+    bad = client.get("/ledger/", {"unit": "x"})
+    assert bad.status_code == 400 and "单位应为有效的数字编号" in page_text(bad)
 
 
 def test_due_soon_filter_uses_working_days(users, make_task, client_for):

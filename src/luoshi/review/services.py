@@ -165,8 +165,11 @@ def do_create_draft(actor, *, data: bytes | None = None, filename: str = "", tex
         text = (text or "").strip()
         if not text:
             raise LuoshiError("paste the speech text or choose a file", "请选择文件或粘贴讲话稿全文", field="text")
-        if len(text.encode("utf-8")) > limit:
-            raise LuoshiError("the text is too long", f"粘贴的文字过多,不能超过 {limit_mb} MB", field="text")
+        paste_limit = min(limit, getattr(settings, "LUOSHI_MAX_PASTE_BYTES", 2 * 1024 * 1024))
+        if len(text) > paste_limit or len(text.encode("utf-8")) > paste_limit:
+            raise LuoshiError(f"the pasted text is longer than {paste_limit} bytes",
+                              f"粘贴的文字过多,不能超过 {paste_limit / (1024 * 1024):.0f} MB(约{paste_limit // 3 // 10000}万字);"
+                              "更长的讲话稿请分段粘贴或上传文件", field="text")
         extraction = _run_extractor(extract.extract_text, text, "粘贴文本")
     docs = extraction.get("documents") or []
     if not any(d.get("tasks") for d in docs):

@@ -72,7 +72,9 @@ def upload(request):
     except NotAllowed as exc:
         return render(request, "403.html", {"message": exc.message_zh}, status=403)
     except LuoshiError as exc:
-        return _index(request, error=exc.message_zh, pasted=text if f is None else "", status=400)
+        # an oversize paste is not echoed back (a 19 MB text would make a 19 MB page)
+        keep = f is None and exc.field != "text"
+        return _index(request, error=exc.message_zh, pasted=text if keep else "", status=400)
     n = sum(len(d.get("tasks") or []) for d in draft.documents)
     messages.success(request, f"已识别出{len(draft.documents)}篇文档、{n}条候选任务,请逐条审核。")
     return redirect("review:draft", pk=draft.pk)
