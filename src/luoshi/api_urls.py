@@ -54,24 +54,40 @@ def exception_handler(exc, context):
         response.data = {"detail": f"{field}: {msg}" if field else msg, "detail_zh": "提交的数据有误,请检查后重试",
                          "field": field, "errors": exc.detail}
     elif response is not None and isinstance(response.data, dict) and "detail_zh" not in response.data:
-        zh = _ZH.get(type(exc))
-        if isinstance(exc, exceptions.Throttled):
-            zh = f"请求过于频繁,请{exc.wait and int(exc.wait + 0.999) or 1}秒后再试"
-        response.data = {"detail": str(response.data.get("detail", "")), "detail_zh": zh or "请求未能完成",
-                         "field": None}
+        en, zh = _refusal_text(exc, response)
+        response.data = {**response.data, "detail": en, "detail_zh": zh, "field": None}
     return response
 
 
-_ZH = {
-    exceptions.NotAuthenticated: "请先登录(或提供接口令牌)",
-    exceptions.AuthenticationFailed: "身份验证失败:令牌无效、已过期或已吊销",
-    exceptions.PermissionDenied: "您无权进行此操作",
-    exceptions.NotFound: "未找到",
-    exceptions.MethodNotAllowed: "不支持该请求方法",
-    exceptions.NotAcceptable: "无法提供所请求的格式",
-    exceptions.UnsupportedMediaType: "不支持的内容类型",
-    exceptions.ParseError: "请求内容无法解析",
-}
+# DRF's own refusals, in Chinese beside the English (and without naming models: Django's 404
+# text "No Task matches the given query." says what exists).
+_REFUSALS = [
+    (exceptions.NotAuthenticated, "Authentication credentials were not provided.", "请先登录(或提供接口令牌)"),
+    (exceptions.AuthenticationFailed, None, "身份验证失败:用户名、密码或令牌无效,或令牌已过期、已吊销"),
+    (exceptions.PermissionDenied, None, "您无权执行此操作"),
+    (exceptions.NotFound, "Not found.", "未找到该记录,或您无权查看"),
+    (exceptions.MethodNotAllowed, None, "不支持该请求方法"),
+    (exceptions.NotAcceptable, None, "不支持所请求的返回格式"),
+    (exceptions.UnsupportedMediaType, None, "不支持该请求内容类型"),
+    (exceptions.ParseError, None, "请求内容格式有误,无法解析"),
+    (exceptions.Throttled, None, "请求过于频繁,请稍后再试"),
+]
+
+
+def _refusal_text(exc, response) -> tuple[str, str]:
+    from django.http import Http404
+
+    detail = str(response.data.get("detail", "")) if isinstance(response.data, dict) else ""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    for kind, en, zh in _REFUSALS:
+        if isinstance(exc, kind):
+            if isinstance(exc, exceptions.Throttled):
+                zh = f"请求过于频繁,请{exc.wait and int(exc.wait + 0.999) or 1}秒后再试"
+            return en or detail, zh
+    return detail, "请求未能完成"
+
+
 def _accountability_routes():
     router = SimpleRouter()
     router.register("proposals", accountability_api.ProposalViewSet, basename="accountability-proposal")

@@ -183,6 +183,10 @@ class SurveyLink(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "unit"], name="uniq_assess_survey_unit")]
+        verbose_name = verbose_name_plural = "评议链接"
+
+    def __str__(self) -> str:
+        return f"评议链接 #{self.pk}"
 
 
 class SurveyCode(models.Model):
@@ -191,6 +195,12 @@ class SurveyCode(models.Model):
     link = models.ForeignKey(SurveyLink, on_delete=models.PROTECT, related_name="codes")
     code = models.CharField(max_length=16, unique=True)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评议码"
+
+    def __str__(self) -> str:
+        return f"评议码 #{self.pk}"  # never the code itself: it is a credential
 
 
 class SurveyResponse(models.Model):
@@ -270,6 +280,7 @@ class UnitResult(models.Model):
     class Meta:
         ordering = ["run_id", "position"]
         constraints = [models.UniqueConstraint(fields=["run", "unit"], name="uniq_assess_run_unit")]
+        verbose_name = verbose_name_plural = "单位考核结果"
 
 
 class ItemResult(models.Model):
@@ -285,6 +296,7 @@ class ItemResult(models.Model):
 
     class Meta:
         ordering = ["result_id", "id"]
+        verbose_name = verbose_name_plural = "指标得分"
 
 
 class Appeal(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from luoshi.core.params import parse_date
 from luoshi.core.views import forbidden
 
-from .labels import AUDIT_LABELS
+from .labels import AUDIT_LABELS, action_label, object_text, object_type_label
 from .models import AuditEntry
 
 
@@ -43,8 +43,11 @@ def audit(request):
     qs = qs.order_by("-seq")
     page = Paginator(qs, 50).get_page(g.get("page"))
     for e in page.object_list:
-        e.label = AUDIT_LABELS.get(e.action, e.action)
-    types = AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+        e.label = action_label(e.action)
+        e.type_label = object_type_label(e.object_type)
+        e.object_text = object_text(e.object_type, e.object_id, e.object_repr)
+    types = [(t, object_type_label(t)) for t in
+             AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()]
     actions = sorted(AUDIT_LABELS.items())
     return render(request, "audit/audit.html", {
         "page": page, "params": params, "types": types, "actions": actions,

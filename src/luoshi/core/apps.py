@@ -1,7 +1,31 @@
 from django.apps import AppConfig
 
+# Third-party apps and models shown in the admin, named in Chinese (the UI speaks Chinese everywhere).
+_APP_NAMES = {"django_tasks": "后台任务", "django_tasks_database": "后台任务记录", "rest_framework": "接口框架",
+              "drf_spectacular": "接口文档", "captcha": "验证码", "authtoken": "API令牌", "auth": "认证和授权",
+              "axes": "登录保护", "django_rq": "任务队列", "contenttypes": "内容类型", "sessions": "会话"}
+_MODEL_NAMES = {"django_tasks_database.dbtaskresult": ("后台任务结果", "后台任务结果"),
+                "captcha.captchastore": ("验证码", "验证码"), "auth.group": ("用户组", "用户组"),
+                "auth.permission": ("权限", "权限"), "authtoken.token": ("API令牌", "API令牌"),
+                "authtoken.tokenproxy": ("API令牌", "API令牌"), "sessions.session": ("会话", "会话"),
+                "contenttypes.contenttype": ("内容类型", "内容类型")}
+
 
 class CoreConfig(AppConfig):
     name = "luoshi.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self):
+        from django.apps import apps
+
+        for label, name in _APP_NAMES.items():
+            if apps.is_installed(label) or label in apps.app_configs:
+                apps.app_configs[label].verbose_name = name
+        for label, (one, many) in _MODEL_NAMES.items():
+            app_label, _, model = label.partition(".")
+            try:
+                meta = apps.get_model(app_label, model)._meta
+            except LookupError:
+                continue
+            meta.verbose_name, meta.verbose_name_plural = one, many

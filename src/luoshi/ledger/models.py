@@ -201,6 +201,9 @@ class Instruction(models.Model):
         ordering = ["created_at"]
         verbose_name = verbose_name_plural = "领导批示"
 
+    def __str__(self) -> str:
+        return f"{self.task.number} 批示 #{self.pk}"
+
 
 class ExtensionRequest(models.Model):
     """A request to extend the deadline (延期申请)."""
@@ -226,3 +229,6 @@ class ExtensionRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "延期申请"
+
+    def __str__(self) -> str:
+        return f"{self.task.number} 申请延期至{self.new_deadline}"

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.models import AuditEntry
-from luoshi.audit.labels import AUDIT_LABELS
+from luoshi.audit.labels import action_label
 from luoshi.core.params import get_id
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.core.views import forbidden
@@ -203,7 +203,7 @@ def _audit_for(task: Task):
            object_id__in=[str(i) for i in task.instructions.values_list("id", flat=True)])
     entries = list(AuditEntry.objects.filter(q).order_by("seq"))
     for e in entries:
-        e.label = AUDIT_LABELS.get(e.action, e.action)
+        e.label = action_label(e.action)
     return entries
 
 

@@ -51,6 +51,12 @@ class LightTotals(models.Model):
     swept_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "灯色汇总"
+
+    def __str__(self) -> str:
+        return f"灯色汇总({self.swept_on or '未巡检'})"
+
 
 class UnitLights(models.Model):
     """Light counts of the open tasks each unit leads, refreshed by every sweep (lights only change
@@ -65,6 +71,10 @@ class UnitLights(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["-red", "-yellow", "-blue"], name="sv_unitlights_rank")]
+        verbose_name = verbose_name_plural = "单位灯色汇总"
+
+    def __str__(self) -> str:
+        return f"单位 #{self.unit_id} 红{self.red} 黄{self.yellow} 蓝{self.blue}"
 
 
 class ReportSlot(models.Model):
@@ -81,6 +91,9 @@ class ReportSlot(models.Model):
         ordering = ["task_id", "due"]
         verbose_name = verbose_name_plural = "定期报送"
         constraints = [models.UniqueConstraint(fields=["task", "due"], name="uniq_slot_task_due")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} 应报 {self.due}"
 
     @property
     def late(self) -> bool:
@@ -116,6 +129,12 @@ class NoticeCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督办单编号计数"
+
+    def __str__(self) -> str:
+        return f"{self.year}年已编至第{self.last}号"
 
 
 class SupervisionNotice(models.Model):
@@ -220,6 +239,9 @@ class Escalation(models.Model):
         constraints = [models.UniqueConstraint(fields=["task", "episode_since", "level"],
                                                name="uniq_escalation_step")]
 
+    def __str__(self) -> str:
+        return f"{self.label}({self.on})"
+
 
 class RectificationItem(models.Model):
     """限期整改: a finding the unit must fix by a date, tracked to closure."""
@@ -261,3 +283,5 @@ class RectificationItem(models.Model):
         """What the item is about: the task number or the source's label."""
         return self.task.number if self.task_id else self.source_label
 
+    def __str__(self) -> str:
+        return f"整改 #{self.pk}:{self.requirement[:30]}"
