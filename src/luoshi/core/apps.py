@@ -8,7 +8,9 @@ _MODEL_NAMES = {"django_tasks_database.dbtaskresult": ("后台任务结果", "�
                 "captcha.captchastore": ("验证码", "验证码"), "auth.group": ("用户组", "用户组"),
                 "auth.permission": ("权限", "权限"), "authtoken.token": ("API令牌", "API令牌"),
                 "authtoken.tokenproxy": ("API令牌", "API令牌"), "sessions.session": ("会话", "会话"),
-                "contenttypes.contenttype": ("内容类型", "内容类型")}
+                "contenttypes.contenttype": ("内容类型", "内容类型"),
+                "axes.accessattempt": ("登录失败记录", "登录失败记录"), "axes.accesslog": ("登录日志", "登录日志"),
+                "axes.accessfailurelog": ("登录失败日志", "登录失败日志")}
 
 
 class CoreConfig(AppConfig):
