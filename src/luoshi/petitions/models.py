@@ -68,6 +68,12 @@ class PetitionCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "信访编号计数"
+
+    def __str__(self) -> str:
+        return f"{self.year}年已编至第{self.last}号"
+
 
 class Petition(models.Model):
     """一件信访事项."""
