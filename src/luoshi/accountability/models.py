@@ -59,6 +59,12 @@ class ProposalCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "问责编号计数"
+
+    def __str__(self) -> str:
+        return f"{self.year}年已编至第{self.last}号"
+
 
 class Proposal(models.Model):
     """A proposal to hold people to account (问责建议), linked to the cause it arose from."""
@@ -223,6 +229,12 @@ class AssessmentEffect(models.Model):
 class BulletinCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通报编号计数"
+
+    def __str__(self) -> str:
+        return f"{self.year}年已编至第{self.last}号"
 
 
 class Bulletin(models.Model):
