@@ -44,6 +44,7 @@ def placed_task(make_task, users):
     from luoshi.ledger.services import do_assign_task
 
     def _make(assigned, deadline, *, progress=0, **kw):
+        kw.setdefault("deadline_working_days", 20)  # 交办 needs a deadline; the real one is set below
         task = do_assign_task(users["supervisor"], make_task(assign=False, **kw), on=assigned)
         Task.objects.filter(pk=task.pk).update(deadline=deadline, original_deadline=deadline, progress=progress)
         task.refresh_from_db()

@@ -50,7 +50,7 @@ def city(users, units, make_task):
     # listed (挂牌督办) but not public: a red task whose ladder lists it the first day
     do_save_policy(sup, name="挂牌", tag="挂牌", steps=[{"kind": "listed", "after_days": 0}])
     listed = make_task(title="老旧小区改造年度任务", lead=("fgw",), tags=["挂牌"], requirement=SECRETS["requirement"],
-                       assign=False)
+                       assign=False, deadline_working_days=20)  # 交办 needs a deadline; the real one is set below
     from luoshi.ledger.services import do_assign_task
 
     do_assign_task(sup, listed, on=D(2025, 2, 3))
