@@ -61,7 +61,7 @@ for i in range(n):
     unit = Unit.objects.create(name=f"并发测试单位{i:03d}", kind=UnitKind.CITY_DEPT, parent=city)
     user = User.objects.create_user(username=f"conc_{i:03d}", role=Role.LIAISON,
                                     unit=unit, display_name=f"联络员{i}")
-    task = do_create_task(sup, title=f"并发测试任务{i:03d}", lead_units=[unit], assign=True)
+    task = do_create_task(sup, title=f"并发测试任务{i:03d}", lead_units=[unit], deadline_working_days=20, assign=True)
     do_sign_task(user, task)
     key, _ = do_issue_token(user)
     out.append([key, task.pk])
