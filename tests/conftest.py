@@ -108,3 +108,32 @@ def client_for(users):
 
 def page_text(response) -> str:
     return response.content.decode("utf-8")
+
+
+# ---- headless Chromium (shared by every browser test, whatever its directory) ----------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+    import shutil
+
+    from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
+
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    pg.on("dialog", lambda d: d.accept())  # data-confirm prompts
+    yield pg
+    context.close()

@@ -14,24 +14,5 @@ CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
 
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    pg.on("dialog", lambda d: d.accept())  # data-confirm prompts
-    yield pg
-    context.close()
+# The `browser` and `page` fixtures live in tests/conftest.py, so that every test directory shares
+# one Playwright instance per session (two sync_playwright() instances in one process fail).

@@ -50,7 +50,7 @@ def test_red_task_to_decision_lowers_the_units_score(browser, live_server, users
                            kind="deduct", params={"per": 1}, cap=10)
     do_save_policy(sup, name="重点项目", tag="重点项目",
                    steps=[{"kind": "urge", "after_days": 0}, {"kind": "interview", "after_days": 1}])
-    task = do_assign_task(sup, make_task(title="推进重大项目前期工作", tags=["重点项目"], assign=False),
+    task = do_assign_task(sup, make_task(title="推进重大项目前期工作", tags=["重点项目"], assign=False, deadline_working_days=20),
                           on=dt.date(2025, 2, 3))
     Task.objects.filter(pk=task.pk).update(deadline=dt.date(2025, 3, 14), progress=60)
     run_sweep(dt.date(2025, 3, 17))   # red: 催办

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from luoshi.cases.models import Case
-from tests.browser.conftest import browser, page  # noqa: F401  (shared headless Chromium fixtures)
 from tests.browser.pages import login
 
 from .conftest import jpeg_bytes
