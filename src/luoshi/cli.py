@@ -10,23 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-# luoshi verb -> Django management command
-_COMMANDS = {
-    "serve": "serve",
-    "demo": "demo",
-    "units": "units",
-    "users": "users",
-    "ledger": "ledger",
-    "check": "luoshi_check",
-    "audit": "audit",
-    "calendar": "workcal",
-    "sweep": "sweep",
-    "assess": "assess",
-    "open311": "open311",
-    "backup": "backup",
-    "restore": "restore",
-    "manage": None,  # raw Django manage.py
-}
+from luoshi.core.verbs import COMMANDS as _COMMANDS  # luoshi verb -> Django management command
 
 USAGE = """usage: luoshi COMMAND [ARGS]
 

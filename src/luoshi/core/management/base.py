@@ -9,9 +9,9 @@ from django.db import DatabaseError
 
 def luoshi_verb(command: str) -> str:
     """The `luoshi` verb that runs the Django command `command` (luoshi_check → check, workcal → calendar)."""
-    from luoshi.cli import _COMMANDS
+    from luoshi.core.verbs import COMMANDS
 
-    return next((verb for verb, name in _COMMANDS.items() if name == command), command)
+    return next((verb for verb, name in COMMANDS.items() if name == command), command)
 
 
 class LuoshiCommand(BaseCommand):
