@@ -44,14 +44,18 @@ def test_tables_and_traditional_text_stay_linear():
     header = "序号\t任务\t牵头单位\t配合单位\t完成时限\n"
     row = "1\t新建社区食堂8个。\t县民政局\t各乡镇人民政府\t年底前\n"
     trad = "各區縣要於年底前完成農村公路改造120公里,縣交通運輸局牽頭,縣財政局配合。\n"
-    for small, big in ((header + row * 2_000, header + row * 20_000), (trad * 2_000, trad * 20_000)):
-        t0 = time.perf_counter()
-        check(extract_text(small, "x"))
-        t1 = time.perf_counter()
-        res = extract_text(big, "x")
-        t2 = time.perf_counter()
+    def best(text, runs):
+        """Fastest of `runs` timings: a busy machine only ever adds time."""
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            res = extract_text(text, "x")
+            times.append(time.perf_counter() - t0)
         check(res)
-        assert t2 - t1 < 20 * max(t1 - t0, 0.05)  # ten times the input, not a hundred times the time
+        return min(times)
+
+    for small, big in ((header + row * 2_000, header + row * 20_000), (trad * 2_000, trad * 20_000)):
+        assert best(big, 2) < 20 * max(best(small, 3), 0.05)  # ten times the input, not a hundred times the time
 
 
 def test_ten_megabytes_of_one_character():
