@@ -121,3 +121,78 @@ def test_import_speech_in_browser(live_server, page, users, units, tmp_path):
     assert "校园周边安全隐患排查机制" in ledger
     draft.refresh_from_db()
     assert draft.status == DraftStatus.ACCEPTED
+
+
+def test_compilation_review_in_browser(live_server, page, users, units, tmp_path):
+    """A compilation of two plans: paste it, confirm a suggested unit, import the first plan, see the
+    switcher mark it done, import the second from the same draft, and download the 台账."""
+    from tests.review.test_review_workflow import _compilation
+
+    base = live_server.url
+    xny = do_save_unit(users["admin"], name="市机关效能建设办公室", kind=UnitKind.CITY_DEPT, parent=units["city"],
+                       short_names=["市效能办"])
+    text = _compilation().replace("（二）养护管理。甲区要在9月底前建立绿地养护台账（牵头单位：甲区，配合单位：市发改委）。",
+                                  "（二）养护管理。效能办要在9月底前建立绿地养护督查台账（牵头单位：效能办）。")
+    login(page, base, "duchayuan")
+    page.goto(f"{base}/review/")
+    page.fill("textarea[name=text]", text)
+    page.click("button:has-text('识别粘贴的文字')")
+    page.wait_for_url(re.compile(r".*/review/\d+/$"))
+    draft = ImportDraft.objects.get()
+    assert "已导入 1/2" not in page.inner_text("#rv-docs")
+    assert page.locator(".rv-doclist li.rv-doc-open").count() == 2
+
+    # the unknown 效能办 gets ranked suggestions; the reviewer confirms the first
+    row = page.locator(".rv-row", has=page.locator("textarea", has_text="绿地养护督查台账")).first
+    picker = row.locator("select.rv-pick").first
+    assert picker.input_value() == ""  # nothing chosen for the reviewer
+    suggested = picker.locator("optgroup.rv-suggest option").first
+    assert suggested.get_attribute("value") == str(xny.pk)
+    assert "相近:市效能办" in row.inner_text()
+    picker.select_option(str(xny.pk))
+    # every other ticked row: drop names that are not in the tree
+    for r in page.locator(".rv-row:has(input[name$='-include']:checked)").all():
+        if r.get_attribute("data-row") != row.get_attribute("data-row"):
+            for sel in r.locator("select.rv-pick").all():
+                sel.select_option("ignore")
+    page.click("#rv-accept-btn")
+    page.wait_for_url(re.compile(r".*/review/\d+/$"))  # back on the draft, not locked
+    assert "请继续审核下一篇" in page.inner_text(".messages")
+    assert "已导入 1/2 篇" in page.inner_text("#rv-docs")
+    assert page.locator(".rv-doclist li.rv-doc-imported").count() == 1
+    assert page.locator("#rv-doc option:checked").inner_text().startswith("○ 待审核 2.")
+    assert page.locator(".rv-row textarea").first.is_enabled()
+    first = Source.objects.get()
+    assert xny in Task.objects.get(source=first, title__contains="绿地养护督查台账").lead_units.all()
+
+    # the imported plan can be looked at again, read-only
+    page.select_option("#rv-doc", "0")
+    page.click("button[name=op][value=doc]")
+    page.wait_for_load_state()
+    assert page.locator("#rv-doc-done").is_visible()
+    assert page.locator(".rv-row textarea").first.is_disabled()
+    assert page.locator("#rv-doc").is_enabled()
+    page.select_option("#rv-doc", "1")
+    page.click("button[name=op][value=doc]")
+    page.wait_for_load_state()
+    for r in page.locator(".rv-row:has(input[name$='-include']:checked)").all():
+        for sel in r.locator("select.rv-pick").all():
+            sel.select_option("ignore")
+        if not r.locator("input.rv-unit, .rv-unit.ok").count():
+            r.locator("input.rv-add").first.fill("市发改委")
+    page.click("#rv-accept-btn")
+    page.wait_for_url(re.compile(r".*/ledger/\?source=\d+$"))
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.ACCEPTED and Source.objects.count() == 2
+
+    page.goto(f"{base}/review/{draft.pk}/")
+    with page.expect_download() as dl:
+        page.click("#rv-export")
+    import openpyxl
+
+    assert dl.value.suggested_filename.endswith("-台账.xlsx")
+    out = tmp_path / "export.xlsx"
+    dl.value.save_as(out)
+    ws = openpyxl.load_workbook(out).active
+    assert [c.value for c in ws[1]][:2] == ["序号", "来源文档"]
+    assert {ws.cell(row=r, column=2).value for r in range(2, ws.max_row + 1)} == {d["title"] for d in draft.documents}

@@ -200,8 +200,12 @@ def test_cli_errors_and_formats(tmp_path):
     import openpyxl
 
     ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[1]] == ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "目标", "所属章节"]
+    assert [c.value for c in ws[1]] == ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "目标", "所属章节",
+                                        "来源文档"]
     assert ws.max_row > 3
+    assert [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)] == list(range(1, ws.max_row))
+    assert all(ws.cell(row=r, column=1).data_type == "n" for r in range(2, ws.max_row + 1))
+    assert all(ws.cell(row=r, column=8).value for r in range(2, ws.max_row + 1))
     assert main([DATA, "--format", "md", "-o", str(tmp_path / "a.md")]) == 0
 
 

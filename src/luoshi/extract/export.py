@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-LEDGER_HEADERS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "目标", "所属章节"]
+LEDGER_HEADERS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "目标", "所属章节", "来源文档"]
 
 
 def to_json(result: dict) -> str:
@@ -24,17 +24,29 @@ def _targets_text(ts: list) -> str:
     return ";".join(f"{t['metric']} {t['op']} {t['value']}{t['unit'] or ''}" for t in ts or [])
 
 
+def source_document(res: dict, i: int, doc: dict) -> str:
+    """来源文档 of a row: the document's title; an untitled one is "<file> 第i篇"."""
+    title = " ".join((doc.get("title") or "").split())
+    if title:
+        return title
+    name = res.get("source") or ""
+    return f"{name} 第{i + 1}篇".strip() if len(res.get("documents") or []) > 1 else name
+
+
 def ledger_rows(results: list[dict]):
+    """Rows of the 台账 (LEDGER_HEADERS): 序号 is an int counting through every file, 来源文档 names
+    the document of a compilation each row comes from."""
     n = 0
     for res in results:
-        for doc in res.get("documents", []):
+        for i, doc in enumerate(res.get("documents", [])):
+            src = source_document(res, i, doc)
             for t in doc.get("tasks", []):
                 if t.get("kind") != "action":
                     continue
                 n += 1
-                yield [n, t["text"], "、".join(t["lead_units"]), "、".join(t["co_units"]),
+                yield [n, t["text"], "、".join(t.get("lead_units") or []), "、".join(t.get("co_units") or []),
                        _deadline_text(t.get("deadline")), _targets_text(t.get("targets")),
-                       " / ".join(t.get("section") or [])]
+                       " / ".join(" ".join(x.split()) for x in t.get("section") or []), src]
 
 
 def to_markdown(results: list[dict]) -> str:
@@ -49,7 +61,7 @@ def to_markdown(results: list[dict]) -> str:
             lines.append("")
             lines.append("| " + " | ".join(LEDGER_HEADERS) + " |")
             lines.append("|" + "---|" * len(LEDGER_HEADERS))
-            for row in ledger_rows([{"documents": [doc]}]):
+            for row in ledger_rows([{"source": res.get("source"), "documents": [doc]}]):
                 cells = [str(c).replace("|", "\\|").replace("\n", " ") for c in row]
                 lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -69,7 +81,7 @@ def to_xlsx(results: list[dict], path) -> None:
         c.font = Font(bold=True)
     for row in ledger_rows(results):
         append_row(ws, row)  # the one safe writer: speech text starting with "=" stays text
-    widths = [6, 70, 24, 24, 18, 30, 30]
+    widths = [6, 70, 24, 24, 18, 30, 30, 30]
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     for row in ws.iter_rows(min_row=2):

@@ -123,3 +123,39 @@ def match_units(names) -> dict[str, Unit | None]:
             pk = index.get(key)
         out[name] = units.get(pk) if pk else None
     return out
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """True if every character of `short` appears in `full`, in order (市住建局 → 市住房和城乡建设局)."""
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def suggest_units(names, limit: int = 5, cutoff: float = 55.0) -> dict[str, list[tuple[Unit, float]]]:
+    """Ranked guesses (单位推荐) for unit names that match no unit exactly, best first.
+
+    Each name is compared with every full name, short name and alias of the active units by
+    rapidfuzz's WRatio (0–100); a name whose characters all occur, in order, in a unit's name
+    (a Chinese abbreviation: 效能办 → 市效能办, 市住建局 → 市住房和城乡建设局) scores at least
+    75. Returns {name: [(unit, score), …]} with at most `limit` distinct active units per name
+    scoring `cutoff` or more; the person reviewing confirms one, nothing is chosen for them.
+    """
+    from rapidfuzz import fuzz, utils
+
+    index = name_index()
+    active = Unit.objects.filter(is_active=True).in_bulk(set(index.values()))
+    choices = [(n, pk) for n, pk in index.items() if pk in active]
+    out: dict[str, list[tuple[Unit, float]]] = {}
+    for name in names:
+        key = (name or "").replace(" ", "").replace("(", "(").replace(")", ")")[:100]
+        best: dict[int, float] = {}
+        if key:
+            for cand, pk in choices:
+                score = fuzz.WRatio(key, cand, processor=utils.default_process)
+                if len(key) >= 2 and len(key) < len(cand) and _abbreviates(key, cand):
+                    score = max(score, 75 + 25 * len(key) / len(cand))
+                if score >= cutoff and score > best.get(pk, -1):
+                    best[pk] = score
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(active[kv[0]].name), kv[0]))[:limit]
+        out[name] = [(active[pk], round(score, 1)) for pk, score in ranked]
+    return out

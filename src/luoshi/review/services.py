@@ -13,6 +13,11 @@ its tasks gets review keys the reviewer edits:
     working_days   int or None
     recurrence     "monthly:28" … or ""
     targets_text   one target per line: "网上可办率 >= 95 %"
+
+A compilation (汇编, several documents in one file) is reviewed and imported one
+document at a time: an imported document gets `source_id` and is read-only, the
+others stay editable, and the draft counts as 已导入 only when every document
+with tasks has been imported.
 """
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ from luoshi.core.errors import LuoshiError, NotAllowed, check_plain_text
 from luoshi.ledger.models import SourceKind, Target
 from luoshi.ledger.services import do_create_source, do_create_task
 from luoshi.orgs.models import Unit
+from luoshi.extract.outline import heading_title, marker_of
+from luoshi.extract.units import is_label_line
 from luoshi.orgs.services import match_units
 
 from .models import DraftStatus, ImportDraft
@@ -95,11 +102,56 @@ def _targets_text(targets) -> str:
     return "\n".join(lines)
 
 
-def _review_keys(task: dict, matches: dict) -> dict:
+def _one_line(s: str) -> str:
+    return " ".join(str(s or "").split())
+
+
+def _own_title(row: dict) -> str:
+    """The heading title of a heading row ("(三)推进项目审批提速。" → 推进项目审批提速)."""
+    text = (row.get("text") or "").strip()
+    m = marker_of(text)
+    return _one_line(heading_title(text, m[1])) if m else ""
+
+
+def is_task_line(rows: list[dict], i: int) -> bool:
+    """True if heading row i is a task of its own (编号任务行), not a container of the rows below it.
+
+    A numbered line pasted alone (一是…, (三)…, 4.…, 第一,…) is an outline heading to the
+    extractor; it is a task when it states its own deadline or a quantified target, or
+    when nothing sits under it (the next row is a heading of the same or a higher level,
+    or none follows). A heading with sentences or sub-items under it is a chapter.
+    """
+    row = rows[i]
+    level = row.get("heading")
+    if not level:
+        return False
+    if row.get("deadline") or row.get("targets"):
+        return True
+    if i + 1 >= len(rows):
+        return True
+    nxt = rows[i + 1].get("heading")
+    return bool(nxt) and nxt <= level
+
+
+def _default_include(rows: list[dict], i: int) -> bool:
+    row = rows[i]
+    return row.get("kind") == "action" and (row.get("heading") is None or is_task_line(rows, i))
+
+
+def _section_label(row: dict, task_titles: set[str]) -> str:
+    """所属章节: the headings the row sits under, one line each; titles of numbered task lines
+    (which are tasks, not chapters) are left out."""
+    parts = [_one_line(x) for x in row.get("section") or []]
+    return " / ".join(x for x in parts if x and x not in task_titles)
+
+
+def _review_keys(task: dict, matches: dict, include: bool | None = None, section_label: str | None = None) -> dict:
     dl = task.get("deadline") or {}
-    task.setdefault("include", task.get("kind") == "action" and task.get("heading") is None)
+    if include is None:
+        include = task.get("kind") == "action" and task.get("heading") is None
+    task.setdefault("include", include)
     task.setdefault("title", task.get("text", ""))
-    task.setdefault("section_label", " / ".join(task.get("section") or []))
+    task.setdefault("section_label", section_label if section_label is not None else _section_label(task, set()))
     for role, _label in ROLES:
         if f"{role}_ids" not in task:
             task[f"{role}_ids"], task[f"{role}_unmatched"] = _units_state(task.get(f"{role}_units"), matches)
@@ -119,8 +171,11 @@ def prepare(extraction: dict) -> dict:
             names.update(t.get("co_units") or [])
     matches = match_units(sorted(names))
     for doc in extraction.get("documents") or []:
-        for t in doc.get("tasks") or []:
-            _review_keys(t, matches)
+        rows = doc.get("tasks") or []
+        include = [_default_include(rows, i) for i in range(len(rows))]
+        task_titles = {_own_title(r) for r, inc in zip(rows, include) if inc and r.get("heading")} - {""}
+        for i, t in enumerate(rows):
+            _review_keys(t, matches, include[i], _section_label(t, task_titles))
     return extraction
 
 
@@ -195,11 +250,25 @@ def _locked(draft: ImportDraft) -> ImportDraft:
     return draft
 
 
-def _doc(draft: ImportDraft, doc_index: int) -> dict:
+def _doc(draft: ImportDraft, doc_index: int, *, editable: bool = True) -> dict:
     docs = draft.documents
     if not 0 <= doc_index < len(docs):
         raise LuoshiError("no such document", "文档不存在")
-    return docs[doc_index]
+    doc = docs[doc_index]
+    if editable and doc.get("source_id"):
+        raise LuoshiError("this document has already been imported", "该篇文档已导入,不能再修改;请切换到其他文档继续审核")
+    return doc
+
+
+def is_done(doc: dict) -> bool:
+    """A document of the draft that has been imported (已导入), or one without any task."""
+    return bool(doc.get("source_id")) or not doc.get("tasks")
+
+
+def progress(draft: ImportDraft) -> tuple[int, int]:
+    """(documents imported, documents with tasks) of a draft."""
+    docs = [d for d in draft.documents if d.get("tasks")]
+    return sum(1 for d in docs if d.get("source_id")), len(docs)
 
 
 def _check_ids(draft_rows: list[dict], ids: list[str]) -> None:
@@ -283,7 +352,7 @@ def do_save_rows(actor, draft: ImportDraft, doc_index: int, edits: list[dict], r
 def do_choose_document(actor, draft: ImportDraft, doc_index: int) -> ImportDraft:
     _require_reviewer(actor)
     draft = _locked(draft)
-    _doc(draft, doc_index)
+    _doc(draft, doc_index, editable=False)
     draft.doc_index = doc_index
     draft.save(update_fields=["doc_index", "updated_at"])
     return draft
@@ -346,26 +415,44 @@ def _doc_year_month(doc: dict) -> tuple[int | None, int | None]:
     return None, None
 
 
-def _fresh_row(doc: dict, text: str, template: dict, new_id: str, start, end) -> dict:
+def _fresh_row(doc: dict, text: str, template: dict, new_id: str, start, end, section: list[str]) -> dict:
+    """One part of a split row, re-read on its own text: its units, deadline and targets.
+
+    What the row had from outside its text (a 责任单位 line under the item, a group note, a
+    table's 完成时限 column) is written in neither part, so both parts keep it."""
     year, month = _doc_year_month(doc)
-    lead, co = extract.split_roles(extract.find_units(text))
+    date = doc.get("date") if re.match(r"^\d{4}-\d{2}-\d{2}$", doc.get("date") or "") else None
+    body = text
+    m = marker_of(text)
+    if m:
+        body = text[len(m[1]):]
+    lead, co = extract.split_roles(extract.find_units(body))
     row = {
         "id": new_id, "text": text, "kind": template.get("kind", "action"),
-        "section": list(template.get("section") or []), "lead_units": lead, "co_units": co,
-        "deadline": extract.find_deadline(text, year, month), "targets": extract.find_targets(text),
+        "section": section, "lead_units": lead, "co_units": co,
+        "deadline": extract.find_deadline(body, year, month, date), "targets": extract.find_targets(body),
     }
+    if m:
+        row["heading"] = template.get("heading") or 1
     if start is not None:
         row["start"], row["end"] = start, end
-    _review_keys(row, match_units(lead + co))
-    row["include"] = bool(template.get("include", True))
-    row["section_label"] = template.get("section_label", row["section_label"])
+    _review_keys(row, match_units(lead + co), bool(template.get("include", True)),
+                 " / ".join(x for x in (_one_line(y) for y in section) if x))
     return row
+
+
+def _written_in(texts: list[str], names: list[str]) -> bool:
+    return any(n and any(n in t for t in texts) for n in names)
 
 
 @transaction.atomic
 def do_split_row(actor, draft: ImportDraft, doc_index: int, index: int, after: int,
                  row_ids: list[str] | None = None) -> ImportDraft:
-    """Split row `index` after its `after`-th sentence (拆分); both parts are re-read for units etc."""
+    """Split row `index` after its `after`-th sentence (拆分) into two tasks.
+
+    Each part is re-read for its own units, deadline and targets. When the first part is
+    a heading ("(二)加强学校周边环境整治。"), the second part's 所属章节 is that heading
+    (its title, on one line); otherwise both parts stay under the row's headings."""
     _require_reviewer(actor)
     draft = _locked(draft)
     doc = _doc(draft, doc_index)
@@ -386,9 +473,54 @@ def do_split_row(actor, draft: ImportDraft, doc_index: int, index: int, after: i
         if span.startswith(first) and cut >= 0:
             s1, e1 = row["start"], row["start"] + len(first)
             s2, e2 = row["start"] + cut, row["start"] + cut + len(second)
+    section = [_one_line(x) for x in row.get("section") or []]
+    own = _own_title(row)  # a heading row (or one merged from a heading): its title is not its chapter
+    if own and section and (section[-1] == own or own.startswith(section[-1]) or section[-1].startswith(own)):
+        section = section[:-1]  # the row was a heading: its own title is not its chapter
+    first_marker = marker_of(first)
+    head = _one_line(heading_title(first, first_marker[1])) if first_marker else ""
     base = str(row.get("id"))
-    a = _fresh_row(doc, first, row, f"{base}.1", s1, e1)
-    b = _fresh_row(doc, second, row, f"{base}.2", s2, e2)
+    a = _fresh_row(doc, first, row, f"{base}.1", s1, e1, section + ([head] if head else []))
+    b = _fresh_row(doc, second, row, f"{base}.2", s2, e2, section + ([head] if head else []))
+    if head:
+        a["section_label"] = " / ".join(section)  # the heading sits in its parent chapter
+    # label lines under the item ("责任单位:…", "完成时限:…") belong to both parts
+    tail = []
+    for part in reversed(parts[after:]):
+        if not is_label_line(part.strip()):
+            break
+        tail.insert(0, part.strip())
+    shared = "\n".join(tail) if len(tail) < len(parts) - after else ""
+    if shared:
+        lead, co = extract.split_roles(extract.find_units(shared))
+        year, month = _doc_year_month(doc)
+        date = doc.get("date") if re.match(r"^\d{4}-\d{2}-\d{2}$", doc.get("date") or "") else None
+        dl = extract.find_deadline(shared, year, month, date)
+        if (lead or co) and not a.get("lead_units") and not a.get("co_units"):
+            a["lead_units"], a["co_units"] = lead, co
+            matches = match_units(lead + co)
+            for role, names in (("lead", lead), ("co", co)):
+                a[f"{role}_ids"], a[f"{role}_unmatched"] = _units_state(names, matches)
+        if dl and not a.get("deadline"):
+            a["deadline"] = dl
+            a["deadline_date"], a["working_days"] = dl.get("date") or "", dl.get("working_days") or None
+            a["recurrence"] = dl.get("recurrence") or ""
+    texts = [first, second]
+    unitless = [p for p in (a, b) if not p.get("lead_units") and not p.get("co_units")]
+    for role, _label in ROLES:
+        names = row.get(f"{role}_units") or []
+        if names and not _written_in(texts, names):
+            for part in unitless:
+                part[f"{role}_units"] = list(names)
+                part[f"{role}_ids"] = list(row.get(f"{role}_ids") or [])
+                part[f"{role}_unmatched"] = list(row.get(f"{role}_unmatched") or [])
+    dl_text = ((row.get("deadline") or {}).get("text") or "").strip()
+    if row.get("deadline") and dl_text and not any(dl_text in t for t in texts):
+        for part in (a, b):
+            if not part.get("deadline"):
+                part["deadline"] = row["deadline"]
+                for key in ("deadline_date", "working_days", "recurrence"):
+                    part[key] = row.get(key)
     rows[index:index + 1] = [a, b]
     draft.save(update_fields=["extraction", "updated_at"])
     record(actor, "review.split", draft, summary=f"拆分第{index + 1}条(第{after}句后)")
@@ -506,7 +638,9 @@ def source_defaults(doc: dict) -> dict:
 @transaction.atomic
 def do_accept_draft(actor, draft: ImportDraft, doc_index: int, *, kind: str, title: str, date=None, issuer: str = "",
                     speaker: str = "", doc_number: str = "") -> tuple:
-    """确认导入: create the Source and every included row as a 立项 task, all or nothing.
+    """确认导入: create the Source and every included row of document `doc_index` as a 立项 task,
+    all or nothing. In a compilation the other documents stay reviewable; the draft is
+    已导入 once every document with tasks has been imported.
 
     Raises RowErrors (row index → reason) if any included row is invalid; then
     nothing at all is created."""
@@ -549,10 +683,62 @@ def do_accept_draft(actor, draft: ImportDraft, doc_index: int, *, kind: str, tit
         rows[i]["task_id"] = task.pk
         rows[i]["task_number"] = task.number
     doc["source_id"] = source.pk
-    draft.status = DraftStatus.ACCEPTED
+    doc["source_title"] = source.title
     draft.source = source
-    draft.doc_index = doc_index
+    docs = draft.documents
+    open_docs = [i for i, d in enumerate(docs) if not is_done(d)]
+    if open_docs:  # a compilation: the next document still waiting for review is shown
+        draft.doc_index = next((i for i in open_docs if i > doc_index), open_docs[0])
+    else:
+        draft.status = DraftStatus.ACCEPTED
+        draft.doc_index = doc_index
     draft.save()
-    record(actor, "review.accept", draft, summary=f"确认导入:{source.title},立项{len(tasks)}项")
+    done, total = progress(draft)
+    more = f"(汇编第{doc_index + 1}篇,已导入{done}/{total}篇)" if len(docs) > 1 else ""
+    record(actor, "review.accept", draft, summary=f"确认导入:{source.title},立项{len(tasks)}项{more}")
     return source, tasks
 
+
+
+# ---- export -----------------------------------------------------------------------
+
+EXPORT_HEADERS = ["序号", "来源文档", "工作任务", "类型", "导入", "牵头单位", "配合单位", "完成时限", "量化目标",
+                  "所属章节", "状态"]
+
+
+def _deadline_cell(row: dict) -> str:
+    if row.get("deadline_date"):
+        return str(row["deadline_date"])
+    if row.get("working_days"):
+        return f"{row['working_days']}个工作日内"
+    if row.get("recurrence"):
+        return str(row["recurrence"])
+    return ((row.get("deadline") or {}).get("text") or "").strip()
+
+
+def export_rows(draft: ImportDraft):
+    """The draft's rows as a 台账 sheet (导出台账): EXPORT_HEADERS, then one list per row of every
+    document in order; 序号 is a number counting through the whole file, 来源文档 the title of the
+    document the row comes from (so a compilation's rows can be told apart). Unit names
+    not yet matched to the tree are given as written, marked (未匹配)."""
+    ids = set()
+    for doc in draft.documents:
+        for r in doc.get("tasks") or []:
+            ids.update(r.get("lead_ids") or [])
+            ids.update(r.get("co_ids") or [])
+    units = Unit.objects.in_bulk(ids)
+    n = 0
+    for i, doc in enumerate(draft.documents):
+        title = (doc.get("title") or "").strip() or f"第{i + 1}篇"
+        for r in doc.get("tasks") or []:
+            n += 1
+            cells = {}
+            for role, _label in ROLES:
+                names = [units[pk].display_name for pk in r.get(f"{role}_ids") or [] if pk in units]
+                names += [f"{x}(未匹配)" for x in r.get(f"{role}_unmatched") or []]
+                cells[role] = "、".join(names)
+            status = f"已立项 {r['task_number']}" if r.get("task_number") else (
+                "已导入" if doc.get("source_id") else "待审核")
+            yield [n, title, r.get("title") or r.get("text") or "", KINDS.get(r.get("kind"), r.get("kind") or ""),
+                   "是" if r.get("include") else "否", cells["lead"], cells["co"], _deadline_cell(r),
+                   (r.get("targets_text") or "").replace("\n", ";"), r.get("section_label") or "", status]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.draft_page, name="draft"),
     path("<int:pk>/discard/", views.discard, name="discard"),
     path("<int:pk>/file/", views.original_file, name="file"),
+    path("<int:pk>/export.xlsx", views.export_xlsx, name="export"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import SourceKind
 from luoshi.orgs.models import Unit
+from luoshi.orgs.services import suggest_units
 
 from . import services as svc
 from .models import DraftStatus, ImportDraft
@@ -43,7 +44,9 @@ def _index(request, *, error: str = "", pasted: str = "", status: int = 200):
     rows = []
     for d in drafts[:100]:
         docs = d.documents
+        done, total = svc.progress(d)
         rows.append({"draft": d, "docs": len(docs), "tasks": sum(len(x.get("tasks") or []) for x in docs),
+                     "partial": f"已导入{done}/{total}篇" if d.status == DraftStatus.DRAFT and done else "",
                      "title": next((x.get("title") for x in docs if x.get("title")), "") or str(d)})
     return render(request, "review/index.html", {
         "rows": rows, "error": error, "pasted": pasted,
@@ -82,8 +85,9 @@ def upload(request):
 
 # ---- review page ----------------------------------------------------------------
 
-def unit_options_html() -> str:
-    """<option>s of every active unit, grouped by parent (<optgroup>)."""
+def unit_options_html(suggestions=()) -> str:
+    """<option>s of every active unit, grouped by parent (<optgroup>); `suggestions`
+    ([(unit, score)], best first) come first in a 相近单位 group. Nothing is preselected."""
     units = list(Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
     by_id = {u.pk: u for u in units}
     groups: dict = {}
@@ -92,6 +96,12 @@ def unit_options_html() -> str:
         groups.setdefault(key, []).append(u)
     parts = ['<option value="">— 从单位列表选择 —</option>',
              f'<option value="{svc.IGNORE}">(忽略此名称)</option>']
+    if suggestions:
+        parts.append('<optgroup label="相近单位(按相似度排序)" class="rv-suggest">')
+        for u, score in suggestions:
+            parts.append(format_html('<option value="{}" data-score="{}">{}</option>', u.pk, f"{score:.0f}",
+                                     u.name if u.display_name == u.name else f"{u.name}({u.display_name})"))
+        parts.append("</optgroup>")
     order = [None] + [u.pk for u in units if u.pk in groups]
     for key in order:
         members = groups.get(key)
@@ -145,12 +155,17 @@ def marked_text(doc_text: str, rows: list[dict], errors: dict) -> str:
     return mark_safe("".join(out))
 
 
-def _row_views(rows: list[dict], errors: dict) -> list[dict]:
-    ids = set()
+def _row_views(rows: list[dict], errors: dict, with_suggestions: bool = True) -> list[dict]:
+    ids, unmatched = set(), set()
     for r in rows:
         ids.update(r.get("lead_ids") or [])
         ids.update(r.get("co_ids") or [])
+        for role, _label in svc.ROLES:
+            unmatched.update(r.get(f"{role}_unmatched") or [])
     units = Unit.objects.in_bulk(ids)
+    suggested = suggest_units(sorted(unmatched)) if unmatched and with_suggestions else {}
+    plain = unit_options_html() if unmatched else ""
+    options = {name: (unit_options_html(suggested[name]) if suggested.get(name) else plain) for name in unmatched}
     out = []
     for i, r in enumerate(rows):
         n_sent = len(svc.sentences(r.get("text", "")))
@@ -160,7 +175,9 @@ def _row_views(rows: list[dict], errors: dict) -> list[dict]:
             "roles": [
                 {"key": role, "label": label,
                  "units": [units[pk] for pk in r.get(f"{role}_ids") or [] if pk in units],
-                 "unmatched": list(enumerate(r.get(f"{role}_unmatched") or []))}
+                 "unmatched": [{"j": j, "name": name, "options": options.get(name, ""),
+                                "best": [u.display_name for u, _s in suggested.get(name, [])[:3]]}
+                               for j, name in enumerate(r.get(f"{role}_unmatched") or [])]}
                 for role, label in svc.ROLES
             ],
             "split_points": list(range(1, n_sent)),
@@ -179,14 +196,20 @@ def _render_draft(request, draft: ImportDraft, *, errors=None, source_error: str
     meta.update(doc.get("source_meta") or {})
     if source:
         meta.update(source)
+    doc_done = bool(doc.get("source_id"))
+    locked = draft.status != DraftStatus.DRAFT or doc_done
+    done, total = svc.progress(draft)
     ctx = {
-        "draft": draft, "doc": doc, "doc_index": doc_index, "locked": draft.status != DraftStatus.DRAFT,
+        "draft": draft, "doc": doc, "doc_index": doc_index, "locked": locked, "doc_done": doc_done,
+        "draft_open": draft.status == DraftStatus.DRAFT, "done": done, "total": total,
         "docs": [{"i": i, "title": d.get("title") or f"第{i + 1}篇", "tasks": len(d.get("tasks") or []),
-                  "speaker": d.get("speaker") or "", "date": d.get("date") or ""}
+                  "speaker": d.get("speaker") or "", "date": d.get("date") or "",
+                  "imported": bool(d.get("source_id")), "source_id": d.get("source_id"),
+                  "source_title": d.get("source_title") or ""}
                  for i, d in enumerate(draft.documents)],
         "marked": marked_text(doc.get("text") or "", rows, errors),
-        "rows": _row_views(rows, errors), "errors": errors, "source_error": source_error,
-        "unit_options": unit_options_html(), "kinds": list(svc.KINDS.items()),
+        "rows": _row_views(rows, errors, with_suggestions=not locked), "errors": errors,
+        "source_error": source_error, "kinds": list(svc.KINDS.items()),
         "source_kinds": SourceKind.choices, "meta": meta,
         "included": sum(1 for r in rows if r.get("include")),
     }
@@ -231,13 +254,15 @@ def draft_page(request, pk):
         doc_index = int(post.get("doc_index", draft.doc_index))
     except ValueError:
         doc_index = draft.doc_index
-    rows = draft.document(doc_index).get("tasks") or []
+    current = draft.document(doc_index)
+    rows = current.get("tasks") or []
     row_ids = post.getlist("row_id")
     source = _source_from_post(post)
     anchor = ""
     try:
-        draft = svc.do_save_rows(request.user, draft, doc_index, _edits_from_post(post, rows), row_ids,
-                                 source_meta=source)
+        if not (op == "doc" and current.get("source_id")):  # an imported document is read-only
+            draft = svc.do_save_rows(request.user, draft, doc_index, _edits_from_post(post, rows), row_ids,
+                                     source_meta=source)
         if op == "merge":
             draft = svc.do_merge_rows(request.user, draft, doc_index, int(arg), row_ids)
             messages.success(request, f"已将第{int(arg) + 1}条与第{int(arg) + 2}条合并。")
@@ -261,6 +286,11 @@ def draft_page(request, pk):
                 messages.error(request, exc.message_zh)
                 return _render_draft(request, draft, source_error=exc.message_zh, source=source, status=400)
             messages.success(request, f"已导入“{src.title}”,立项{len(tasks)}项督办事项(待交办)。")
+            draft.refresh_from_db()
+            if draft.status == DraftStatus.DRAFT:  # a compilation: carry on with the next document
+                done, total = svc.progress(draft)
+                messages.info(request, f"本文件共{total}篇文档,已导入{done}篇;请继续审核下一篇。")
+                return redirect("review:draft", pk=draft.pk)
             return redirect(reverse("ledger") + f"?source={src.pk}")
         else:
             messages.success(request, "已保存审核修改。")
@@ -284,6 +314,39 @@ def discard(request, pk):
         return redirect("review:draft", pk=draft.pk)
     messages.success(request, f"已放弃导入:{draft}")
     return redirect("review:index")
+
+
+@reviewer_required
+def export_xlsx(request, pk):
+    """导出台账: every row of every document of the draft as .xlsx (through the safe writer)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from luoshi.core.tabular import append_row
+
+    draft = get_object_or_404(ImportDraft, pk=pk)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    append_row(ws, svc.EXPORT_HEADERS)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in svc.export_rows(draft):
+        append_row(ws, row)
+    for col, width in zip("ABCDEFGHIJK", (6, 28, 60, 10, 6, 20, 24, 14, 28, 28, 16)):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    name = os.path.splitext(draft.original_name or f"粘贴文本{draft.pk}")[0] + "-台账.xlsx"
+    return FileResponse(buf, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @reviewer_required
