@@ -75,7 +75,9 @@ def setup_data(n_cases, n_units, rng):
         User.objects.get_or_create(username=f"bench_{uid}", defaults={"password": hashed, "role": "liaison",
                                                                     "unit_id": uid})
     now = timezone.now()
-    fields = ["number", "kind", "category_id", "channel", "description", "address", "lat", "long", "anonymous",
+    from luoshi.cases.models import grid_cell
+
+    fields = ["number", "kind", "category_id", "channel", "description", "address", "lat", "long", "grid", "anonymous",
               "reporter_name", "reporter_phone", "reporter_email", "reporter_address", "query_hash", "open311_token",
               "subject_unit_id", "subject_person", "responsible_unit_id", "status", "created_at", "updated_at",
               "dispatched_at", "deadline", "replied_at", "closed_at", "extension_reason", "public_reply",
@@ -96,9 +98,10 @@ def setup_data(n_cases, n_units, rng):
                 dispatched = created + dt.timedelta(hours=1) if status not in ("received", "registered", "void") else None
                 deadline = dispatched + dt.timedelta(hours=rng.choice([24, 48, 120])) if dispatched else None
                 replied = (deadline - dt.timedelta(hours=rng.randint(-10, 20))) if status in ("closed", "replied", "visited") else None
+                lat, long = 30 + rng.random(), 114 + rng.random()
                 cp.write_row((
                     f"B{i:011d}", cat.kind, cat.pk, "web", text(rng), f"{rng.choice(PLACES)}{rng.randint(1, 500)}号",
-                    30 + rng.random(), 114 + rng.random(), False, "某某", "13900000000", "", "", "", "",
+                    lat, long, grid_cell(lat, long), False, "某某", "13900000000", "", "", "", "",
                     unit if cat.kind == "complaint" else None, "", unit if dispatched else None, status, created, created,
                     dispatched, deadline, replied, replied if status == "closed" else None, "", "", 0, 0, False,
                     rng.choice(["", "satisfied", "basic", "unsatisfied"]) if replied else "", "", "", "", ""))

@@ -77,7 +77,10 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
     key = audit_key()
     before, before_s = _canonical(before)
     after, after_s = _canonical(after)
-    with transaction.atomic():
+    # Everything above is computed before the chain head is locked; the head's row lock is then held from
+    # here to the caller's COMMIT, so callers record last. No savepoint inside a caller's transaction (two
+    # round trips under the lock): a failed append makes the whole change roll back, as it must.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         at = timezone.now()
         entry = AuditEntry(

@@ -17,3 +17,10 @@ class CasesConfig(AppConfig):
         from .sweep import case_lights
 
         register_kind("cases", "诉求案件", lights=case_lights)
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Area
+        from .routing import forget_areas
+
+        post_save.connect(forget_areas, sender=Area, dispatch_uid="cases-forget-areas")
+        post_delete.connect(forget_areas, sender=Area, dispatch_uid="cases-forget-areas-del")

@@ -4,8 +4,21 @@
 Identity of the reporter (姓名、电话、住址、照片元数据) lives only on Case and
 CasePhoto.original; every view reads it through luoshi.cases.permissions.
 """
+import math
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+GRID_DEG = 0.005   # grid cell (格网) side in degrees: ~555 m north–south, ~400–530 m east–west in China
+
+
+def grid_cell(lat, long) -> int | None:
+    """The grid cell (格网编号) of a point: row × 100000 + column of a GRID_DEG grid, None without a point.
+    Used by the duplicate check to read the cases around a point with one index range per cell row."""
+    if lat is None or long is None:
+        return None
+    return math.floor((lat + 90) / GRID_DEG) * 100000 + math.floor((long + 180) / GRID_DEG)
 
 
 class Kind(models.TextChoices):
@@ -136,6 +149,8 @@ class Case(models.Model):
     address = models.CharField("事发地址", max_length=300, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     long = models.FloatField("经度", null=True, blank=True)
+    grid = models.BigIntegerField("格网编号", null=True, blank=True, editable=False,
+                                  help_text="grid_cell(lat, long), kept by save()")
     area = models.ForeignKey(Area, verbose_name="区域", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     # Reporter identity: never shown to the subject unit nor the responsible unit (see permissions).
@@ -183,10 +198,20 @@ class Case(models.Model):
             models.Index(fields=["status", "deadline"], name="case_status_deadline"),
             models.Index(fields=["category", "-created_at"], name="case_category_created"),
             models.Index(fields=["lat", "long"], name="case_latlong"),
+            models.Index(fields=["grid", "created_at"], name="case_grid_created"),
+            models.Index(fields=["category", "-created_at"], condition=Q(grid__isnull=True),
+                         name="case_category_nopoint"),
         ]
 
     def __str__(self) -> str:
         return self.number or f"案件#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.grid = grid_cell(self.lat, self.long)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ("lat" in update_fields or "long" in update_fields):
+            kwargs["update_fields"] = {*update_fields, "grid"}
+        super().save(*args, **kwargs)
 
     @property
     def is_complaint(self) -> bool:

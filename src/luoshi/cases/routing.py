@@ -7,9 +7,12 @@ area only > catch-all), then by priority. A complaint is never routed to the uni
 complained about nor inside it: such rules are skipped."""
 from __future__ import annotations
 
+import json
+import time
 from functools import lru_cache
 
 from shapely.geometry import Point, shape
+from shapely.prepared import prep
 
 from luoshi.orgs.services import subtree_ids
 
@@ -18,28 +21,52 @@ from .models import Area, RoutingRule
 
 @lru_cache(maxsize=256)
 def _shape(area_id: int, boundary_text: str):
-    import json
+    return prep(shape(json.loads(boundary_text)))
 
-    return shape(json.loads(boundary_text))
+
+AREA_CACHE_SECONDS = 10.0
+_cache: dict = {"at": -1e9, "rows": None, "key": None}
+
+
+def forget_areas(*_args, **_kwargs) -> None:
+    """Drop this process's area cache (connected to Area saves/deletes; other processes refresh within
+    AREA_CACHE_SECONDS)."""
+    _cache["rows"] = None
+
+
+def _areas() -> list[tuple[Area, object, list[str]]]:
+    """[(area, prepared shape or None, names)]: every intake calls find_area, and boundaries are large and
+    change rarely, so they are parsed once and kept per process; re-read when an Area is saved or deleted
+    here, when the areas' count or highest id changed (one cheap aggregate), and every AREA_CACHE_SECONDS."""
+    from django.db.models import Count, Max
+
+    now = time.monotonic()
+    key = tuple(Area.objects.aggregate(n=Count("id"), top=Max("id")).values())
+    if _cache["rows"] is None or _cache["key"] != key or now - _cache["at"] > AREA_CACHE_SECONDS:
+        rows = []
+        for a in Area.objects.select_related("unit").order_by("name"):
+            geom = None
+            if a.boundary:
+                try:
+                    geom = _shape(a.pk, json.dumps(a.boundary, sort_keys=True))
+                except (ValueError, TypeError, AttributeError, KeyError):
+                    geom = None
+            rows.append((a, geom, [a.name] + (a.unit.all_names() if a.unit else [])))
+        _cache["rows"], _cache["at"], _cache["key"] = rows, now, key
+    return _cache["rows"]
 
 
 def find_area(address: str = "", lat=None, long=None) -> Area | None:
-    import json
-
-    areas = list(Area.objects.select_related("unit"))
+    """The area of a point (first boundary containing it) or else of an address (longest name found in it)."""
+    areas = _areas()
     if lat is not None and long is not None:
         pt = Point(long, lat)
-        for a in areas:
-            if a.boundary:
-                try:
-                    if _shape(a.pk, json.dumps(a.boundary, sort_keys=True)).contains(pt):
-                        return a
-                except (ValueError, TypeError, AttributeError, KeyError):
-                    continue
+        for a, geom, _ in areas:
+            if geom is not None and geom.contains(pt):
+                return a
     if address:
         best = None
-        for a in areas:
-            names = [a.name] + (a.unit.all_names() if a.unit else [])
+        for a, _, names in areas:
             hit = max((len(n) for n in names if n and n in address), default=0)
             if hit and (best is None or hit > best[0]):
                 best = (hit, a)
