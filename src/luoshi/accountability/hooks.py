@@ -29,6 +29,13 @@ def on_interview_step(escalation) -> None:
     from .services import propose_from_cause
 
     task = escalation.task
+    if task is None:  # an item of another supervised kind (e.g. an overdue case): its label, never a complainant
+        if escalation.unit is None:
+            return
+        propose_from_cause(CauseType.ESCALATION, escalation, unit=escalation.unit, on=escalation.on,
+                           cause_label=f"{escalation.source_label[:120]}经{escalation.level}级升级督办仍未有效整改"
+                                       f"({escalation.label})")
+        return
     unit = escalation.unit or task.lead_units.order_by("sort_order", "id").first()
     if unit is None:
         return

@@ -14,9 +14,9 @@ class CasesConfig(AppConfig):
         register_nav("热线登记", "cases:hotline", order=41, visible=is_office)
         from luoshi.supervision.kinds import register_kind
 
-        from .sweep import case_lights
+        from .sweep import case_lights, overdue_items, supervision_event
 
-        register_kind("cases", "诉求案件", lights=case_lights)
+        register_kind("cases", "诉求案件", lights=case_lights, overdue=overdue_items, on_event=supervision_event)
         from django.db.models.signals import post_delete, post_save
 
         from .models import Area

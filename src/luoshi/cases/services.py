@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.core.errors import LuoshiError, check_plain_text, deny
+from luoshi.notifications.services import notify, recipients
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import subtree_ids
 from luoshi.workcal.services import current_calendar
@@ -96,6 +97,29 @@ def _move(actor, case: Case, kind: str, to_status: str | None, *, note: str = ""
     if public_text:
         tell_reporter(case, f"您反映的案件{case.number}:{public_text}")
     return case
+
+
+def _subject(case: Case) -> str:
+    """How staff messages name a case: number and category, never the reporter."""
+    return f"{case.number} {'效能投诉·' if case.kind == Kind.COMPLAINT else ''}{case.category.name}"
+
+
+def _dispatchers() -> list:
+    from luoshi.accounts.models import User
+
+    return list(User.objects.filter(role=perm.DISPATCHER, is_active=True).order_by("id"))
+
+
+def _tell_staff(case: Case, kind: str, title: str, body: str = "", *, unit=None, dispatchers: bool = False) -> int:
+    """An inbox message (luoshi.notifications) about a case step: to the liaisons of `unit` and/or every
+    派遣员. Title and body name the case by number and category only (never the reporter)."""
+    users = []
+    if unit is not None:
+        users += recipients([unit])
+    if dispatchers:
+        users += _dispatchers()
+    return notify(users, kind=f"case.{kind}", title=f"{title}:{_subject(case)}"[:200], body=body,
+                  url=f"/cases/{case.pk}/", obj=case) if users else 0
 
 
 def _text(value, zh, en, *, max_length, required=False):
@@ -282,10 +306,13 @@ def do_dispatch_case(actor, case: Case, unit=None, note: str = "", at: dt.dateti
         unit = get_unit(unit, "unit", "责任单位")
     _check_target(case, unit)
     now = at or timezone.now()
-    return _move(actor, case, "dispatch", Status.DISPATCHED, note=_text(note, "派遣意见", "note", max_length=1000),
+    case = _move(actor, case, "dispatch", Status.DISPATCHED, note=_text(note, "派遣意见", "note", max_length=1000),
                  public_text="已派遣至责任单位办理", summary=f"派遣至{unit.name}",
                  responsible_unit=unit, dispatched_at=now, deadline=deadline_for(case.category, now),
                  extension_until=None, extension_reason="")
+    _tell_staff(case, "dispatched", "【新派遣案件】", f"请签收办理,办理时限:"
+                f"{timezone.localtime(case.deadline):%Y-%m-%d %H:%M}。", unit=unit)
+    return case
 
 
 def _unit_step(actor, case: Case, what_en: str, what_zh: str) -> Case:
@@ -309,8 +336,11 @@ def do_return_case(actor, case: Case, reason: str) -> Case:
     case = _unit_step(actor, case, "return this case", "退回此案件")
     _need(case, (Status.DISPATCHED, Status.ACCEPTED), "return", "退单")
     reason = _text(reason, "退单理由", "reason", max_length=1000, required=True)
-    return _move(actor, case, "return", Status.RETURNED, note=reason, summary=f"退单:{reason[:80]}",
+    unit_name = case.responsible_unit.name if case.responsible_unit_id else ""
+    case = _move(actor, case, "return", Status.RETURNED, note=reason, summary=f"退单:{reason[:80]}",
                  return_count=case.return_count + 1, responsible_unit=None, deadline=None)
+    _tell_staff(case, "returned", "【退单待重新派遣】", f"{unit_name}退单,理由:{reason}", dispatchers=True)
+    return case
 
 
 @transaction.atomic
@@ -329,9 +359,13 @@ def do_request_extension(actor, case: Case, until: dt.datetime, reason: str) -> 
     _need(case, (Status.DISPATCHED, Status.ACCEPTED, Status.HANDLING), "extend", "申请延期")
     if until is None or (case.deadline and until <= case.deadline):
         raise LuoshiError("the new deadline must be after the current one", "延期后的时限须晚于原时限", field="until")
-    return _move(actor, case, "extension_request", None, note=_text(reason, "延期理由", "reason", max_length=300,
+    case = _move(actor, case, "extension_request", None, note=_text(reason, "延期理由", "reason", max_length=300,
                                                                     required=True),
                  extension_until=until, extension_reason=reason)
+    _tell_staff(case, "extension_requested", "【延期申请待审批】",
+                f"{case.responsible_unit.name}申请延期至{timezone.localtime(until):%Y-%m-%d %H:%M},理由:{reason}",
+                dispatchers=True)
+    return case
 
 
 @transaction.atomic
@@ -342,10 +376,19 @@ def do_decide_extension(actor, case: Case, approve: bool, note: str = "") -> Cas
     case = _locked(case)
     if not case.extension_until:
         raise LuoshiError("no extension was requested", "该案件没有待审批的延期申请")
+    note = _text(note, "审批意见", "note", max_length=1000)
     if approve:
-        return _move(actor, case, "extension_approve", None, note=note, deadline=case.extension_until,
+        case = _move(actor, case, "extension_approve", None, note=note, deadline=case.extension_until,
                      extension_until=None, public_text="办理时限已延期")
-    return _move(actor, case, "extension_reject", None, note=note, extension_until=None)
+        _tell_staff(case, "extension_approved", "【延期申请已同意】",
+                    f"新的办理时限:{timezone.localtime(case.deadline):%Y-%m-%d %H:%M}。{note}".strip(),
+                    unit=case.responsible_unit)
+        return case
+    case = _move(actor, case, "extension_reject", None, note=note, extension_until=None)
+    _tell_staff(case, "extension_rejected", "【延期申请未同意】",
+                f"请在原时限{timezone.localtime(case.deadline):%Y-%m-%d %H:%M}前办结。{note}".strip(),
+                unit=case.responsible_unit)
+    return case
 
 
 @transaction.atomic
@@ -404,8 +447,10 @@ def do_verify_case(actor, case: Case, ok: bool, note: str = "") -> Case:
     note = _text(note, "核查意见", "note", max_length=1000)
     if ok:
         return _move(actor, case, "verify", Status.VERIFIED, note=note)
-    return _move(actor, case, "rework", Status.HANDLING, note=note or "核查未通过,返工",
+    case = _move(actor, case, "rework", Status.HANDLING, note=note or "核查未通过,返工",
                  public_text="核查未通过,已要求责任单位重新办理", rework_count=case.rework_count + 1)
+    _tell_staff(case, "rework", "【核查未通过·返工】", note or "请重新办理并反馈。", unit=case.responsible_unit)
+    return case
 
 
 def _rate(actor, case: Case, rating: str, comment: str, kind: str) -> Case:

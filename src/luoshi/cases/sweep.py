@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from .models import UNIT_STATUSES, Case
+from .models import UNIT_STATUSES, Case, CaseEvent, Kind
 
 
 def case_lights(now=None) -> dict[int, dict[str, int]]:
@@ -32,3 +32,31 @@ def overdue_cases(now=None):
     """Open cases past their deadline (超期), oldest deadline first."""
     now = now or timezone.now()
     return Case.objects.filter(status__in=UNIT_STATUSES, deadline__lt=now).order_by("deadline")
+
+
+def overdue_items(now=None):
+    """The overdue cases as supervision.kinds.OverdueItem, oldest deadline first (what the supervision
+    engine issues 督办单 and escalates on). The label is "number category" only: the unit, the 通报 and
+    the audit page never see the reporter through it."""
+    from luoshi.supervision.kinds import OverdueItem
+
+    now = now or timezone.now()
+    rows = (Case.objects.filter(status__in=UNIT_STATUSES, deadline__lt=now, responsible_unit__isnull=False)
+            .order_by("deadline", "id")
+            .values_list("id", "number", "kind", "category__name", "responsible_unit_id", "deadline")
+            .iterator(chunk_size=20000))
+    for pk, number, kind, cat, unit_id, deadline in rows:
+        label = f"{number} {'效能投诉·' if kind == Kind.COMPLAINT else ''}{cat}"
+        yield OverdueItem(source_id=pk, number=number or str(pk), label=label[:200], unit_id=unit_id,
+                          deadline=deadline, since=timezone.localtime(deadline).date(), url=f"/cases/{pk}/")
+
+
+def supervision_event(case_id: int, kind: str, text: str, actor=None) -> None:
+    """A supervision step on a case (督办单 issued/answered, escalation): on its timeline (not public)."""
+    row = Case.objects.filter(pk=case_id).values_list("status", flat=True).first()
+    if row is None:
+        return
+    CaseEvent.objects.create(case_id=case_id, kind=f"supervision.{kind}", from_status=row, to_status=row,
+                             actor=actor if getattr(actor, "pk", None) else None,
+                             unit=getattr(actor, "unit", None) if getattr(actor, "pk", None) else None,
+                             note=text[:2000], public=False)

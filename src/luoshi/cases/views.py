@@ -30,7 +30,10 @@ ACTION_LABELS = {
     "merge": "合并", "extend": "申请延期", "approve_extension": "同意延期", "reject_extension": "不同意延期",
 }
 EVENT_LABELS = {**ACTION_LABELS, "receive": "受理", "rework": "核查未通过(返工)", "rate": "反映人评价",
-                "extension_request": "申请延期", "extension_approve": "同意延期", "extension_reject": "不同意延期"}
+                "extension_request": "申请延期", "extension_approve": "同意延期", "extension_reject": "不同意延期",
+                "supervision.notice": "督办单", "supervision.escalation": "升级督办",
+                "supervision.notice_ack": "签收督办单", "supervision.notice_answer": "回复督办单",
+                "supervision.notice_review": "督办单回复审核"}
 
 
 def _forbidden(request, message="您无权访问此页面。"):

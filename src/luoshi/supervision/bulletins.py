@@ -1,5 +1,7 @@
 """通报 (bulletin): the periodic report on how the units carry out their tasks, built from
-supervision.stats (ranking, red/yellow cards, overdue tasks) as data, .docx or PDF."""
+supervision.stats (ranking, red/yellow cards, overdue tasks) and the overdue items of the other supervised
+kinds (supervision.items.overdue_rows, e.g. overdue cases: per unit, then the oldest 200) as data, .docx
+or PDF."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +12,7 @@ from luoshi.core.params import in_range
 from luoshi.core.scope import unit_scope
 from luoshi.ledger.models import Status, Task
 from luoshi.ledger.permissions import visible_tasks
+from luoshi.orgs.models import Unit
 from luoshi.workcal.services import current_calendar
 
 from .lights import WorkdayIndex
@@ -49,11 +52,24 @@ def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None, user=
     total = sum(r["tasks"] for r in ranking)
     on_time = sum(r["on_time"] for r in ranking)
     late = sum(r["late"] for r in ranking)
+    from .items import overdue_rows
+
+    items = overdue_rows(user_units=units, limit=200)
+    names = dict(Unit.objects.filter(pk__in={u for k in items for u in k["by_unit"]}).values_list("id", "name"))
+    for k in items:
+        for r in k["items"]:
+            r["unit"] = names.get(r["unit_id"], "")
+            r["deadline"] = timezone.localtime(r["deadline"]).strftime("%Y-%m-%d %H:%M")
+            r["days_late"] = wd.between(r["since"], on) if in_range(r["since"]) and r["since"] <= on else 0
+        k["units"] = sorted(({"unit": names.get(u, ""), "n": n} for u, n in k["by_unit"].items()),
+                            key=lambda x: (-x["n"], x["unit"]))
     title = f"关于{start:%Y年%m月%d日}至{end:%Y年%m月%d日}督办事项落实情况的通报"
     summary = (f"　　统计期内到期督办事项{total}项,按时办结{on_time}项,按时办结率"
                f"{_rate(on_time, total) * 100:.1f}%;逾期{late}项,逾期率{_rate(late, total) * 100:.1f}%。"
                f"截至{on:%Y年%m月%d日},逾期未办结事项{len(overdue)}项,亮红牌单位{sum(c['card'] == '红牌' for c in cards)}个、"
-               f"黄牌单位{sum(c['card'] == '黄牌' for c in cards)}个。现将有关情况通报如下。")
+               f"黄牌单位{sum(c['card'] == '黄牌' for c in cards)}个" +
+               "".join(f";超期未办结{k['label']}{k['total']}件" for k in items if k["total"]) +
+               "。现将有关情况通报如下。")
     from luoshi.audit.anchor import last_checkpoint
 
     try:  # the chain's latest anchor, printed at the foot: a paper copy the database cannot rewrite
@@ -62,5 +78,6 @@ def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None, user=
         cp = None
     anchor = cp.text_zh() if cp else ""
     return {"title": title, "summary": summary, "cards": cards, "overdue": overdue, "ranking": ranking,
+            "items": items,
             "audit_anchor": anchor,
             "start": start, "end": end, "on": on}

@@ -10,6 +10,13 @@ A higher app registers in its AppConfig.ready()::
 its deadline, yellow = close to it). Every sweep calls each registered kind once and reports the totals
 and the units with red items in SweepResult.kinds (and `luoshi sweep --json`); `kind_lights()` gives the
 same per unit for pages and 通报.
+
+A kind that also gives `overdue(now)` — an iterable of OverdueItem, oldest deadline first — enters the rest
+of the engine (supervision.items, run by every sweep): a red 督办单 when an item turns overdue, then the
+escalation ladder (policy tagged with the kind's name, else the default), and the 通报's list of overdue
+items. `on_event(source_id, kind, text, actor)` (optional) puts the notice's steps (issued, acknowledged,
+answered, reviewed, escalated) on the item's own timeline. OverdueItem.label is what the addressed unit,
+the 通报 and the audit page show: it must never identify a complainant.
 """
 from __future__ import annotations
 
@@ -27,18 +34,43 @@ class SupervisedKind:
     name: str
     label: str
     lights: Callable
+    overdue: Callable | None = None
+    on_event: Callable | None = None
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One overdue item of a supervised kind.
+
+    source_id: the item's pk; number: its public number; label: "number title" as the unit may read it
+    (≤ 200 characters, no complainant); unit_id: the unit responsible; deadline: aware datetime;
+    since: the date it turned red (the escalation episode); url: its page; reason: 督办事由."""
+
+    source_id: int
+    number: str
+    label: str
+    unit_id: int
+    deadline: object
+    since: object
+    url: str = ""
+    reason: str = ""
 
 
 _KINDS: dict[str, SupervisedKind] = {}
 
 
-def register_kind(name: str, label: str, *, lights: Callable) -> None:
-    """Register (or replace) a supervised kind."""
-    _KINDS[name] = SupervisedKind(name, label, lights)
+def register_kind(name: str, label: str, *, lights: Callable, overdue: Callable | None = None,
+                  on_event: Callable | None = None) -> None:
+    """Register (or replace) a supervised kind (see the module docstring for the callables)."""
+    _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event)
 
 
 def kinds() -> list[SupervisedKind]:
     return list(_KINDS.values())
+
+
+def get_kind(name: str) -> SupervisedKind | None:
+    return _KINDS.get(name)
 
 
 def kind_lights(now=None) -> dict[str, dict]:

@@ -156,7 +156,15 @@ class SupervisionNotice(models.Model):
     year = models.PositiveIntegerField()
     seq = models.PositiveIntegerField()
     kind = models.CharField("方式", max_length=12, choices=Kind.choices, default=Kind.AUTO)
-    task = models.ForeignKey("ledger.Task", on_delete=models.PROTECT, related_name="notices")
+    task = models.ForeignKey("ledger.Task", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="notices", help_text="blank for a notice on another supervised kind")
+    # A notice on an item of another supervised kind (supervision.kinds, e.g. an overdue case): a generic
+    # reference, so supervision never imports that app. source_type is the kind's name, source_id the
+    # item's pk, source_label its number and title as the unit may read them (never a complainant).
+    source_type = models.CharField("来源类型", max_length=40, blank=True)
+    source_id = models.PositiveBigIntegerField("来源编号", null=True, blank=True)
+    source_label = models.CharField("督办事项", max_length=200, blank=True)
+    source_url = models.CharField("事项链接", max_length=200, blank=True)
     light = models.CharField("灯色", max_length=8, choices=Color.choices)
     light_since = models.DateField("亮灯日期", null=True, blank=True)
     lead_unit = models.ForeignKey("orgs.Unit", verbose_name="主送单位", on_delete=models.PROTECT,
@@ -184,16 +192,36 @@ class SupervisionNotice(models.Model):
     class Meta:
         ordering = ["-issued_on", "-id"]
         verbose_name = verbose_name_plural = "督办单"
-        indexes = [models.Index(fields=["issued_on", "light"], name="sv_notice_issued_light")]
+        indexes = [models.Index(fields=["issued_on", "light"], name="sv_notice_issued_light"),
+                   models.Index(fields=["source_type", "source_id"], name="sv_notice_source")]
         constraints = [
             models.UniqueConstraint(fields=["year", "seq"], name="uniq_notice_year_seq"),
             # One automatic notice per light episode: re-running the sweep issues nothing twice.
             models.UniqueConstraint(fields=["task", "light", "light_since"], condition=Q(kind="auto"),
                                     name="uniq_auto_notice_per_episode"),
+            models.UniqueConstraint(fields=["source_type", "source_id", "light", "light_since"],
+                                    condition=Q(kind="auto") & ~Q(source_type=""),
+                                    name="uniq_auto_notice_per_item_episode"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def subject_number(self) -> str:
+        """The number of what the notice is about: the task's, or the item's (first word of its label)."""
+        return self.task.number if self.task_id else self.source_label.split(" ", 1)[0]
+
+    @property
+    def subject_title(self) -> str:
+        if self.task_id:
+            return self.task.title
+        parts = self.source_label.split(" ", 1)
+        return parts[1] if len(parts) > 1 else ""
+
+    @property
+    def subject_url(self) -> str:
+        return f"/tasks/{self.task_id}/" if self.task_id else self.source_url
 
     @property
     def color_name(self) -> str:
@@ -223,7 +251,12 @@ class EscalationPolicy(models.Model):
 class Escalation(models.Model):
     """One escalation step taken on a task during one non-green episode."""
 
-    task = models.ForeignKey("ledger.Task", on_delete=models.CASCADE, related_name="escalations")
+    task = models.ForeignKey("ledger.Task", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="escalations")
+    # A step on an item of another supervised kind (see SupervisionNotice.source_type).
+    source_type = models.CharField("来源类型", max_length=40, blank=True)
+    source_id = models.PositiveBigIntegerField("来源编号", null=True, blank=True)
+    source_label = models.CharField("督办事项", max_length=200, blank=True)
     episode_since = models.DateField("亮灯日期")
     level = models.PositiveSmallIntegerField("级别")
     kind = models.CharField("措施", max_length=16)
@@ -237,7 +270,9 @@ class Escalation(models.Model):
         ordering = ["task_id", "episode_since", "level"]
         verbose_name = verbose_name_plural = "升级督办记录"
         constraints = [models.UniqueConstraint(fields=["task", "episode_since", "level"],
-                                               name="uniq_escalation_step")]
+                                               name="uniq_escalation_step"),
+                       models.UniqueConstraint(fields=["source_type", "source_id", "episode_since", "level"],
+                                               condition=~Q(source_type=""), name="uniq_item_escalation_step")]
 
     def __str__(self) -> str:
         return f"{self.label}({self.on})"

@@ -72,6 +72,16 @@ def do_issue_notice(actor, task: Task, *, light: str, reason: str, required_acti
                           required_action=action, on=on or today(), actor=actor, reply_days=reply_days)
 
 
+def _notice_event(notice: SupervisionNotice, kind: str, text: str, actor=None) -> None:
+    """The step on the task's timeline, or on the item's (through its supervised kind)."""
+    if notice.task_id:
+        _event(notice.task, kind, text, actor=actor)
+    else:
+        from .items import item_notice_event
+
+        item_notice_event(notice, kind, text, actor)
+
+
 def _lead_liaison_of(actor, notice: SupervisionNotice) -> bool:
     return bool(actor.is_liaison and actor.unit_id == notice.lead_unit_id)
 
@@ -87,7 +97,7 @@ def do_acknowledge_notice(actor, notice: SupervisionNotice) -> SupervisionNotice
     notice.state = SupervisionNotice.State.ACKNOWLEDGED
     notice.acknowledged_at, notice.acknowledged_by = timezone.now(), actor
     notice.save()
-    _event(notice.task, "notice_ack", f"签收{notice.title_zh}{notice.number}", actor=actor)
+    _notice_event(notice, "notice_ack", f"签收{notice.title_zh}{notice.number}", actor=actor)
     record(actor, "notice.acknowledge", notice, summary=f"签收{notice.number}")
     return notice
 
@@ -106,7 +116,7 @@ def do_answer_notice(actor, notice: SupervisionNotice, answer: str, on: dt.date 
         notice.acknowledged_at, notice.acknowledged_by = timezone.now(), actor
     notice.state, notice.answer, notice.answered_on, notice.answered_by = S.ANSWERED, answer, on or today(), actor
     notice.save()
-    _event(notice.task, "notice_answer", f"回复{notice.title_zh}{notice.number}:{answer[:500]}", actor=actor)
+    _notice_event(notice, "notice_answer", f"回复{notice.title_zh}{notice.number}:{answer[:500]}", actor=actor)
     record(actor, "notice.answer", notice, summary=f"回复{notice.number}", after={"answer": answer})
     notify_supervisors(notice.task, kind="notice.answered", title=f"{notice.lead_unit.display_name}已回复{notice.number}",
                        body=answer[:300], notice=notice)
@@ -125,8 +135,8 @@ def do_review_answer(actor, notice: SupervisionNotice, *, accept: bool, note: st
     notice.state = SupervisionNotice.State.ACCEPTED if accept else SupervisionNotice.State.REJECTED
     notice.review_note = note
     notice.save()
-    _event(notice.task, "notice_review", ("认可" if accept else "退回") + f"{notice.number}的回复" +
-           (f":{note}" if note else ""), actor=actor)
+    _notice_event(notice, "notice_review", ("认可" if accept else "退回") + f"{notice.number}的回复" +
+                  (f":{note}" if note else ""), actor=actor)
     record(actor, "notice.review", notice, after={"accept": accept, "note": note})
     if not accept:
         notify_notice(notice, "notice.rejected")
@@ -153,7 +163,7 @@ def workspace_sections(user) -> list[dict]:
 
     def row(n, tag):
         return {"number": n.number, "url": f"/supervision/notices/{n.pk}/",
-                "title": f"{n.title_zh}:{n.task.number} {n.task.title}",
+                "title": f"{n.title_zh}:{n.subject_number} {n.subject_title}",
                 "note": f"{n.get_state_display()},回复期限{n.reply_by:%Y-%m-%d}" if tag != "供参阅"
                 else f"主送{n.lead_unit.display_name}", "tag": tag}
 

@@ -46,9 +46,11 @@ def notice_payload(notice, event: str, copy_units=None) -> dict:
             "url": f"/supervision/notices/{notice.pk}/",
         },
         "task": {"id": task.pk, "number": task.number, "title": task.title,
-                 "deadline": task.deadline.isoformat() if task.deadline else None},
-        "text": f"【{notice.title_zh}】{notice.number} {notice.lead_unit.name}:{task.number}“{task.title}”,"
-                f"{notice.reason}。请于{notice.reply_by:%Y-%m-%d}前回复。",
+                 "deadline": task.deadline.isoformat() if task.deadline else None} if task is not None else None,
+        "item": None if task is not None else {"kind": notice.source_type, "id": notice.source_id,
+                                               "label": notice.source_label, "url": notice.source_url},
+        "text": f"【{notice.title_zh}】{notice.number} {notice.lead_unit.name}:{notice.subject_number}"
+                f"“{notice.subject_title}”,{notice.reason}。请于{notice.reply_by:%Y-%m-%d}前回复。",
     }
 
 
@@ -63,7 +65,7 @@ def notify_notice(notice, event: str) -> int:
         body = notice.review_note
         users = recipients(lead)
     else:
-        title = f"【{notice.title_zh}】{notice.number} {task.title[:60]}"
+        title = f"【{notice.title_zh}】{notice.number} {notice.subject_title[:60]}"
         body = f"{notice.reason}\n整改要求:{notice.required_action}\n回复期限:{notice.reply_by:%Y-%m-%d}"
         users = recipients(lead) + recipients(copies)
         if notice.light == "red":

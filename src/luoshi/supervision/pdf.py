@@ -35,10 +35,16 @@ def notice_document(notice) -> OfficialDocument:
     copies = [u.name for u in notice.copy_units.order_by("sort_order", "id")]
     if notice.copy_leader:
         copies.append(f"{notice.copy_leader}同志")
-    deadline = f"(完成时限:{cn_date(task.deadline)})" if task.deadline else ""
+    if task is not None:
+        deadline = f"(完成时限:{cn_date(task.deadline)})" if task.deadline else ""
+        subject = f"{task.number} {task.title}{deadline}"
+        opening = "根据督查督办工作安排,现将你单位牵头落实的督办事项有关情况通知如下,请认真研究办理。"
+    else:  # an item of another supervised kind (e.g. an overdue case): its label only, never a complainant
+        subject = notice.source_label
+        opening = "根据督查督办工作安排,现将你单位承办的超期事项有关情况通知如下,请认真研究办理。"
     body = [
-        "根据督查督办工作安排,现将你单位牵头落实的督办事项有关情况通知如下,请认真研究办理。",
-        ("h1", "一、督办事项"), f"{task.number} {task.title}{deadline}",
+        opening,
+        ("h1", "一、督办事项"), subject,
         ("h1", "二、督办事由"), notice.reason,
         ("h1", "三、办理要求"), notice.required_action or "请按要求抓紧办理。",
         f"请于{cn_date(notice.reply_by)}前在系统中签收并书面回复办理情况。",
@@ -76,6 +82,16 @@ def bulletin_document(bulletin: dict) -> OfficialDocument:
                    [[r["rank"], r["unit"], r["tasks"], r["on_time_rate_pct"], r["overdue_rate_pct"],
                      r["avg_days_late"], r["notices"], r["extensions"]] for r in bulletin["ranking"]],
                    [1.2, 5, 1.5, 2, 1.8, 2, 1.5, 1.3])]
+    numerals = "四五六七八九"
+    for i, k in enumerate(x for x in bulletin.get("items", []) if x["total"]):
+        body.append(("h1", f"{numerals[min(i, 5)]}、超期未办结的{k['label']}(共{k['total']}件)"))
+        body.append(Table(["单位", "超期件数"], [[u["unit"], u["n"]] for u in k["units"][:50]], [8, 3]))
+        shown = k["items"]
+        more = f"(以下列出最早到期的{len(shown)}件)" if k["total"] > len(shown) else ""
+        body.append(f"超期事项明细{more}:")
+        body.append(Table(["编号", "事项", "承办单位", "办理时限", "逾期工作日"],
+                          [[r["number"], r["title"], r["unit"], r["deadline"], r["days_late"]] for r in shown],
+                          [4.4, 3.8, 4.2, 3.4, 1.7]))
     return OfficialDocument(title=bulletin["title"], number=bulletin.get("number", ""), body=body,
                             addressee=bulletin.get("addressee", "各区县人民政府,市直各单位"), date=bulletin["on"],
                             annex=[bulletin["audit_anchor"]] if bulletin.get("audit_anchor") else [])

@@ -35,6 +35,7 @@ class SweepResult:
     phases: dict = field(default_factory=dict)  # seconds per phase, for benchmarks and logs
     audit_checkpoint: dict = field(default_factory=dict)  # the checkpoint taken at the end, or {"error": …}
     kinds: dict = field(default_factory=dict)  # other supervised kinds (supervision.kinds), e.g. overdue cases
+    items: dict = field(default_factory=dict)  # notices/escalations on those kinds' overdue items (supervision.items)
     skipped: list = field(default_factory=list)  # rows that could not be evaluated (bad dates), reported
 
     def as_dict(self) -> dict:
@@ -42,7 +43,8 @@ class SweepResult:
                 "escalations": self.escalations, "findings": self.findings, "report_slots": self.report_slots,
                 "tasks_checked": self.tasks_checked, "changed": len(self.changes), "changes": self.changes,
                 "seconds": round(self.seconds, 3), "phases": self.phases,
-                "audit_checkpoint": self.audit_checkpoint, "kinds": self.kinds, "skipped": self.skipped}
+                "audit_checkpoint": self.audit_checkpoint, "kinds": self.kinds, "items": self.items,
+                "skipped": self.skipped}
 
 
 def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[str | None, SupervisionNotice | None]:
@@ -170,6 +172,13 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
     phase("changes")
     result.escalations = stats["steps"] + run_escalations(on, cal, wd, cfg)
     phase("escalations")
+    from .items import run_items
+
+    result.items = run_items(on, cal, wd, cfg)
+    for k in result.items.values():
+        result.notices_issued += k.get("notices", 0)
+        result.escalations += k.get("escalations", 0)
+    phase("items")
     counts = dict(SupervisionState.objects.values_list("light").annotate(n=Count("id")).values_list("light", "n"))
     result.lights = {c: counts.get(c, 0) for c in Color.values}
     refresh_summaries(on, result.lights)

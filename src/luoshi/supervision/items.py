@@ -1,0 +1,218 @@
+"""Supervision of other kinds' overdue items (e.g. overdue cases): the same engine as for tasks.
+
+Every sweep (supervision.sweep.run_sweep) calls `run_items(on, …)`, which, for each supervised kind that
+gives `overdue(now)` (supervision.kinds), does for every overdue item:
+
+1. 督办单: when the item turns overdue, an automatic red 督办单 (三色督办单, numbered 督办〔年〕第N号 in the
+   same series as the tasks', addressed to the responsible unit, reply within `reply_days` working days),
+   once per episode (unique per item, colour and date it turned red);
+2. escalation (升级督办): the ladder of the EscalationPolicy tagged with the kind's name, else the default
+   (提醒 → 催办 → 督办单 → 挂牌督办 → 约谈/问责建议), one step when due in working days, waiting while the
+   unit's answer to the last notice stands — run_escalations' rule for tasks; 约谈/问责建议 runs the
+   supervision.hooks interview hooks (accountability raises its proposal there);
+3. the inbox messages of each step (luoshi.notifications), and the kind's `on_event` for its timeline.
+
+The labels are the kind's OverdueItem.label (never a complainant's identity). Bounded: at most
+`item_actions` (default 5000) notices and steps per kind and sweep, the oldest deadlines first; the rest
+are counted as deferred and done by the next sweeps. Idempotent and safe to re-run for a date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from luoshi.accounts.models import Role
+from luoshi.audit.services import record
+from luoshi.notifications.services import notify, recipients
+
+from .common import DEFAULT_ACTIONS, _retry
+from .escalation import _policies, steps_for
+from .kinds import OverdueItem, SupervisedKind, kinds
+from .lights import WorkdayIndex
+from .models import Color, Escalation, SupervisionNotice
+from .notices import _next_number
+from .notify import recipients_supervisors
+
+log = logging.getLogger(__name__)
+DEFAULT_ITEM_ACTIONS = 5000
+
+
+def _tell(kind: SupervisedKind, item_id: int, event: str, text: str, actor=None) -> None:
+    if kind.on_event is not None:
+        kind.on_event(item_id, event, text, actor)
+
+
+def issue_item_notice(kind: SupervisedKind, item: OverdueItem, *, notice_kind: str, on: dt.date, cal, cfg,
+                      light: str = Color.RED, reason: str = "", actor=None) -> SupervisionNotice | None:
+    """Issue one 督办单 on an overdue item (inside a savepoint); None when the automatic notice of this
+    episode exists already."""
+    reason = reason or item.reason or _default_reason(item, on, cal)
+    action = DEFAULT_ACTIONS[Color(light)]
+    try:
+        with transaction.atomic():
+            seq, number = _next_number(on.year)
+            n = SupervisionNotice.objects.create(
+                number=number, year=on.year, seq=seq, kind=notice_kind, task=None, source_type=kind.name,
+                source_id=item.source_id, source_label=item.label[:200], source_url=item.url[:200], light=light,
+                light_since=item.since, lead_unit_id=item.unit_id, reason=reason, required_action=action,
+                issued_on=on, reply_by=cal.add_working_days(on, int(cfg["reply_days"])),
+                issued_by=actor if getattr(actor, "pk", None) else None)
+    except IntegrityError:
+        return None
+    record(actor or "系统", "notice.issue", n, summary=f"签发{n.title_zh}{n.number}",
+           after={kind.name: item.number, "light": light, "kind": notice_kind, "lead_unit_id": item.unit_id,
+                  "reason": reason, "reply_by": n.reply_by})
+    users = recipients([n.lead_unit])
+    if light == Color.RED:
+        users += recipients([n.lead_unit], roles=(Role.LEADER,))
+    notify(users, kind="notice.issued", title=f"【{n.title_zh}】{n.number} {item.label[:80]}",
+           body=f"{reason}\n整改要求:{action}\n回复期限:{n.reply_by:%Y-%m-%d}", url=f"/supervision/notices/{n.pk}/",
+           obj=n)
+    _tell(kind, item.source_id, "notice", f"签发{n.title_zh}{n.number}:{reason}(请于{n.reply_by:%Y-%m-%d}前回复)")
+    return n
+
+
+def _default_reason(item: OverdueItem, on: dt.date, cal) -> str:
+    deadline = timezone.localtime(item.deadline)
+    late = WorkdayIndex(cal).between(deadline.date(), on) if deadline.date() < on else 0
+    return (f"{item.label}已超过办理时限({deadline:%Y-%m-%d %H:%M})仍未办结" +
+            (f",已逾期{late}个工作日" if late else ""))
+
+
+def _take_item_step(kind: SupervisedKind, item: OverdueItem, level: int, step: dict, on: dt.date, cal,
+                    cfg) -> Escalation | None:
+    with transaction.atomic():
+        notice = None
+        label, step_kind = step["label"], step["kind"]
+        try:
+            with transaction.atomic():
+                esc = Escalation.objects.create(task=None, source_type=kind.name, source_id=item.source_id,
+                                                source_label=item.label[:200], episode_since=item.since,
+                                                level=level, kind=step_kind, label=label, on=on,
+                                                unit_id=item.unit_id)
+        except IntegrityError:
+            return None
+        if step_kind == "notice":
+            notice = issue_item_notice(kind, item, notice_kind=SupervisionNotice.Kind.ESCALATION, on=on, cal=cal,
+                                       cfg=cfg, reason=f"经{label}前措施后仍未办结:{_default_reason(item, on, cal)}")
+            esc.notice = notice
+            esc.save(update_fields=["notice"])
+        record("系统", "escalation.step", esc, object_type="supervision.escalation",
+               summary=f"{item.number} {label}", after={"level": level, "kind": step_kind, "episode": item.since,
+                                                        kind.name: item.number})
+        unit_users = recipients([esc.unit])
+        if step_kind in ("remind", "urge", "listed"):
+            notify(unit_users + (recipients([esc.unit], roles=(Role.LEADER,)) if step_kind == "listed" else []),
+                   kind=f"escalation.{step_kind}", title=f"【{label}】{item.label[:80]}",
+                   body=_default_reason(item, on, cal), url=item.url)
+        elif step_kind == "interview":
+            notify(recipients([esc.unit], roles=(Role.LEADER,)) + recipients_supervisors(),
+                   kind="escalation.interview", title=f"【约谈/问责建议】{item.label[:80]}",
+                   body=f"{esc.unit.display_name}:{_default_reason(item, on, cal)},经多次督办仍未办结,建议约谈或问责。",
+                   url=item.url)
+            from .hooks import interview_taken
+
+            interview_taken([esc])
+        _tell(kind, item.source_id, "escalation", f"升级督办第{level}级:{label}")
+        return esc
+
+
+def run_items(on: dt.date, cal, wd: WorkdayIndex, cfg, now=None) -> dict[str, dict]:
+    """Notices and escalation for the overdue items of every kind that gives `overdue`; per kind
+    {"label", "overdue", "notices", "escalations", "deferred"} (or {"label", "error"}: one kind's failure
+    is logged and never undoes the sweep)."""
+    out = {}
+    for k in kinds():
+        if k.overdue is None:
+            continue
+        try:
+            out[k.name] = run_kind(k, on, cal, wd, cfg, now=now)
+        except Exception as exc:  # noqa: BLE001 - another app's bug must not stop the sweep
+            log.exception("supervision of kind %s failed", k.name)
+            out[k.name] = {"label": k.label, "error": str(exc)}
+    return out
+
+
+def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=None) -> dict:
+    now = now or timezone.now()
+    budget = int(cfg.get("item_actions", DEFAULT_ITEM_ACTIONS))
+    default, by_tag = _policies()
+    steps = steps_for([k.name], default, by_tag)
+    items = [i for i in k.overdue(now) if i.since <= on]
+    stats = {"label": k.label, "overdue": len(items), "notices": 0, "escalations": 0, "deferred": 0}
+    if not items:
+        return stats
+    auto = set(SupervisionNotice.objects.filter(source_type=k.name, kind=SupervisionNotice.Kind.AUTO)
+               .values_list("source_id", "light_since"))
+    last: dict[int, tuple[int, dt.date, dt.date]] = {}
+    for sid, ep, level, d in (Escalation.objects.filter(source_type=k.name)
+                              .values_list("source_id", "episode_since", "level", "on")):
+        cur = last.get(sid)
+        if cur is None or (ep, level) > (cur[2], cur[0]):
+            last[sid] = (level, d, ep)
+    answered: dict[int, dt.date] = {}
+    for sid, d in (SupervisionNotice.objects.filter(
+            source_type=k.name, answered_on__isnull=False, answered_on__lte=on,
+            state__in=(SupervisionNotice.State.ANSWERED, SupervisionNotice.State.ACCEPTED))
+            .values_list("source_id", "answered_on")):
+        if d > answered.get(sid, dt.date.min):
+            answered[sid] = d
+    for item in items:
+        todo = []
+        if (item.source_id, item.since) not in auto:
+            todo.append(None)
+        prev = last.get(item.source_id)
+        level, anchor = (prev[0], prev[1]) if prev and prev[2] == item.since else (0, item.since)
+        if level < len(steps) and not (level > 0 and answered.get(item.source_id, dt.date.min) >= anchor):
+            step = steps[level]
+            if wd.between(anchor, on) >= int(step["after_days"]):
+                todo.append((level + 1, step))
+        if not todo:
+            continue
+        if budget <= 0:
+            stats["deferred"] += 1
+            continue
+        for t in todo:
+            budget -= 1
+            if t is None:
+                if _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO, on=on, cal=cal,
+                          cfg=cfg):
+                    stats["notices"] += 1
+            elif _retry(_take_item_step, k, item, t[0], t[1], on, cal, cfg):
+                stats["escalations"] += 1
+    return stats
+
+
+def item_notice_event(notice: SupervisionNotice, event: str, text: str, actor=None) -> None:
+    """A notice on an item was acknowledged/answered/reviewed: tell the kind (its timeline)."""
+    from .kinds import get_kind
+
+    k = get_kind(notice.source_type)
+    if k is not None and notice.source_id:
+        _tell(k, notice.source_id, event, text, actor)
+
+
+def overdue_rows(user_units=None, now=None, limit: int = 200) -> list[dict]:
+    """The 通报's overdue items of every kind: [{"kind", "label", "items": [{"number", "title", "unit_id",
+    "deadline", "since"}], "total", "by_unit": {unit_id: n}}], oldest first, `limit` items per kind;
+    `user_units`: a set of unit ids to keep (the reader's scope), None for all."""
+    now = now or timezone.now()
+    out = []
+    for k in kinds():
+        if k.overdue is None:
+            continue
+        rows, total, by_unit = [], 0, {}
+        for i in k.overdue(now):
+            if user_units is not None and i.unit_id not in user_units:
+                continue
+            total += 1
+            by_unit[i.unit_id] = by_unit.get(i.unit_id, 0) + 1
+            if len(rows) < limit:
+                number, _, title = i.label.partition(" ")
+                rows.append({"number": number, "title": title, "unit_id": i.unit_id, "deadline": i.deadline,
+                             "since": i.since})
+        out.append({"kind": k.name, "label": k.label, "items": rows, "total": total, "by_unit": by_unit})
+    return out
