@@ -160,3 +160,97 @@ def test_co_unit_liaison_does_not_see_other_units_rectification(world, client_fo
     assert "保密事项FGW整改要求" in _text(client_for("fgw").get("/supervision/workspace/"))
     assert "保密事项FGW整改要求" not in _text(client_for("edu").get("/supervision/workspace/"))
     assert "保密事项FGW整改要求" not in _text(client_for("edu").get("/api/rectifications/"))
+
+
+# ---- cases (诉求案件): pages, exports, 督办单 on overdue cases, 通报, API, inbox, audit --------------------
+
+CASE_SECRETS = {"name": "严保密申诉人", "phone": "13911112222", "email": "yan.baomi@example.cn",
+                "address": "保密小区3栋"}
+
+
+@pytest.fixture
+def case_world(users, units):
+    """Four overdue cases (so each gets a red 督办单 and shows in the 通报): problems handled by dong, xi and
+    nan, and a complaint against fgw handled by yi — all with the same reporter."""
+    from django.utils import timezone
+
+    from luoshi.cases import services as csvc
+    from luoshi.cases.models import Category, Kind, LimitUnit
+
+    prob = Category.objects.create(code="PM-ROAD", name="道路破损", kind=Kind.PROBLEM, limit_value=24,
+                                   limit_unit=LimitUnit.HOURS)
+    slow = Category.objects.create(code="PM-SLOW", name="慢作为", kind=Kind.COMPLAINT, limit_value=5,
+                                   limit_unit=LimitUnit.WORKING_DAYS)
+    op, disp = users["operator"], users["dispatcher"]
+    past = timezone.now() - dt.timedelta(days=20)
+    reporter = {f"reporter_{k}": v for k, v in CASE_SECRETS.items()}
+    out = {}
+    for key, unit in (("dong", "dong"), ("xi", "xi"), ("nan", "nan")):
+        c, _ = csvc.do_create_case(op, category=prob, description=f"案件{key}路面塌陷", address="人民路1号",
+                                   **reporter)
+        out[key] = csvc.do_dispatch_case(disp, c, unit=units[unit], at=past)
+    c, _ = csvc.do_create_case(op, kind=Kind.COMPLAINT, category=slow, description="窗口推诿", address="市民中心",
+                               subject_unit=units["fgw"], **reporter)
+    out["complaint"] = csvc.do_dispatch_case(disp, c, unit=units["yi"], at=past)
+    run_sweep(dt.date.today())
+    return out
+
+
+def _case_urls(case_world):
+    from luoshi.supervision.models import SupervisionNotice
+
+    urls = ["/cases/", "/cases/export.xlsx", "/cases/export.csv", "/cases/stats/", "/api/cases/",
+            "/supervision/notices/", "/supervision/statistics/?format=pdf", "/supervision/statistics/?format=docx",
+            "/supervision/inbox/", "/api/inbox/", "/api/notices/", "/audit/", "/api/audit/"]
+    for c in case_world.values():
+        urls += [f"/cases/{c.pk}/", f"/api/cases/{c.pk}/"]
+    for n in SupervisionNotice.objects.filter(source_type="cases"):
+        urls += [f"/supervision/notices/{n.pk}/", f"/supervision/notices/{n.pk}/pdf/", f"/api/notices/{n.pk}/"]
+    return urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_cases_reads_per_role(role, case_world, users, client_for):
+    from luoshi.cases.models import Case
+    from luoshi.cases.permissions import can_see_reporter, visible_cases
+    from luoshi.supervision.models import SupervisionNotice
+
+    user = users[role]
+    readable = set(visible_cases(user).values_list("pk", flat=True))
+    foreign = [c for c in case_world.values() if c.pk not in readable]
+    sees_reporter = any(can_see_reporter(user, c) for c in Case.objects.filter(pk__in=readable))
+    notices = {n.source_id: n for n in SupervisionNotice.objects.filter(source_type="cases")}
+    assert len(notices) == 4
+    c = client_for(role)
+    got = {}
+    for url in _case_urls(case_world):
+        r = c.get(url)
+        assert r.status_code < 500, (role, url, r.status_code)
+        if r.status_code >= 300:
+            continue
+        text = _text(r)
+        got[url] = text
+        for f in foreign:
+            assert f.number not in text, (role, url, f.number)
+        if not sees_reporter:
+            for v in CASE_SECRETS.values():
+                assert v not in text, (role, url, v)
+    # contents, not only absences: each readable case is in the role's export and list
+    for pk in readable:
+        number = Case.objects.get(pk=pk).number
+        assert number in got["/cases/export.csv"] and number in got["/cases/"], (role, number)
+    if readable:
+        assert "/cases/export.xlsx" in got
+    # a unit reads the 督办单 of the cases it handles, not of those it is only complained about
+    for case in case_world.values():
+        n = notices[case.pk]
+        addressed = user.unit_id == case.responsible_unit_id
+        if addressed:
+            assert n.number in got["/supervision/notices/"] and case.number in got[f"/supervision/notices/{n.pk}/pdf/"]
+        if role == "fgw":
+            assert f"/supervision/notices/{n.pk}/" not in got
+    if role == "fgw":
+        assert case_world["complaint"].number in got["/cases/export.csv"]
+        assert not any(v in t for t in got.values() for v in CASE_SECRETS.values())
+    if role in ("supervisor", "admin"):
+        assert all(case.number in got["/supervision/statistics/?format=pdf"] for case in case_world.values())

@@ -40,8 +40,8 @@ def _forbidden(request, message="您无权访问此页面。"):
     return render(request, "403.html", {"message": message}, status=403)
 
 
-@login_required
-def case_list(request):
+def _filtered(request):
+    """The reader's cases (scope rule) filtered by the list's query: (queryset, status, kind, q)."""
     qs = perm.visible_cases(request.user).select_related("category", "responsible_unit", "subject_unit")
     status, kind, q = request.GET.get("status", ""), request.GET.get("kind", ""), request.GET.get("q", "")[:100]
     if status in Status.values:
@@ -52,11 +52,39 @@ def case_list(request):
         from django.db.models import Q
 
         qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q))
+    return qs, status, kind, q
+
+
+@login_required
+def case_list(request):
+    qs, status, kind, q = _filtered(request)
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(c, perm.reporter_view(request.user, c)) for c in page]
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in (("status", status), ("kind", kind), ("q", q)) if v})
     return render(request, "cases/list.html", {
         "page": page, "rows": rows, "statuses": Status.choices, "kinds": Kind.choices, "status": status,
-        "kind": kind, "q": q, "office": perm.is_office(request.user)})
+        "kind": kind, "q": q, "office": perm.is_office(request.user), "query": query})
+
+
+@login_required
+def export(request, fmt: str):
+    """案件清单导出 (.xlsx or .csv) of the cases the list shows the reader (same filters, same scope)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from .exports import cases_csv, cases_xlsx
+
+    qs, *_ = _filtered(request)
+    if fmt == "xlsx":
+        data, ctype = cases_xlsx(request.user, qs), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data, ctype = cases_csv(request.user, qs), "text/csv; charset=utf-8"
+    resp = HttpResponse(data, content_type=ctype)
+    resp["Content-Disposition"] = content_disposition_header(True, f"诉求案件_{timezone.localdate():%Y%m%d}.{fmt}")
+    return resp
 
 
 @login_required

@@ -54,7 +54,7 @@ def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None, user=
     late = sum(r["late"] for r in ranking)
     from .items import overdue_rows
 
-    items = overdue_rows(user_units=units, limit=200)
+    items = overdue_rows(user=user, limit=200)
     names = dict(Unit.objects.filter(pk__in={u for k in items for u in k["by_unit"]}).values_list("id", "name"))
     for k in items:
         for r in k["items"]:

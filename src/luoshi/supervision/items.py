@@ -195,14 +195,20 @@ def item_notice_event(notice: SupervisionNotice, event: str, text: str, actor=No
         _tell(k, notice.source_id, event, text, actor)
 
 
-def overdue_rows(user_units=None, now=None, limit: int = 200) -> list[dict]:
+def overdue_rows(user=None, now=None, limit: int = 200) -> list[dict]:
     """The 通报's overdue items of every kind: [{"kind", "label", "items": [{"number", "title", "unit_id",
     "deadline", "since"}], "total", "by_unit": {unit_id: n}}], oldest first, `limit` items per kind;
-    `user_units`: a set of unit ids to keep (the reader's scope), None for all."""
+    with `user`, only the units their scope (luoshi.core.scope, the kind's domain) lets them read."""
+    from luoshi.core.scope import unit_scope
+
     now = now or timezone.now()
     out = []
     for k in kinds():
         if k.overdue is None:
+            continue
+        user_units = unit_scope(user, k.scope_domain) if user is not None else None
+        if user_units is not None and not user_units:
+            out.append({"kind": k.name, "label": k.label, "items": [], "total": 0, "by_unit": {}})
             continue
         rows, total, by_unit = [], 0, {}
         for i in k.overdue(now):

@@ -36,6 +36,11 @@ class SupervisedKind:
     lights: Callable
     overdue: Callable | None = None
     on_event: Callable | None = None
+    domain: str = ""   # the luoshi.core.scope domain its notices and 通报 rows are read under (default: name)
+
+    @property
+    def scope_domain(self) -> str:
+        return self.domain or self.name
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,10 @@ _KINDS: dict[str, SupervisedKind] = {}
 
 
 def register_kind(name: str, label: str, *, lights: Callable, overdue: Callable | None = None,
-                  on_event: Callable | None = None) -> None:
-    """Register (or replace) a supervised kind (see the module docstring for the callables)."""
-    _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event)
+                  on_event: Callable | None = None, domain: str = "") -> None:
+    """Register (or replace) a supervised kind (see the module docstring for the callables). `domain`: the
+    luoshi.core.scope domain that decides who reads its notices and 通报 rows (default: the kind's name)."""
+    _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event, domain)
 
 
 def kinds() -> list[SupervisedKind]:

@@ -21,12 +21,25 @@ from .notify import notify_notice, notify_supervisors
 
 def visible_notices(user, qs=None):
     """督查员/管理员 see all notices; a unit's users see the notices addressed or copied to their unit
-    (领导: their unit's subtree)."""
+    (领导: their unit's subtree). Through luoshi.core.scope: a task's notice under the ``ledger`` domain, a
+    notice on another supervised kind's item under that kind's domain (e.g. ``cases``: 话务员/派遣员 read
+    the notices on overdue cases, 纪检 does not)."""
+    from .kinds import kinds
+
     qs = SupervisionNotice.objects.all() if qs is None else qs
-    scope = unit_scope(user)
-    if scope is None:
+    parts = [(Q(source_type=""), unit_scope(user, "ledger"))]
+    parts += [(Q(source_type=k.name), unit_scope(user, k.scope_domain)) for k in kinds() if k.overdue]
+    if all(scope is None for _, scope in parts):
         return qs
-    return qs.filter(Q(lead_unit__in=scope) | Q(copy_units__in=scope)).distinct()
+    cond, joined = Q(pk__in=[]), False
+    for part, scope in parts:
+        if scope is None:
+            cond |= part
+        elif scope:
+            cond |= part & (Q(lead_unit__in=scope) | Q(copy_units__in=scope))
+            joined = True
+    qs = qs.filter(cond)
+    return qs.distinct() if joined else qs
 
 
 # ---- notices -------------------------------------------------------------------
