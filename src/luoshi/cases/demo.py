@@ -105,6 +105,7 @@ def build(ctx) -> str | None:
                                      channel=rng.choice(["web", "hotline", "hotline", "open311"]), at=at, **kw)
         made[case.kind] += 1
         _play(case, finals[i % len(finals)], op, disp, liaisons, rng, at, parents)
+    _supervise(ctx)
     key = do_add_key("演示数据", "数字城管系统(演示)")[1]
     ctx.cases_open311_key = key
     ctx.log(f"cases: {made['problem']} problems, {made['complaint']} 效能投诉 + 1 complaint against 市发改委")
@@ -162,3 +163,16 @@ def _play(case, final, op, disp, liaisons, rng, at, parents):
     case.refresh_from_db()
     if final == "closed" and case.status == "visited":
         svc.do_close_case(disp, case)
+
+
+def _supervise(ctx):
+    """The overdue demo cases get their 督办单 and first escalation step now (the next sweep would)."""
+    from luoshi.supervision.common import config
+    from luoshi.supervision.items import run_kind
+    from luoshi.supervision.kinds import get_kind
+    from luoshi.supervision.lights import WorkdayIndex
+    from luoshi.workcal.services import current_calendar
+
+    cal = current_calendar()
+    stats = run_kind(get_kind("cases"), ctx.today, cal, WorkdayIndex(cal), config())
+    ctx.log(f"cases: {stats['overdue']} overdue, {stats['notices']} 督办单 and {stats['escalations']} escalation steps")

@@ -155,10 +155,11 @@ def _styles():
         "body": ParagraphStyle("body", fontName=fs, fontSize=BODY_PT, leading=LINE, firstLineIndent=2 * BODY_PT,
                                alignment=TA_LEFT, wordWrap="CJK"),
         "flush": ParagraphStyle("flush", fontName=fs, fontSize=BODY_PT, leading=LINE, wordWrap="CJK"),
+        # headings keep with what follows: never alone at the foot of a page
         "h1": ParagraphStyle("h1", fontName=hei, fontSize=BODY_PT, leading=LINE, firstLineIndent=2 * BODY_PT,
-                             wordWrap="CJK"),
+                             wordWrap="CJK", keepWithNext=1),
         "h2": ParagraphStyle("h2", fontName=kai, fontSize=BODY_PT, leading=LINE, firstLineIndent=2 * BODY_PT,
-                             wordWrap="CJK"),
+                             wordWrap="CJK", keepWithNext=1),
         "title": ParagraphStyle("title", fontName=song, fontSize=TITLE_PT, leading=TITLE_PT * 1.5,
                                 alignment=TA_CENTER, wordWrap="CJK"),
         "number": ParagraphStyle("number", fontName=fs, fontSize=BODY_PT, leading=LINE, alignment=TA_CENTER),
