@@ -238,6 +238,9 @@ def main():
     ap.add_argument("--seed", type=int, default=311)
     ap.add_argument("--sweep-actions", type=int, default=2000, help="督办单/escalation steps per sweep")
     ap.add_argument("--only-open311", action="store_true", help="skip loading and the other measurements")
+    ap.add_argument("--reuse", action="store_true", help="measure on the cases loaded by an earlier run")
+    ap.add_argument("--parts", default="dedup,list,sweep,fullsweep,open311",
+                    help="comma-separated: dedup, list, sweep, fullsweep, open311")
     a = ap.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database (it is wiped of cases)")
@@ -251,14 +254,39 @@ def main():
               f"{r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, {r['ok']} created, "
               f"{r['errors']} errors")
         return
-    d = setup_data(a.cases, a.units, rng)
-    print(f"loaded {a.cases:,} cases over {len(d['units']):,} units in {d['load_s']:.1f} s ({d['open']:,} open on a unit)")
-    t = bench_dedup(rng, d["cats"])
-    print(f"duplicate check: p50 {pct(t, 50):.1f} ms, p95 {pct(t, 95):.1f} ms, max {max(t):.1f} ms (200 new cases)")
-    t = bench_unit_list(d["units"])
-    print(f"unit case list GET /api/cases/: p50 {pct(t, 50):.1f} ms, p95 {pct(t, 95):.1f} ms ({len(t)} units)")
-    s, red, units = bench_sweep()
-    print(f"sweep over open cases: {s:.2f} s ({red:,} overdue in {units:,} units)")
+    parts = set(a.parts.split(","))
+    if a.reuse:
+        import django
+
+        django.setup()
+        from luoshi.cases.models import Case, Category
+
+        d = {"cats": list(Category.objects.filter(code__startswith="B")), "units": None}
+        print(f"reusing {Case.objects.count():,} cases")
+    else:
+        d = setup_data(a.cases, a.units, rng)
+        print(f"loaded {a.cases:,} cases over {len(d['units']):,} units in {d['load_s']:.1f} s "
+              f"({d['open']:,} open on a unit)")
+    if "dedup" in parts:
+        bench_dedup(rng, d["cats"], 20)  # warm-up (connection, caches)
+        t = bench_dedup(rng, d["cats"])
+        print(f"duplicate check: p50 {pct(t, 50):.1f} ms, p95 {pct(t, 95):.1f} ms, max {max(t):.1f} ms (200 new cases)")
+    if "list" in parts:
+        t = bench_unit_list(d["units"])
+        print(f"unit case list GET /api/cases/: p50 {pct(t, 50):.1f} ms, p95 {pct(t, 95):.1f} ms ({len(t)} units)")
+    if "sweep" in parts:
+        s, red, units = bench_sweep()
+        print(f"sweep over open cases: {s:.2f} s ({red:,} overdue in {units:,} units)")
+    if "fullsweep" in parts:
+        _full_sweeps(a)
+    if "open311" in parts:
+        r = bench_open311(a.workers, a.concurrency, a.seconds)
+        print(f"Open311 POST ({a.workers} gunicorn workers, {a.concurrency} clients, {a.seconds} s): "
+              f"{r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, {r['ok']} created, "
+              f"{r['errors']} errors")
+
+
+def _full_sweeps(a):
     s, items, phases = bench_full_sweep(a.sweep_actions)
     print(f"daily sweep incl. supervision of overdue cases: {s:.1f} s — {items.get('overdue', 0):,} overdue, "
           f"{items.get('notices', 0):,} 督办单 and {items.get('escalations', 0):,} escalation steps issued, "
@@ -266,9 +294,6 @@ def main():
     s, items, _ = bench_full_sweep(a.sweep_actions)
     print(f"  the same sweep again (idempotent, next {a.sweep_actions} actions): {s:.1f} s, "
           f"{items.get('notices', 0):,} 督办单, {items.get('escalations', 0):,} steps")
-    r = bench_open311(a.workers, a.concurrency, a.seconds)
-    print(f"Open311 POST ({a.workers} gunicorn workers, {a.concurrency} clients, {a.seconds} s): "
-          f"{r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, {r['ok']} created, {r['errors']} errors")
 
 
 if __name__ == "__main__":

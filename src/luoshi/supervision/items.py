@@ -186,15 +186,6 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
     return stats
 
 
-def item_notice_event(notice: SupervisionNotice, event: str, text: str, actor=None) -> None:
-    """A notice on an item was acknowledged/answered/reviewed: tell the kind (its timeline)."""
-    from .kinds import get_kind
-
-    k = get_kind(notice.source_type)
-    if k is not None and notice.source_id:
-        _tell(k, notice.source_id, event, text, actor)
-
-
 def overdue_rows(user=None, now=None, limit: int = 200) -> list[dict]:
     """The 通报's overdue items of every kind: [{"kind", "label", "items": [{"number", "title", "unit_id",
     "deadline", "since"}], "total", "by_unit": {unit_id: n}}], oldest first, `limit` items per kind;

@@ -106,3 +106,10 @@ def sweep_kinds(now=None) -> dict[str, dict]:
         red_units = sorted(u for u, v in by_unit.items() if v.get("red"))
         out[k.name] = {"label": k.label, "totals": totals, "red_units": red_units[:1000]}
     return out
+
+
+def item_notice_event(notice, event: str, text: str, actor=None) -> None:
+    """A notice on an item of a kind was acknowledged/answered/reviewed: tell the kind (its timeline)."""
+    k = get_kind(notice.source_type)
+    if k is not None and k.on_event is not None and notice.source_id:
+        k.on_event(notice.source_id, event, text, actor)

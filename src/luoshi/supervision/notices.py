@@ -90,7 +90,7 @@ def _notice_event(notice: SupervisionNotice, kind: str, text: str, actor=None) -
     if notice.task_id:
         _event(notice.task, kind, text, actor=actor)
     else:
-        from .items import item_notice_event
+        from .kinds import item_notice_event
 
         item_notice_event(notice, kind, text, actor)
 
