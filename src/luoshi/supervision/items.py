@@ -46,10 +46,11 @@ def _tell(kind: SupervisedKind, item_id: int, event: str, text: str, actor=None)
 
 
 def issue_item_notice(kind: SupervisedKind, item: OverdueItem, *, notice_kind: str, on: dt.date, cal, cfg,
-                      light: str = Color.RED, reason: str = "", actor=None) -> SupervisionNotice | None:
+                      light: str = Color.RED, reason: str = "", actor=None, wd: WorkdayIndex | None = None,
+                      reply_by: dt.date | None = None, people: dict | None = None) -> SupervisionNotice | None:
     """Issue one 督办单 on an overdue item (inside a savepoint); None when the automatic notice of this
     episode exists already."""
-    reason = reason or item.reason or _default_reason(item, on, cal)
+    reason = reason or item.reason or _default_reason(item, on, wd or WorkdayIndex(cal))
     action = DEFAULT_ACTIONS[Color(light)]
     try:
         with transaction.atomic():
@@ -58,16 +59,15 @@ def issue_item_notice(kind: SupervisedKind, item: OverdueItem, *, notice_kind: s
                 number=number, year=on.year, seq=seq, kind=notice_kind, task=None, source_type=kind.name,
                 source_id=item.source_id, source_label=item.label[:200], source_url=item.url[:200], light=light,
                 light_since=item.since, lead_unit_id=item.unit_id, reason=reason, required_action=action,
-                issued_on=on, reply_by=cal.add_working_days(on, int(cfg["reply_days"])),
+                issued_on=on, reply_by=reply_by or cal.add_working_days(on, int(cfg["reply_days"])),
                 issued_by=actor if getattr(actor, "pk", None) else None)
     except IntegrityError:
         return None
     record(actor or "系统", "notice.issue", n, summary=f"签发{n.title_zh}{n.number}",
            after={kind.name: item.number, "light": light, "kind": notice_kind, "lead_unit_id": item.unit_id,
                   "reason": reason, "reply_by": n.reply_by})
-    users = recipients([n.lead_unit])
-    if light == Color.RED:
-        users += recipients([n.lead_unit], roles=(Role.LEADER,))
+    users = _people(people, item.unit_id, "liaison") + (_people(people, item.unit_id, "leader")
+                                                        if light == Color.RED else [])
     notify(users, kind="notice.issued", title=f"【{n.title_zh}】{n.number} {item.label[:80]}",
            body=f"{reason}\n整改要求:{action}\n回复期限:{n.reply_by:%Y-%m-%d}", url=f"/supervision/notices/{n.pk}/",
            obj=n)
@@ -75,15 +75,30 @@ def issue_item_notice(kind: SupervisedKind, item: OverdueItem, *, notice_kind: s
     return n
 
 
-def _default_reason(item: OverdueItem, on: dt.date, cal) -> str:
+def _people(cache: dict | None, unit_id: int, who: str) -> list:
+    """The active 联络员 ("liaison") or 领导 ("leader") of a unit, looked up once per run when `cache` is given."""
+    key = (unit_id, who)
+    if cache is not None and key in cache:
+        return cache[key]
+    from luoshi.orgs.models import Unit
+
+    unit = Unit(pk=unit_id)
+    users = recipients([unit]) if who == "liaison" else recipients([unit], roles=(Role.LEADER,))
+    if cache is not None:
+        cache[key] = users
+    return users
+
+
+def _default_reason(item: OverdueItem, on: dt.date, wd: WorkdayIndex) -> str:
     deadline = timezone.localtime(item.deadline)
-    late = WorkdayIndex(cal).between(deadline.date(), on) if deadline.date() < on else 0
+    late = wd.between(deadline.date(), on) if deadline.date() < on else 0
     return (f"{item.label}已超过办理时限({deadline:%Y-%m-%d %H:%M})仍未办结" +
             (f",已逾期{late}个工作日" if late else ""))
 
 
 def _take_item_step(kind: SupervisedKind, item: OverdueItem, level: int, step: dict, on: dt.date, cal,
-                    cfg) -> Escalation | None:
+                    cfg, wd: WorkdayIndex, reply_by: dt.date | None = None, people: dict | None = None
+                    ) -> Escalation | None:
     with transaction.atomic():
         notice = None
         label, step_kind = step["label"], step["kind"]
@@ -97,21 +112,22 @@ def _take_item_step(kind: SupervisedKind, item: OverdueItem, level: int, step: d
             return None
         if step_kind == "notice":
             notice = issue_item_notice(kind, item, notice_kind=SupervisionNotice.Kind.ESCALATION, on=on, cal=cal,
-                                       cfg=cfg, reason=f"经{label}前措施后仍未办结:{_default_reason(item, on, cal)}")
+                                       cfg=cfg, reason=f"经{label}前措施后仍未办结:{_default_reason(item, on, wd)}",
+                                       wd=wd, reply_by=reply_by, people=people)
             esc.notice = notice
             esc.save(update_fields=["notice"])
         record("系统", "escalation.step", esc, object_type="supervision.escalation",
                summary=f"{item.number} {label}", after={"level": level, "kind": step_kind, "episode": item.since,
                                                         kind.name: item.number})
-        unit_users = recipients([esc.unit])
         if step_kind in ("remind", "urge", "listed"):
-            notify(unit_users + (recipients([esc.unit], roles=(Role.LEADER,)) if step_kind == "listed" else []),
+            notify(_people(people, item.unit_id, "liaison") +
+                   (_people(people, item.unit_id, "leader") if step_kind == "listed" else []),
                    kind=f"escalation.{step_kind}", title=f"【{label}】{item.label[:80]}",
-                   body=_default_reason(item, on, cal), url=item.url)
+                   body=_default_reason(item, on, wd), url=item.url)
         elif step_kind == "interview":
-            notify(recipients([esc.unit], roles=(Role.LEADER,)) + recipients_supervisors(),
+            notify(_people(people, item.unit_id, "leader") + recipients_supervisors(),
                    kind="escalation.interview", title=f"【约谈/问责建议】{item.label[:80]}",
-                   body=f"{esc.unit.display_name}:{_default_reason(item, on, cal)},经多次督办仍未办结,建议约谈或问责。",
+                   body=f"{esc.unit.display_name}:{_default_reason(item, on, wd)},经多次督办仍未办结,建议约谈或问责。",
                    url=item.url)
             from .hooks import interview_taken
 
@@ -160,6 +176,8 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
             .values_list("source_id", "answered_on")):
         if d > answered.get(sid, dt.date.min):
             answered[sid] = d
+    reply_by = cal.add_working_days(on, int(cfg["reply_days"]))
+    people: dict = {}
     for item in items:
         todo = []
         if (item.source_id, item.since) not in auto:
@@ -179,9 +197,9 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
             budget -= 1
             if t is None:
                 if _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO, on=on, cal=cal,
-                          cfg=cfg):
+                          cfg=cfg, wd=wd, reply_by=reply_by, people=people):
                     stats["notices"] += 1
-            elif _retry(_take_item_step, k, item, t[0], t[1], on, cal, cfg):
+            elif _retry(_take_item_step, k, item, t[0], t[1], on, cal, cfg, wd, reply_by, people):
                 stats["escalations"] += 1
     return stats
 
