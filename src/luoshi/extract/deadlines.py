@@ -4,7 +4,8 @@ Shapes (annotation.md §3):
 
 - calendar limits: 2009年年底前 -> 2009-12-31; 二〇二六年十二月底前; 到2027年底;
   6月底前 / 十月份 / 12月8日前 -> in the document's year; 4月1日至4月20日 -> its end;
-- periods of a dated document: 年底前, 年内, 全年 -> 12-31; 上半年 -> 06-30;
+- periods of a dated document: 年底前, 年内, 全年 -> 12-31; 上半年, 年中 -> 06-30;
+  a bare 当年 (当年竣工, 确保当年见效) -> 12-31 of the year of the document's date;
   下半年 -> 12-31; 一季度末 / 第一季度 -> 03-31; 三季度 -> 09-30;
 - holidays: 国庆节前 -> 09-30, 元旦前, 五一前, 春节前 (the day before the next
   Spring Festival after the document date), 端午节前, 中秋节前 (lunar dates from
@@ -67,7 +68,7 @@ def cn_to_int(s: str) -> int | None:
 
 
 # A period inside a year: 年底 / 底 / 年内 / 上半年 / 第三季度末 / 12月 / 12月8日 / 12月中旬 …
-_PER = (rf"(?:年底|年末|年内|底|末|内|全年|上半年|下半年|(?:第)?[一二三四1-4]季度(?:末|底)?|"
+_PER = (rf"(?:年底|年末|年内|(?<![一二两三四五六七八九十百0-9每全半多整])年中|底|末|内|全年|上半年|下半年|(?:第)?[一二三四1-4]季度(?:末|底)?|"
         rf"{_NUM}月(?:份)?(?:{_NUM}(?:日|号)|上旬|中旬|下旬|底|末)?)")
 _RANGE_SEP = r"(?:至|到|—|–|-|~|～)"
 _SUF = r"(?:前|之前|以前|为止|完成|之内|以内|内|起|开始|以来)"
@@ -111,6 +112,8 @@ _ATTR_AFTER = re.compile(r"^(?:的|是|工作|目标|任务|经济|总|平均|�
 _BARE_YEAR_NEXT = re.compile(r"^(?:要|将|必须|确保|力争|争取|全面完成|基本完成|完成|实现)")
 # A bare 今年/明年 limits the work when the rest of the sentence has something checkable.
 _CHECKABLE = re.compile(r"\d|完成|新增|新建|实现|达到|力争|建成|建立|开展|组织|启动|出台|压减|下降|提高|不少于|不低于|[一二两三四五六七八九十百]+(?:个|项|所|家|次|场)")
+# 当年开工、当年竣工 / 当年见效 / 当年投产: the bare 当年 bounds the work named right after it
+_SAME_YEAR_WORK = re.compile(r"^(?:内|就|即|要|必须|确保|力争)?(?:开工|竣工|完工|投产|达产|见效|建成|完成|落地|开业|运营|销号|清零|到位|兑现|使用|入住|交付)")
 _DUR_DAYS = {"日": 1, "天": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 365}
 _TARGET_OP_BEFORE = re.compile(r"(?:压缩|缩短|减少|降低|控制|不超过|不多于|不高于|提速|提高|办理时限|时间)(?:至|到|在|为)?$")
 
@@ -193,7 +196,9 @@ def _holiday(name: str, year: int | None, written: _dt.date | None) -> str | Non
 
 
 def _year_of(tok: str | None, plan_year: int | None, written_year: int | None) -> int | None:
-    if tok is None or tok in ("今", "本", "当"):
+    if tok == "当":  # 当年: the year of the document's date (of the plan's year if undated)
+        return written_year or plan_year
+    if tok is None or tok in ("今", "本"):
         return plan_year
     if tok.isdigit():
         return int(tok)
@@ -211,7 +216,7 @@ def _period_end(per: str, y: int | None) -> str | None:
         return None
     if per in ("年底", "年末", "年内", "底", "末", "内", "全年", "下半年"):
         return _iso(y, 12, 31)
-    if per == "上半年":
+    if per in ("上半年", "年中"):
         return _iso(y, 6, 30)
     if "季度" in per:
         q = cn_to_int(per.lstrip("第")[0])
@@ -251,7 +256,8 @@ def _abs(m, sentence: str, plan_year, written):
         else:
             if _ATTR_AFTER.match(after) or _PAST_AFTER.match(after) or sentence[m.start() - 1:m.start()] in ("比", "较"):
                 return None
-            if not suf and not _CHECKABLE.search(sentence, m.end()):
+            if not suf and not _CHECKABLE.search(sentence, m.end()) \
+                    and not (y_tok == "当" and _SAME_YEAR_WORK.match(after)):
                 return None  # "今年,我们要把…作为主线": no checkable work
     elif per in ("底", "末", "内") and not y_tok:
         return None
@@ -259,7 +265,7 @@ def _abs(m, sentence: str, plan_year, written):
         return None
     elif not y_tok and re.fullmatch(rf"{_NUM}月(?:份)?", per) and "份" not in per and not suf and not per2:
         return None  # a bare month name ("3月") without 底/末/份/前
-    elif not y_tok and per in ("上半年", "下半年", "年内", "年底", "年末") and _PAST_AFTER.match(after):
+    elif not y_tok and per in ("上半年", "下半年", "年内", "年中", "年底", "年末") and _PAST_AFTER.match(after):
         return None
     if not per and suf == "完成" and not y_tok:
         return None

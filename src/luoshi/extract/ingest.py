@@ -539,6 +539,141 @@ def _fill_merged(rows: list[list]) -> list[list[str]]:
     return out
 
 
+_TABLE_HINT = re.compile(r"牵头|责任单位|责任部门|配合|协办")
+_SENTENCE_END = re.compile(r"[。;；!！?？]$")
+
+
+def _word_lines(words: list[dict], tol: float = 2.5) -> list[list[dict]]:
+    """Words grouped into lines by their top (a line's words left to right)."""
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= tol:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _fragment(line: list[dict]) -> bool:
+    """A line of one or two characters only (序 / 号 of a narrow header cell)."""
+    return all(len(w["text"]) <= 2 and not w["text"].isdigit() for w in line)
+
+
+def _unruled_tables(words: list[dict]) -> list[tuple[float, float, list[str]]]:
+    """Task tables laid out without ruling lines (a Word table printed without borders).
+
+    The header line names the columns (序号 工作任务 牵头单位 配合单位 完成时限; a second
+    header line under 责任单位 is joined); each column runs to the midpoint between two
+    header words, and a word goes to the column holding its centre. Lines belong to one
+    row until a larger vertical gap (the row padding) or a new 序号; a line with a word
+    spanning a column border (prose) ends the table. Returns (top, bottom, task lines)
+    per table; the text above and below is left to the plain text reader."""
+    out = []
+    lines = _word_lines(words)
+    i = 0
+    while i < len(lines):
+        header = lines[i]
+        cols = _columns([w["text"] for w in header]) if 3 <= len(header) <= 12 else None
+        if cols is None:
+            i += 1
+            continue
+        head_words = list(header)
+        j = i + 1
+        # 序 / 号 of a narrow first column, one character per line, around the header lines
+        frags = [w for w in (lines[i - 1] if i and _fragment(lines[i - 1]) else [])]
+        while j < len(lines) and _fragment(lines[j]):
+            frags.extend(lines[j])
+            j += 1
+        # a second header line (牵头单位 / 配合单位 under 责任单位): its words replace what they sit under
+        if j < len(lines) and all(len(w["text"]) <= 8 and (_COL_LEAD.search(w["text"]) or _COL_CO.search(w["text"])
+                                                           or _COL_TIME.search(w["text"]))
+                                  for w in lines[j]):
+            lower = lines[j]
+            head_words = [w for w in header if not any(u["x0"] < w["x1"] + 10 and u["x1"] > w["x0"] - 10
+                                                       for u in lower)] + list(lower)
+            j += 1
+            while j < len(lines) and _fragment(lines[j]):
+                frags.extend(lines[j])
+                j += 1
+        frag_top = min([header[0]["top"]] + [w["top"] for w in frags])
+        frags = [w for w in frags if w["x1"] < min(h["x0"] for h in head_words)]
+        if frags and not _COL_SKIP.match(head_words[0]["text"]):
+            head_words.append({"text": "序号", "x0": min(w["x0"] for w in frags), "x1": max(w["x1"] for w in frags),
+                               "top": frags[0]["top"], "bottom": frags[-1]["bottom"]})
+        head_words.sort(key=lambda w: w["x0"])
+        names = [w["text"] for w in head_words]
+        cols = _columns(names)
+        if cols is None:
+            i += 1
+            continue
+        # the column borders: between two header words, where the fewest body words lie
+        # (the whitespace between the columns); a header may be centred or left-aligned
+        cand = lines[j:j + 400]
+        bounds = []
+        for a, b in zip(head_words, head_words[1:]):
+            lo, hi = int(a["x1"]), int(b["x0"])
+            if hi <= lo:
+                bounds.append((a["x1"] + b["x0"]) / 2)
+                continue
+            cover = [0] * (hi - lo + 1)
+            for line in cand:
+                for w in line:
+                    for x in range(max(lo, int(w["x0"])), min(hi, int(w["x1"])) + 1):
+                        cover[x - lo] += 1
+            least = min(cover)
+            best, run, start = (0, lo), 0, 0
+            for k, c in enumerate(cover + [least + 1]):
+                if c == least:
+                    if run == 0:
+                        start = k
+                    run += 1
+                else:
+                    if run > best[0]:
+                        best = (run, lo + start + run / 2)
+                    run = 0
+            bounds.append(best[1])
+
+        def column(w, bounds=bounds):
+            centre = (w["x0"] + w["x1"]) / 2
+            return sum(1 for b in bounds if centre > b)
+
+        body: list[tuple[float, list[str]]] = []
+        while j < len(lines):
+            line = lines[j]
+            if any(w["x0"] < b - 3 and w["x1"] > b + 3 for w in line for b in bounds):
+                break  # prose across the columns: the table has ended
+            cells = [""] * len(head_words)
+            for w in line:
+                k = column(w)
+                cells[k] = (cells[k] + w["text"]) if cells[k] else w["text"]
+            body.append((line[0]["top"], cells))
+            j += 1
+        if not body:
+            i = j
+            continue
+        gaps = [b[0] - a[0] for a, b in zip(body, body[1:]) if b[0] - a[0] > 1]
+        pitch = min(gaps) if gaps else 0
+        serial = 0 if re.search(r"序号|编号", names[0]) or re.fullmatch(r"[序号]", names[0]) else None
+        rows: list[list[str]] = []
+        prev_top, prev_task = None, ""
+        t = cols["task"]
+        for top, cells in body:
+            new = prev_top is None or (pitch and top - prev_top > pitch * 1.15) \
+                or (cells[t] and _SENTENCE_END.search(prev_task) is not None) \
+                or (serial is not None and cells[serial] and rows and rows[-1][serial])
+            if new:
+                rows.append(cells)
+            else:
+                rows[-1] = [(a + b) for a, b in zip(rows[-1], cells)]
+            prev_top = top
+            prev_task = cells[t] or prev_task
+        top = frag_top
+        bottom = max(w["bottom"] for line in lines[i:j] for w in line)
+        out.append((top, bottom, table_lines([names] + rows)))
+        i = j
+    return out
+
+
 def _pdf_plumber(data: bytes) -> str | None:
     """Text of a PDF with its ruled tables rebuilt row by row (pdfplumber), or None."""
     try:
@@ -559,6 +694,10 @@ def _pdf_plumber(data: bytes) -> str | None:
                 return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
             items: list[tuple[float, str]] = []
+            if not tables and _TABLE_HINT.search(page.extract_text() or ""):
+                for top, bottom, task_lines in _unruled_tables(page.extract_words()):
+                    boxes.append((page.bbox[0], top - 1, page.bbox[2], bottom + 1))
+                    items.append((top, "\n".join(task_lines)))
             rest = page.filter(outside) if boxes else page
             for line in rest.extract_text_lines(return_chars=False):
                 items.append((line["top"], line["text"]))

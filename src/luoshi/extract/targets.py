@@ -119,6 +119,13 @@ def _pre_op(before: str):
     return None, "", len(b)
 
 
+# "市教育局于9月底前新建幼儿园": the subject and its time are not the metric
+_SUBJ_TIME = re.compile(r"^[^,;。]{1,20}?(?:于|在)(?=(?:19|20)\d\d年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|年底|年内|今年|明年|"
+                        r"上半年|下半年|[一二三四]季度|第[一二三四]季度)")
+# "市级层面发文较上年压减10%": the level (市级层面) is not the measured thing
+_SCOPE = re.compile(r"^(?:全市|全县|全区|全省|全镇|市级|县级|区级|省级|镇级|各级)层面")
+
+
 def _clean_metric(raw: str) -> str:
     m = raw.strip(" “”\"()")
     m = _NOTE.sub("", m)
@@ -127,7 +134,13 @@ def _clean_metric(raw: str) -> str:
         cut = _CUT.match(m)
         if cut and cut.end() < len(m):
             m = m[cut.end():]
+        st = _SUBJ_TIME.match(m)
+        if st and st.end() < len(m):
+            m = m[st.end():]
         m = _LEAD_TIME.sub("", m)
+        sc = _SCOPE.match(m)
+        if sc and len(m) - sc.end() >= 2:
+            m = m[sc.end():]
     return m.strip(" “”\"()")
 
 

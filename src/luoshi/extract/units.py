@@ -106,13 +106,36 @@ _GARBAGE = re.compile(
 _BODY_NAME = re.compile(r"(?:指导|协调|统筹|研究|督查|考核)[\u4e00-\u9fff]{0,4}(?:委员会|小组|领导小组|办公室|中心)$")
 
 
+# A named district, county, city, town or township (翠屏区, 青石县, 临江市, 白沙镇): as the subject
+# that must act ("翠屏区要督促…", "青石县于6月底前完成…") or in a 责任单位 list it stands for its
+# government (annotation.md §2, a subject who must act); as a location (在江城区建设…,
+# 江城区位于…) it is no unit. Generic words (社区, 小区, 城区, 城市, 县城, 开发区) are not names.
+_PLACE = re.compile(
+    r"^(?![各每全我本该其某这那此外省市区县乡镇])[\u4e00-\u9fff]{1,6}?(?:自治县|自治旗|自治州|新区|区|县|市|旗|镇|乡|街道)$")
+_NOT_PLACE = re.compile(
+    r"(?:中心|主|老|新|本|该|全|我)?(?:城区|城市|都市|超市|县城|县市|市县|老区|特区|湾区|营区|防区|战区|禁区|盲区|误区|雷区)"
+    r"|(?:[东西南北中]部|基层|农村|所在|周边|重点|部分|有关|相关|其他|城乡|沿海|边远|偏远|贫困).*")
+# generic areas whatever comes before them (老旧小区, 特色小镇, 工业园区, 旅游景区)
+_GENERIC_AREA = re.compile(
+    r"(?:社区|小区|园区|景区|片区|街区|示范区|开发区|试验区|实验区|功能区|保护区|服务区|集中区|聚集区|集聚区|先行区|核心区|"
+    r"风景区|小镇|城镇|集镇|乡镇|城乡|家乡|下乡|老乡|山区|库区|矿区|郊区|灾区|牧区|林区|垦区|学区|校区|辖区|地区|市区|新区)$")
+
+
+def is_place(name: str) -> bool:
+    """True for the proper name of an administrative area (翠屏区, 青石县), not a generic word."""
+    return bool(name) and len(name) <= 9 and _PLACE.match(name) is not None and not _NOT_PLACE.fullmatch(name) \
+        and (not _GENERIC_AREA.search(name) or name.endswith("新区") and len(name) >= 4) \
+        and not _GARBAGE.search(name) and not _VERB_START.match(name)
+
+
 def is_unit(name: str) -> bool:
-    """True if the string looks like an organisation or set of organisations."""
+    """True if the string looks like an organisation or set of organisations (or a named
+    administrative area standing for its government, see is_place)."""
     if not name or len(name) > 30 or (_VERB_START.match(name) and not _BODY_NAME.match(name)):
         return False
     if _PEOPLE.search(name) or _NOT_UNIT.match(name) or _GARBAGE.search(name):
         return False
-    return bool(_UNIT_FULL.match(name))
+    return bool(_UNIT_FULL.match(name)) or is_place(name)
 
 
 def _clean_name(n: str) -> str:
@@ -317,6 +340,14 @@ _WIDTH_SAME = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF
 _FULL = re.compile("[\uff01-\uff5e\u3000]")
 
 
+_PLACE_NAME = r"(?:[\u4e00-\u9fff]{1,6}?(?:自治县|自治旗|新区|区|县|市|旗|镇|乡|街道))"
+# "翠屏区要…", "青石县于6月底前…", "甲区、乙县要…": place names opening a clause, then a modal or a time
+_PLACE_SUBJ = re.compile(
+    r"(?P<p>" + _PLACE_NAME + r"(?:、" + _PLACE_NAME + r"){0,5})"
+    r"(?=也要|还要|都要|均要|要|应当|应|须|必须|务必|负责|牵头|将于|于\s*(?:\d|[一二三四五六七八九十]|年|今|本|明|当|上|下)"
+    r"|在\s*(?:\d|[一二三四五六七八九十]|年底|年内|今年|本月|明年|当年|上半年|下半年))")
+
+
 def find_units(sentence: str) -> list[UnitMention]:
     """Unit mentions with roles in one sentence (no inference from context)."""
     if _FULL.search(sentence):
@@ -374,6 +405,12 @@ def find_units(sentence: str) -> list[UnitMention]:
             sub = sub[obj.end():]
             off += obj.end()
         res = None if co_clause else _subject(sub)
+        if res is None and not co_clause:
+            pm2 = _PLACE_SUBJ.match(sub)
+            if pm2:
+                names = [x for x in pm2.group("p").split("、") if x]
+                if names and all(is_place(x) for x in names):
+                    res = (names, "lead", sub[pm2.end():])
         if res is None and not co_clause and ci + 1 < len(clauses) and _NEXT_MODAL.match(clauses[ci + 1].group()):
             items = _items(sub)
             res = (items, "lead", "") if items else None
