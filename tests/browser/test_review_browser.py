@@ -149,6 +149,10 @@ def test_compilation_review_in_browser(live_server, page, users, units, tmp_path
     suggested = picker.locator("optgroup.rv-suggest option").first
     assert suggested.get_attribute("value") == str(xny.pk)
     assert "相近:市效能办" in row.inner_text()
+    if os.environ.get("LUOSHI_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        row.scroll_into_view_if_needed()
+        row.screenshot(path=str(SCREENSHOTS / "review-suggestions.png"))
     picker.select_option(str(xny.pk))
     # every other ticked row: drop names that are not in the tree
     for r in page.locator(".rv-row:has(input[name$='-include']:checked)").all():
@@ -162,6 +166,9 @@ def test_compilation_review_in_browser(live_server, page, users, units, tmp_path
     assert page.locator(".rv-doclist li.rv-doc-imported").count() == 1
     assert page.locator("#rv-doc option:checked").inner_text().startswith("○ 待审核 2.")
     assert page.locator(".rv-row textarea").first.is_enabled()
+    if os.environ.get("LUOSHI_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "review-compilation.png"))
     first = Source.objects.get()
     assert xny in Task.objects.get(source=first, title__contains="绿地养护督查台账").lead_units.all()
 

@@ -113,18 +113,19 @@ _BODY_NAME = re.compile(r"(?:指导|协调|统筹|研究|督查|考核)[\u4e00-\
 _PLACE = re.compile(
     r"^(?![各每全我本该其某这那此外省市区县乡镇])[\u4e00-\u9fff]{1,6}?(?:自治县|自治旗|自治州|新区|区|县|市|旗|镇|乡|街道)$")
 _NOT_PLACE = re.compile(
-    r"(?:中心|主|老|新|本|该|全|我)?(?:城区|城市|都市|超市|县城|县市|市县|老区|特区|湾区|营区|防区|战区|禁区|盲区|误区|雷区)"
+    r"(?:中心|主|老|新|本|该|全|我|广大|受灾)?(?:城区|城市|都市|超市|县城|县市|市县|老区|特区|湾区|营区|防区|战区|禁区|盲区|误区|雷区|"
+    r"山区|库区|矿区|林区|牧区|垦区|郊区|灾区|地区|市区|新区)"
     r"|(?:[东西南北中]部|基层|农村|所在|周边|重点|部分|有关|相关|其他|城乡|沿海|边远|偏远|贫困).*")
 # generic areas whatever comes before them (老旧小区, 特色小镇, 工业园区, 旅游景区)
 _GENERIC_AREA = re.compile(
     r"(?:社区|小区|园区|景区|片区|街区|示范区|开发区|试验区|实验区|功能区|保护区|服务区|集中区|聚集区|集聚区|先行区|核心区|"
-    r"风景区|小镇|城镇|集镇|乡镇|城乡|家乡|下乡|老乡|山区|库区|矿区|郊区|灾区|牧区|林区|垦区|学区|校区|辖区|地区|市区|新区)$")
+    r"风景区|小镇|城镇|集镇|乡镇|城乡|家乡|下乡|老乡|学区|校区|辖区)$")
 
 
 def is_place(name: str) -> bool:
     """True for the proper name of an administrative area (翠屏区, 青石县), not a generic word."""
     return bool(name) and len(name) <= 9 and _PLACE.match(name) is not None and not _NOT_PLACE.fullmatch(name) \
-        and (not _GENERIC_AREA.search(name) or name.endswith("新区") and len(name) >= 4) \
+        and not _GENERIC_AREA.search(name) \
         and not _GARBAGE.search(name) and not _VERB_START.match(name)
 
 
