@@ -520,3 +520,124 @@ def inspections_findings(unit_ids, period, indicator=None):
         out[uid][0] += SEVERITY_WEIGHT.get(sev, 1)
         out[uid][1] += 1
     return {uid: Measure(v, n) for uid, (v, n) in out.items()}
+
+
+# ---------------------------------------------------------------- 信访 petitions (luoshi.petitions)
+#
+# The same definitions as the petitions app's statistics (luoshi.petitions.stats.unit_stats), read for a
+# period: petitions the unit handles (handling_unit) received in the period, a decision or answer counting
+# only when it was made before the reading day (so an as_of in the past gives the result of that day).
+
+def _petitions(unit_ids, period):
+    from luoshi.petitions.models import Petition
+
+    return Petition.objects.filter(handling_unit_id__in=unit_ids, received_on__gte=period.start,
+                                   received_on__lt=period.as_of)
+
+
+def _pt_accept_due_q(period):
+    return Q(accepted_on__lt=period.as_of) | Q(accept_by__lt=period.as_of)
+
+
+def _pt_accept_ok_q(period):
+    return Q(accepted_on__lt=period.as_of, accepted_on__lte=F("accept_by"))
+
+
+def _pt_handle_due_q(period):
+    return Q(due__isnull=False) & (Q(answered_on__lt=period.as_of) | Q(due__lt=period.as_of))
+
+
+def _pt_handle_ok_q(period):
+    return Q(due__isnull=False, answered_on__lt=period.as_of, answered_on__lte=F("due"))
+
+
+def _pt_backlog(unit_ids, period):
+    """积案 of the units listed before the reading day and not resolved before the period began."""
+    from luoshi.petitions.models import Petition
+
+    return (Petition.objects.filter(handling_unit_id__in=unit_ids, backlog=True, backlog_since__lt=period.as_of)
+            .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=period.start)))
+
+
+def _pt_resolved_q(period):
+    return Q(resolved_on__gte=period.start, resolved_on__lt=period.as_of)
+
+
+def _petition_row(p, detail: str) -> dict:
+    # number, channel and dates only: never the petitioner (信访工作条例: particulars stay with the 信访 office)
+    return {"label": f"{p.number} {p.get_channel_display()}", "url": reverse("petitions:detail", args=[p.pk]),
+            "detail": detail}
+
+
+def _pt_rate(qs_for, due_q, ok_q):
+    """compute() of a petitions rate: ok / due among `qs_for(unit_ids, period)`."""
+
+    def compute(unit_ids, period, indicator=None):
+        return {r["handling_unit_id"]: Measure(rate(r["ok"], r["n"]), r["n"])
+                for r in qs_for(unit_ids, period).filter(due_q(period)).values("handling_unit_id")
+                .annotate(n=Count("id"), ok=Count("id", filter=ok_q(period)))}
+
+    return compute
+
+
+def _pt_rows(qs_for, due_q, describe):
+    def rows(unit_id, period, indicator, limit):
+        qs = qs_for([unit_id], period).filter(due_q(period)).order_by("received_on", "id")[:limit]
+        return [_petition_row(p, describe(p, period)) for p in qs]
+
+    return rows
+
+
+def _when(day, period, what):
+    return f"{what}{day}" if day and day < period.as_of else f"未{what}"
+
+
+def _describe_accept(p, period):
+    return f"收到{p.received_on},受理告知期限{p.accept_by}," + _when(p.accepted_on, period, "告知于")
+
+
+def _describe_handle(p, period):
+    return f"收到{p.received_on},办理期限{p.due}," + _when(p.answered_on, period, "答复于")
+
+
+def _describe_rating(p, period):
+    return f"收到{p.received_on},评价:{p.get_satisfaction_display()}"
+
+
+def _describe_backlog(p, period):
+    return f"列入积案{p.backlog_since}," + (f"化解于{p.resolved_on}" if p.resolved_on and p.resolved_on < period.as_of
+                                        else "未化解")
+
+
+register("petitions.acceptance_rate", "信访按期受理率",
+         rows=_pt_rows(_petitions, _pt_accept_due_q, _describe_accept),
+         default_params={"rule": "rate", "full_at": 1, "zero_at": 0})(
+    _pt_rate(_petitions, _pt_accept_due_q, _pt_accept_ok_q))
+register("petitions.on_time_rate", "信访按期办结率",
+         rows=_pt_rows(_petitions, _pt_handle_due_q, _describe_handle),
+         default_params={"rule": "rate", "full_at": 1, "zero_at": 0})(
+    _pt_rate(_petitions, _pt_handle_due_q, _pt_handle_ok_q))
+
+
+def _pt_rated_q(period):
+    return ~Q(satisfaction="")
+
+
+def _pt_satisfied_q(period):
+    return Q(satisfaction__in=["satisfied", "basic"])
+
+
+register("petitions.satisfaction", "信访群众满意率",
+         rows=_pt_rows(_petitions, _pt_rated_q, _describe_rating),
+         default_params={"rule": "rate", "full_at": 1, "zero_at": 0.6})(
+    _pt_rate(_petitions, _pt_rated_q, _pt_satisfied_q))
+
+
+def _pt_all(period):
+    return Q()
+
+
+register("petitions.backlog_resolution_rate", "信访积案化解率",
+         rows=_pt_rows(_pt_backlog, _pt_all, _describe_backlog),
+         default_params={"rule": "rate", "full_at": 1, "zero_at": 0})(
+    _pt_rate(_pt_backlog, _pt_all, _pt_resolved_q))
