@@ -98,6 +98,10 @@ def test_bulletin_documents_in_official_layout(draft, office, client_for):
     assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
     extracted = "".join(p.extract_text() for p in pdf.pages)
     assert "市教育局" in extracted and "— 1 —" in extracted
+    # the shared core.documents layout: 版记 with 印发 date, odd/even page numbers, embedded TrueType faces
+    assert "印发" in extracted and doc.settings.odd_and_even_pages_header_footer
+    fonts = {str(f.get_object()["/BaseFont"]) for p in pdf.pages for f in p["/Resources"]["/Font"].values()}
+    assert any("Luoshi" in f or "+" in f for f in fonts), fonts
 
 
 @pytest.mark.django_db

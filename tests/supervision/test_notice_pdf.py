@@ -8,7 +8,8 @@ import pytest
 from pdfminer.high_level import extract_text
 from pypdf import PdfReader
 
-from luoshi.supervision.pdf import cjk_font, notice_pdf
+from luoshi.core.documents import font
+from luoshi.supervision.pdf import notice_pdf
 from luoshi.supervision.services import do_issue_notice
 
 D = dt.date
@@ -29,8 +30,7 @@ def test_notice_pdf_text_extracts(placed_task, users):
 
 
 def test_font_is_embedded_when_a_truetype_cjk_font_exists(placed_task, users):
-    name, embedded = cjk_font()
-    if not embedded:
+    if font("fangsong") == "STSong-Light":
         pytest.skip("no TrueType CJK font installed (apt-get install fonts-wqy-zenhei); CID fallback in use")
     t = placed_task(D(2025, 2, 3), D(2025, 3, 14))
     data = notice_pdf(do_issue_notice(users["supervisor"], t, light="blue", reason="临期", on=D(2025, 3, 10)))

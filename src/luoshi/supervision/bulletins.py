@@ -16,7 +16,7 @@ from luoshi.orgs.models import Unit
 from luoshi.workcal.services import current_calendar
 
 from .lights import WorkdayIndex
-from .pdf import ISSUER, bulletin_docx, bulletin_pdf  # noqa: F401 - part of this module's API
+from .pdf import bulletin_docx, bulletin_pdf  # noqa: F401 - part of this module's API
 from .stats import _rate, lights_by_unit, unit_stats
 
 

@@ -1,32 +1,9 @@
-"""督办单 and 通报 as official documents (GB/T 9704-2012 layout, see luoshi.core.documents).
-
-`cjk_font`, `ISSUER`, `_cn_date` and `_p` stay for modules that built their own documents on
-this one before core.documents existed.
-"""
+"""督办单 and 通报 as official documents (GB/T 9704-2012 layout, see luoshi.core.documents)."""
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from luoshi.core.documents import OfficialDocument, Table, cn_date, render_docx, render_pdf
 
-from luoshi.core.documents import OfficialDocument, Table, cn_date, font, issuer, render_docx, render_pdf
-
-ISSUER = issuer()
 _LIGHT_COLOR = {"red": (0.8, 0.0, 0.0), "yellow": (0.72, 0.53, 0.0), "blue": (0.12, 0.37, 0.75)}
-
-
-def cjk_font() -> tuple[str, bool]:
-    """(reportlab font name of the body face, embedded?)"""
-    name = font("fangsong")
-    return name, name != "STSong-Light"
-
-
-def _cn_date(d) -> str:
-    return cn_date(d)
-
-
-def _p(text, style):
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def notice_document(notice) -> OfficialDocument:
