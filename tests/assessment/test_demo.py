@@ -1,5 +1,6 @@
 """`luoshi demo` builds the assessment demo: two published plans (市直部门, 区县), reported figures with
-evidence, expert scores, a survey with answers and a pending appeal; `luoshi assess` reads them back."""
+evidence, expert scores (two 考核专家 logins with their own score sheets), a survey with answers and a pending
+appeal; `luoshi assess` reads them back."""
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ from tests.cli.conftest import luoshi
 
 CHECK = r"""
 import json
-from luoshi.assessment.models import (Appeal, Plan, ReportedFigure, ScoreRun, ServiceCard, SurveyResponse, TargetFigure,
-                                      TargetLetter, WindowRecord)
+from luoshi.assessment.models import (Appeal, Plan, ReportedFigure, ScoreRun, ScoreSheet, ServiceCard, SurveyResponse,
+                                      TargetFigure, TargetLetter, WindowRecord)
 print("JSON" + json.dumps({
     "published": sorted(r.plan.group for r in ScoreRun.objects.filter(state="published")),
     "accepted": ReportedFigure.objects.filter(state="accepted").count(),
@@ -21,6 +22,8 @@ print("JSON" + json.dumps({
     "letter_figures": TargetFigure.objects.count(),
     "windows": WindowRecord.objects.count(),
     "cards": ServiceCard.objects.count(),
+    "sheets": sorted((s.rater.username, s.rater.role, s.plan.group, s.state, s.scores.count() > 0)
+                     for s in ScoreSheet.objects.select_related("rater", "plan")),
 }))
 """
 
@@ -36,6 +39,10 @@ def test_demo_has_published_plans_survey_answers_and_an_appeal(tmp_path):
     assert got["answers"] > 100 and got["appeals"] == ["pending"]
     assert got["letters"] == ["signed"] and got["letter_figures"] >= 4
     assert got["windows"] > 200 and got["cards"] >= 1
+    assert got["sheets"] == [["zhuanjia", "expert", "city_dept", "submitted", True],
+                             ["zhuanjia", "expert", "county", "submitted", True],
+                             ["zhuanjia2", "expert", "city_dept", "submitted", True],
+                             ["zhuanjia2", "expert", "county", "open", True]]
     plans = json.loads(luoshi("assess", "plans", "--json", data_dir=data).stdout)
     assert {p["group"] for p in plans} == {"city_dept", "county"}
     code = next(p["code"] for p in plans if p["group"] == "county")

@@ -25,7 +25,7 @@ from luoshi.supervision.rectification import do_create_rectification, do_record_
 from luoshi.supervision.sweep import run_sweep
 
 ROLES = ["supervisor", "fgw", "edu", "jia", "dong", "yi", "leader", "jia_leader", "admin", "operator",
-         "dispatcher", "inspector", "discipline"]
+         "dispatcher", "inspector", "discipline", "expert"]
 
 
 def _text(resp) -> str:
@@ -45,7 +45,18 @@ def _text(resp) -> str:
 
 
 @pytest.fixture
-def world(users, units):
+def with_expert(users):
+    """The shared users plus a 考核专家 (expert rater) login, who has no unit and reads no ledger."""
+    from luoshi.accounts.models import Role
+    from tests.conftest import make_user
+
+    users.setdefault("expert", make_user("expert_rater", Role.EXPERT, None, display_name="刘评委"))
+    return users
+
+
+@pytest.fixture
+def world(with_expert, units):
+    users = with_expert
     sup = users["supervisor"]
     today = dt.date.today()
     deadline = today + dt.timedelta(days=60)
@@ -122,7 +133,7 @@ def test_matrix_world_is_what_we_think(world, users):
     """The matrix is only meaningful if the roles really differ."""
     vis = {r: set(visible_tasks(users[r]).values_list("pk", flat=True)) for r in ROLES}
     assert vis["supervisor"] == vis["admin"] == vis["discipline"] == {t.pk for t in world.values()}
-    assert vis["operator"] == vis["dispatcher"] == vis["inspector"] == set()
+    assert vis["operator"] == vis["dispatcher"] == vis["inspector"] == vis["expert"] == set()
     assert vis["jia_leader"] == {world[k].pk for k in ("jia", "jia_fg", "dong_sub")}
     assert vis["edu"] == {world["fgw"].pk, world["edu"].pk}
     assert world["jia"].pk not in vis["dong"] and world["dong_sub"].pk in vis["dong"]
@@ -169,9 +180,10 @@ CASE_SECRETS = {"name": "严保密申诉人", "phone": "13911112222", "email": "
 
 
 @pytest.fixture
-def case_world(users, units):
+def case_world(with_expert, units):
     """Four overdue cases (so each gets a red 督办单 and shows in the 通报): problems handled by dong, xi and
     nan, and a complaint against fgw handled by yi — all with the same reporter."""
+    users = with_expert
     from django.utils import timezone
 
     from luoshi.cases import services as csvc
@@ -254,3 +266,65 @@ def test_cases_reads_per_role(role, case_world, users, client_for):
         assert not any(v in t for t in got.values() for v in CASE_SECRETS.values())
     if role in ("supervisor", "admin"):
         assert all(case.number in got["/supervision/statistics/?format=pdf"] for case in case_world.values())
+
+
+# ---------------------------------------------------------------- assessment: score sheets and the plan editor
+
+@pytest.fixture
+def sheets_world(with_expert, units):
+    """An expert-scored plan with two raters' sheets: `expert` (市发改委, 市教育局) and a second expert (督查室)."""
+    from luoshi.accounts.models import Role
+    from luoshi.assessment import services as asvc
+    from tests.conftest import make_user
+
+    users = with_expert
+    sup = users["supervisor"]
+    second = make_user("expert_rater2", Role.EXPERT, None, display_name="保密评委乙")
+    plan = asvc.do_save_plan(sup, code="KH-SHEET", name="保密专家评议方案", period="2025", group="city_dept")
+    ind = asvc.do_save_indicator(sup, plan, code="1", name="保密专家指标", weight=100, method="expert")
+    mine = asvc.do_assign_sheet(sup, plan, users["expert"], [units["fgw"], units["edu"]])
+    asvc.do_save_sheet(users["expert"], mine, [{"indicator": ind.pk, "unit": units["fgw"].pk, "score": "81",
+                                                "note": "保密评语甲"}])
+    theirs = asvc.do_assign_sheet(sup, plan, second, [units["duchashi"]])
+    asvc.do_save_sheet(second, theirs, [{"indicator": ind.pk, "unit": units["duchashi"].pk, "score": "77",
+                                         "note": "保密评语乙"}])
+    return {"plan": plan, "mine": mine, "theirs": theirs}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_score_sheets_and_plan_editor_per_role(role, sheets_world, client_for):
+    plan, mine, theirs = sheets_world["plan"], sheets_world["mine"], sheets_world["theirs"]
+    c = client_for(role)
+    office = role in ("supervisor", "admin")
+    listing = _text(c.get("/assessment/sheets/"))
+    own = {"expert": mine}.get(role)
+    for sheet, secret in ((mine, "保密评语甲"), (theirs, "保密评语乙")):
+        r = c.get(f"/assessment/sheets/{sheet.pk}/")
+        if office or sheet == own:
+            assert r.status_code == 200, (role, sheet.rater_name)
+            body = _text(r)
+            assert secret in body and sheet.rater_name in body and "保密专家指标" in body
+            assert (theirs.rater_name not in body) if sheet == mine else True
+            assert sheet.rater_name in listing
+        else:
+            assert r.status_code == 404, (role, sheet.rater_name)
+            assert sheet.rater_name not in listing and secret not in listing, role
+        r = c.post(f"/assessment/sheets/{sheet.pk}/save/", {})
+        assert r.status_code in ((302,) if office or sheet == own else (404,)), (role, r.status_code)
+    # the plan editor (indicator tree, move/deactivate, sheet assignment) is the office's only
+    r = c.get(f"/assessment/plans/{plan.pk}/")
+    if office:
+        body = _text(r)
+        assert r.status_code == 200 and "移动指标" in body and "停用 / 启用指标" in body and "保密评委乙" in body
+    else:
+        assert r.status_code == 403, role
+        assert "保密专家指标" not in _text(r) and "保密评委乙" not in _text(r)
+    for action in ("indicators/move/", "indicators/active/", "do/sheet/"):
+        r = c.post(f"/assessment/plans/{plan.pk}/{action}", {"indicator": "1", "reason": "x"})
+        assert r.status_code == (302 if office else 403), (role, action, r.status_code)
+    # the expert reads no results, no plan, no other assessment page's records
+    if role == "expert":
+        for url in ("/assessment/", "/assessment/appeals/", "/assessment/letters/", "/assessment/govservice/",
+                    "/api/assessment/plans/"):
+            body = _text(c.get(url))
+            assert "KH-SHEET" not in body and "保密专家评议方案" not in body, url

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", "派遣员"
     INSPECTOR = "inspector", "检查员"  # 明查暗访
     DISCIPLINE = "discipline", "纪检/组织"  # 问责
+    EXPERT = "expert", "考核专家"  # 专家评分: fills only the score sheets assigned to them
 
 
 class User(AbstractUser):
@@ -64,6 +65,11 @@ class User(AbstractUser):
     def is_discipline(self) -> bool:
         """纪检/组织: the accountability officer (问责); reads the ledger, never writes it."""
         return self.role == Role.DISCIPLINE and self.is_active
+
+    @property
+    def is_expert(self) -> bool:
+        """考核专家: a named rater who fills the assessment score sheets assigned to them, and reads nothing else."""
+        return self.role == Role.EXPERT and self.is_active
 
     @property
     def is_luoshi_admin(self) -> bool:

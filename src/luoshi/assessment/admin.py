@@ -32,6 +32,12 @@ class AppealAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("state",)
 
 
+@admin.register(m.ScoreSheet)
+class ScoreSheetAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("plan", "rater_name", "rater", "state", "submitted_at")
+    list_filter = ("state",)
+
+
 @admin.register(m.ReportedFigure)
 class ReportedFigureAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("indicator", "unit", "value", "state", "superseded", "submitted_at")

@@ -102,7 +102,7 @@ class AppealsView(APIView):
 
     @extend_schema(summary="考核申诉", responses={200: dict})
     def get(self, request):
-        return Response([{"id": a.pk, "run": a.run_id, "unit": a.unit.name, "indicator": a.item.indicator.code,
+        return Response([{"id": a.pk, "run": a.run_id, "unit": a.unit.name, "indicator": a.item.label_code,
                           "state": a.state, "reason": a.reason, "decision_note": a.decision_note,
                           "new_points": None if a.new_points is None else float(a.new_points)}
                          for a in svc.visible_appeals(request.user).select_related("unit", "item__indicator")])

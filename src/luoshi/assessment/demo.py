@@ -1,27 +1,23 @@
 """Demo data for assessment (考核) in the demo city: a published plan for 市直部门 and one for 区县 this
-year, reported figures (one with an evidence file, one returned), expert scores, a 群众评议 survey with
-answers, bonus/deduction entries and an appeal. Everything goes through the do_… services."""
+year, reported figures (one with an evidence file, one returned), expert scores (two 考核专家 logins fill their
+own score sheets, three raters entered by the office), a 群众评议 survey with answers, bonus/deduction
+entries and an appeal. Everything goes through the do_… services.
+
+Uses the demo composer's context (luoshi.core.demo): ctx.rng, ctx.today, ctx.unit(name), ctx.supervisor,
+ctx.liaison_of, ctx.users, ctx.add_user (the expert logins) and ctx.log."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from luoshi.accounts.models import User
-from luoshi.orgs.models import Unit
-
 from . import scoring
 from . import services as svc
 
-SEED = 20261130
-
-
-def _unit(name: str) -> Unit | None:
-    from luoshi.orgs.services import match_units
-
-    return match_units([name]).get(name) if name else None
+# 考核专家 logins (password: the demo password), with the raters the office enters for people without one
+EXPERTS = [("zhuanjia", "刘评委(考核专家)", "刘评委"), ("zhuanjia2", "陈评委(考核专家)", "陈评委")]
+OFFICE_RATERS = ["杨评委", "黄评委", "赵评委"]
 
 
 def _tree(office, plan, *, county: bool):
@@ -46,13 +42,11 @@ def _tree(office, plan, *, county: bool):
     return {"energy": energy, "expert": expert, "survey": survey, "bonus": bonus, "deduct": deduct, "veto": veto}
 
 
-def _letter(office, rng, today) -> int:
+def _letter(ctx, office, rng, today) -> int:
     """江城区's signed 目标责任状 for this year, with quarterly figures so far."""
     from . import letters as lt
 
-    unit = _unit("江城区")
-    if unit is None:
-        return 0
+    unit = ctx.unit("江城区")
     letter = lt.do_save_letter(
         office, unit, year=today.year, title=f"江城区{today.year}年度目标管理责任书",
         signatories=[{"role": "发包方", "name": "市长 王明远"}, {"role": "承包方", "name": "江城区区长 陈立新"}],
@@ -61,7 +55,7 @@ def _letter(office, rng, today) -> int:
                  {"name": "生产安全事故起数", "op": "le", "target": "2", "measure_unit": "起", "weight": "20"},
                  {"name": "12345工单按期办结率", "op": "ge", "target": "95", "measure_unit": "%", "weight": "20"}])
     lt.do_sign_letter(office, letter, dt.date(today.year, 1, 15))
-    actor = User.objects.filter(unit=unit, role="liaison", is_active=True).first() or office
+    actor = ctx.liaison_of.get(unit.pk) or office
     done = [q for q in (1, 2, 3, 4) if dt.date(today.year, 3 * q, 28) < today]
     for q in done:
         for t, value in zip(letter.targets.order_by("seq"), (rng.uniform(5.8, 7.0), rng.uniform(0.6, 1.0) * q,
@@ -70,14 +64,12 @@ def _letter(office, rng, today) -> int:
     return len(done)
 
 
-def _windows(office, rng, today) -> dict:
+def _windows(ctx, office, rng, today) -> dict:
     """Two months of 政务服务 window records for 市政务服务中心 (a few unfinished past their time) and the
     电子监察 cards they raise."""
     from . import govservice as gs
 
-    centre = _unit("市政务服务中心")
-    if centre is None:
-        return {}
+    centre = ctx.unit("市政务服务中心")
     items = [("企业开办", 0), ("食品经营许可", 5), ("建设工程施工许可", 10), ("不动产登记", 3), ("社保关系转移", 5),
              ("公积金提取", 0)]
     lines = ["窗口,事项,受理时间,办结时间,承诺时限,是否现场办结,评价"]
@@ -106,17 +98,11 @@ def _windows(office, rng, today) -> dict:
     return gs.run_service_cards()
 
 
-def build(ctx=None, out=None):
-    """Create the assessment demo. `ctx` is the demo composer's context (unused: users and units are looked
-    up by their demo names); `out` an optional stream for one summary line."""
-    out = out if out is not None else getattr(ctx, "out", None)
-    rng = random.Random(SEED)
-    office = User.objects.filter(username="duchayuan").first() or User.objects.filter(role="admin").first()
-    if office is None:
-        return
-    today = timezone.localdate()
+def build(ctx) -> None:
+    """Create the assessment demo from the composer's context `ctx` (see the module docstring)."""
+    rng, today, office = ctx.rng, ctx.today, ctx.supervisor
     year = today.year
-    # the data are read up to today; the appeal window stays open a while for the demo
+    experts = [(ctx.add_user(username, "expert", None, display), name) for username, display, name in EXPERTS]
     plans = []
     for code, name, group, county in ((f"KH{year}-SZ", f"{year}年度市直部门绩效考核", "city_dept", False),
                                       (f"KH{year}-QX", f"{year}年度区县高质量发展综合考核", "county", True)):
@@ -127,20 +113,28 @@ def build(ctx=None, out=None):
         ind = _tree(office, plan, county=county)
         members = scoring.group_members(group, today)
         for u in members:
-            liaison = User.objects.filter(unit=u, role="liaison", is_active=True).first()
+            liaison = ctx.liaison_of.get(u.pk)
             if rng.random() < 0.15:
                 continue  # a few units never report: the plan scores them zero
             value = round(rng.uniform(2.0, 4.2) if county else rng.uniform(80, 110), 2)
-            actor = liaison or office
-            fig = svc.do_submit_figure(actor, ind["energy"], value, unit=u, note="统计部门核定数",
+            fig = svc.do_submit_figure(liaison or office, ind["energy"], value, unit=u, note="统计部门核定数",
                                        evidence=ContentFile(f"{u.name} {year}年能耗统计核定表".encode(),
                                                             name="能耗统计核定表.txt") if liaison else None)
             if rng.random() < 0.1:
                 svc.do_review_figure(office, fig, accept=False, note="佐证材料缺少统计部门盖章,请补充后重新报送")
             else:
                 svc.do_review_figure(office, fig, accept=True)
+        # expert scores: the two 考核专家 fill their own sheets (刘评委 submits on both plans; 陈评委 submits the
+        # 市直部门 sheet and leaves the 区县 one open, to fill after logging in), three raters are entered
+        for n, (user, rater) in enumerate(experts):
+            sheet = svc.do_assign_sheet(office, plan, user, members, rater_name=rater)
+            inds, units, _ = svc.sheet_grid(sheet)
+            filled = units if (n == 0 or not county) else units[: len(units) // 2]
+            svc.do_save_sheet(user, sheet, [{"indicator": i.pk, "unit": u.pk, "score": rng.randint(70, 98),
+                                             "note": ""} for i in inds for u in filled],
+                              submit=n == 0 or not county)
         for u in members:
-            for rater in ("刘评委", "陈评委", "杨评委", "黄评委", "赵评委"):
+            for rater in OFFICE_RATERS:
                 svc.do_record_expert_score(office, ind["expert"], u, rater, rng.randint(70, 98))
         survey = svc.do_create_survey(office, ind["survey"], title=f"{year}年度{name[5:9]}群众满意度评议",
                                       questions=[{"text": "办事效率"}, {"text": "服务态度"}, {"text": "政务公开"}],
@@ -159,18 +153,17 @@ def build(ctx=None, out=None):
         run = svc.do_run_scores(office, plan, as_of=today)
         run = svc.do_publish_run(office, run, on=today)
         plans.append((plan, run))
-    # an appeal by 市发改委 on its work item
-    fgw_user = User.objects.filter(username="fgw").first()
+    # an appeal by 市发改委 on its reported-data item
+    fgw_user = ctx.users.get("fgw")
     if fgw_user and plans:
-        run = plans[0][1]
-        ur = run.units.filter(unit_id=fgw_user.unit_id).first()
+        ur = plans[0][1].units.filter(unit_id=fgw_user.unit_id).first()
         if ur:
-            item = ur.items.get(indicator__code="2.1")
+            item = ur.items.get(code="2.1")
             svc.do_submit_appeal(fgw_user, item, "节能目标完成率应以省统计局最终核定数(105%)为准,已上传核定文件。")
-    quarters = _letter(office, rng, today)
-    cards = _windows(office, rng, today)
-    if out is not None:
-        out.write(f"assessment: {len(plans)} published plans "
-                  + ", ".join(f"{p.code} ({r.units_count} units)" for p, r in plans) + ", 1 appeal pending; "
-                  f"江城区 target letter with {quarters} quarters reported; 政务服务 window records with "
-                  f"{cards.get('yellow', 0)} yellow / {cards.get('red', 0)} red cards")
+    quarters = _letter(ctx, office, rng, today)
+    cards = _windows(ctx, office, rng, today)
+    ctx.log(f"assessment: {len(plans)} published plans "
+            + ", ".join(f"{p.code} ({r.units_count} units)" for p, r in plans) + ", 1 appeal pending; "
+            f"expert score sheets for {', '.join(u.username for u, _ in experts)} (one left open); "
+            f"江城区 target letter with {quarters} quarters reported; 政务服务 window records with "
+            f"{cards.get('yellow', 0)} yellow / {cards.get('red', 0)} red cards")

@@ -133,10 +133,43 @@ class ReportedFigure(models.Model):
         indexes = [models.Index(fields=["indicator", "unit", "state"], name="as_fig_ind_unit_state")]
 
 
+class ScoreSheet(models.Model):
+    """专家评分表: the sheet one named rater (a 考核专家 login) fills for a plan — the plan's expert indicators ×
+    the units the office assigned to the rater. The rater sees only their own sheets; the scores count once
+    the sheet is submitted (提交), which locks it until the office reopens it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "评分中"
+        SUBMITTED = "submitted", "已提交"
+
+    plan = models.ForeignKey(Plan, verbose_name="考核方案", on_delete=models.PROTECT, related_name="sheets")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评分专家", on_delete=models.PROTECT,
+                              related_name="score_sheets")
+    rater_name = models.CharField("评分人", max_length=60, help_text="the name its scores carry (ExpertScore.rater)")
+    units = models.ManyToManyField("orgs.Unit", verbose_name="评分单位", related_name="+")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="分配人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("分配时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_id", "rater_name", "id"]
+        verbose_name = verbose_name_plural = "专家评分表"
+        constraints = [models.UniqueConstraint(fields=["plan", "rater"], name="uniq_assess_sheet_rater"),
+                       models.UniqueConstraint(fields=["plan", "rater_name"], name="uniq_assess_sheet_name")]
+
+    def __str__(self) -> str:
+        return f"{self.rater_name}的评分表"
+
+
 class ExpertScore(models.Model):
-    """One named rater's score (0-100) of one unit on one indicator (专家评分)."""
+    """One named rater's score (0-100) of one unit on one indicator (专家评分), entered on the rater's own
+    score sheet (`sheet`) or by the office for a rater without a login (`sheet` empty)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="expert_scores")
+    sheet = models.ForeignKey(ScoreSheet, verbose_name="评分表", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="scores")
     unit = models.ForeignKey("orgs.Unit", verbose_name="被评单位", on_delete=models.PROTECT, related_name="+")
     rater = models.CharField("评分人", max_length=60)
     score = models.DecimalField("得分(百分制)", max_digits=6, decimal_places=2)
@@ -292,11 +325,23 @@ class ItemResult(models.Model):
     weight = models.DecimalField(max_digits=7, decimal_places=2)
     rows = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=200, blank=True)
+    # the indicator's code and name when the run was computed: a published card keeps them when the plan
+    # editor later moves or renames the indicator (empty on runs stored before they were kept)
+    code = models.CharField("指标序号", max_length=20, blank=True)
+    name = models.CharField("指标名称", max_length=200, blank=True)
     points_before_appeal = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["result_id", "id"]
         verbose_name = verbose_name_plural = "指标得分"
+
+    @property
+    def label_code(self) -> str:
+        return self.code or self.indicator.code
+
+    @property
+    def label_name(self) -> str:
+        return self.name or self.indicator.name
 
 
 class Appeal(models.Model):

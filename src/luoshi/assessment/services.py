@@ -29,7 +29,7 @@ from luoshi.orgs.models import Unit
 
 from . import scoring
 from .models import (Adjustment, Appeal, ExpertScore, Group, GroupMembership, Indicator, ItemResult, Plan,
-                     ReportedFigure, ScoreRun, Survey, SurveyCode, SurveyLink, SurveyResponse, UnitResult)
+                     ReportedFigure, ScoreRun, ScoreSheet, Survey, SurveyCode, SurveyLink, SurveyResponse, UnitResult)
 from .sources import get_source, parse_period
 
 EVIDENCE_EXT = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd", ".zip", ".txt"}
@@ -146,6 +146,8 @@ def do_save_indicator(actor, plan: Plan, indicator: Indicator | None = None, *, 
     Whether weights add up is checked by validate_plan (the editor shows it; scoring refuses until fixed)."""
     _office(actor)
     creating = indicator is None
+    if not creating:  # the row as it is now (a move may have renumbered it since the caller read it)
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     before = None if creating else snapshot(indicator, IND_FIELDS)
     ind = indicator or Indicator(plan=plan, parent=parent)
     if parent is not None and parent.plan_id != plan.id:
@@ -176,6 +178,9 @@ def do_save_indicator(actor, plan: Plan, indicator: Indicator | None = None, *, 
         get_source(fields["method"])
     if "params" in fields:
         fields["params"] = _clean_params(fields["params"], fields.get("method") or ind.method)
+    if "is_active" in fields:
+        raise LuoshiError("use do_set_indicator_active to deactivate or reactivate an indicator",
+                          "停用或启用指标请使用“停用/启用”操作", field="is_active")
     for k, v in fields.items():
         if k not in IND_FIELDS:
             raise LuoshiError(f"unknown indicator field {k}", f"未知的指标字段“{k}”", field=k)
@@ -189,6 +194,201 @@ def do_save_indicator(actor, plan: Plan, indicator: Indicator | None = None, *, 
     record(actor, "assessment.indicator.create" if creating else "assessment.indicator.update", ind,
            summary=f"{plan.code} {ind.code}", before=before, after=snapshot(ind, IND_FIELDS))
     return ind
+
+
+def _code_key(code: str) -> list:
+    return [int(p) if p.isdigit() else p for p in code.split(".")]
+
+
+def _children(plan: Plan, parent: Indicator | None, exclude: Indicator | None = None) -> list[Indicator]:
+    """Every child (active or not) of `parent` (None: the top level), in code order."""
+    qs = plan.indicators.filter(parent=parent)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return sorted(qs, key=lambda i: _code_key(i.code))
+
+
+def _subtree(ind: Indicator) -> list[Indicator]:
+    """`ind` and every indicator below it (active or not), parents first."""
+    out, todo = [], [ind]
+    while todo:
+        node = todo.pop(0)
+        out.append(node)
+        todo += sorted(node.children.all(), key=lambda i: _code_key(i.code))
+    return out
+
+
+def _height(ind: Indicator) -> int:
+    """Levels in `ind`'s subtree (1 for a leaf)."""
+    kids = list(ind.children.all())
+    return 1 + max((_height(k) for k in kids), default=0)
+
+
+def _plan_problem(plan: Plan) -> str | None:
+    try:
+        scoring.validate_plan(plan)
+    except LuoshiError as e:
+        return e.message_zh
+    return None
+
+
+def _editable(plan: Plan):
+    if plan.state == Plan.State.CLOSED:
+        raise LuoshiError("the plan is closed", "该考核方案已归档,不能再修改指标体系", field="plan")
+
+
+@transaction.atomic
+def do_set_indicator_active(actor, indicator: Indicator, active: bool, *, reason: str,
+                            balance_with: Indicator | None = None) -> Indicator:
+    """停用 (active=False) or 启用 (active=True) an indicator with everything below it; nothing is deleted and
+    stored runs keep their items. `reason` is required (audited).
+
+    Weights: a scored indicator's weight leaves its level when it is deactivated and comes back when it is
+    reactivated. `balance_with` — an active scored sibling without sub-indicators — takes that weight
+    (deactivation) or gives it (reactivation), so a plan whose weights added up still does. Without it the
+    plan shows which level no longer adds up and scoring is refused until the weights are fixed.
+    Errors (LuoshiError, nothing written): closed plan, reactivating under an inactive parent, a
+    `balance_with` that is not such a sibling or has less weight than it must give."""
+    _office(actor, "change the indicator tree", "修改考核指标体系")
+    ind = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    plan = ind.plan
+    _editable(plan)
+    reason = check_plain_text(reason, "停用/启用理由", "reason", max_length=300, required=True)
+    if bool(active) == ind.is_active:
+        raise LuoshiError("the indicator is already " + ("active" if active else "inactive"),
+                          "该指标已是" + ("启用" if active else "停用") + "状态", field="is_active")
+    if active and ind.parent_id and not ind.parent.is_active:
+        raise LuoshiError("reactivate its parent first", f"请先启用上级指标“{ind.parent.code} {ind.parent.name}”",
+                          field="is_active")
+    changes = {}
+    if balance_with is not None:
+        bw = Indicator.objects.select_for_update().get(pk=balance_with.pk)
+        if (bw.plan_id != plan.id or bw.parent_id != ind.parent_id or bw.pk == ind.pk or not bw.is_active
+                or bw.kind != Indicator.Kind.SCORED or ind.kind != Indicator.Kind.SCORED
+                or bw.children.filter(is_active=True).exists()):
+            raise LuoshiError("balance_with must be an active scored sibling without sub-indicators",
+                              "接收或让出分值的应为同一上级下已启用、无下级指标的计分指标", field="balance_with")
+        new_weight = bw.weight + (-ind.weight if active else ind.weight)
+        if new_weight < 0 or new_weight > 100:
+            raise LuoshiError(f"{bw.code} has only {bw.weight} to give", f"“{bw.code} {bw.name}”的分值不足以让出",
+                              field="balance_with")
+        changes[bw.code] = {"from": bw.weight, "to": new_weight}
+        bw.weight = new_weight
+        bw.save(update_fields=["weight"])
+    nodes = _subtree(ind)
+    Indicator.objects.filter(pk__in=[n.pk for n in nodes]).update(is_active=bool(active))
+    ind.refresh_from_db()
+    record(actor, "assessment.indicator.activate" if active else "assessment.indicator.deactivate", ind,
+           summary=f"{plan.code} {ind.code} {ind.name}:{reason}",
+           before={"is_active": not active}, after={"is_active": bool(active), "reason": reason,
+                                                    "indicators": [n.code for n in nodes], "weights": changes,
+                                                    "problem": _plan_problem(plan) or ""})
+    return ind
+
+
+@transaction.atomic
+def do_move_indicator(actor, indicator: Indicator, *, parent: Indicator | None, position: int) -> Indicator:
+    """Move an indicator (with everything below it) under `parent` (None: the top level) at `position`
+    (1 = first; past the end = last) — re-parenting or reordering (移动/调整顺序).
+
+    Codes follow the tree: the moved indicator and its new siblings are renumbered 1, 2, 3 … in their new
+    order, the siblings it left close the gap, and every sub-indicator's code follows its parent's. Stored
+    runs keep the codes and names they were computed with.
+
+    Weights stay valid: a scored indicator's weight travels with it — each parent it leaves (up to the
+    common ancestor) loses that weight and each parent it joins gains it — so levels that added up still
+    do. Refused (LuoshiError, nothing written): a closed plan; a parent in another plan, inactive, not
+    scored, or inside the moved subtree; more than three levels; a move that leaves the plan invalid when it
+    was valid (e.g. a parent left without sub-indicators and without a scoring method)."""
+    _office(actor, "change the indicator tree", "修改考核指标体系")
+    ind = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    plan = ind.plan
+    _editable(plan)
+    try:
+        position = int(position)
+    except (TypeError, ValueError):
+        raise LuoshiError("position must be a whole number", "位置应为整数", field="position") from None
+    if parent is not None:
+        parent = Indicator.objects.get(pk=parent.pk)
+        if parent.plan_id != plan.id:
+            raise LuoshiError("the parent indicator belongs to another plan", "上级指标不属于本方案", field="parent")
+        if not parent.is_active or parent.kind != Indicator.Kind.SCORED:
+            raise LuoshiError("the parent must be an active scored indicator", "上级指标应为已启用的计分指标",
+                              field="parent")
+        if parent.pk in {n.pk for n in _subtree(ind)}:
+            raise LuoshiError("an indicator cannot move under itself", "指标不能移到其自身或其下级之下", field="parent")
+        if parent.level + _height(ind) > 3:
+            raise LuoshiError("the indicator tree has at most three levels", "移动后指标体系将超过三级", field="parent")
+    was_valid = _plan_problem(plan) is None
+    old_parent = ind.parent
+    before = {"code": ind.code, "parent": old_parent.code if old_parent else ""}
+    # the new order of the two sibling lists
+    target = _children(plan, parent, exclude=ind)
+    position = max(1, min(position, len(target) + 1))
+    target.insert(position - 1, ind)
+    lists = [(parent, target)]
+    if (old_parent.pk if old_parent else None) != (parent.pk if parent else None):
+        lists.append((old_parent, _children(plan, old_parent, exclude=ind)))
+    # new codes: siblings numbered in order, sub-indicators following their parent
+    new_code: dict[int, str] = {}
+    nodes: dict[int, Indicator] = {}
+
+    def assign(node: Indicator, code: str):
+        nodes[node.pk] = node
+        new_code[node.pk] = code
+        for n, child in enumerate(sorted(node.children.exclude(pk=ind.pk), key=lambda i: _code_key(i.code)), 1):
+            assign(child, f"{code}.{n}")
+
+    for par, kids in lists:
+        prefix = new_code.get(par.pk, par.code) + "." if par is not None else ""
+        for n, node in enumerate(kids, 1):
+            assign(node, f"{prefix}{n}")
+    if parent is not None and parent.pk in new_code:  # the new parent itself was renumbered (old siblings)
+        for n, node in enumerate(target, 1):
+            assign(node, f"{new_code[parent.pk]}.{n}")
+    recoded = {nodes[pk].code: code for pk, code in new_code.items() if nodes[pk].code != code}
+    # weights travel with a scored active indicator
+    weights = {}
+    if ind.kind == Indicator.Kind.SCORED and ind.is_active and lists[1:]:
+        def chain(node):
+            out = []
+            while node is not None:
+                out.append(node)
+                node = node.parent
+            return out
+
+        old_chain, new_chain = chain(old_parent), chain(parent)
+        common = {n.pk for n in old_chain} & {n.pk for n in new_chain}
+        for node, sign in [(n, -1) for n in old_chain if n.pk not in common] + \
+                          [(n, 1) for n in new_chain if n.pk not in common]:
+            w = node.weight + sign * ind.weight
+            if not Decimal(0) <= w <= Decimal(100):
+                raise LuoshiError(f"moving would give {node.code} a weight of {w}",
+                                  f"移动后“{node.code} {node.name}”的分值将为{w},超出0至100", field="parent")
+            weights[node.code] = {"from": node.weight, "to": w}
+            Indicator.objects.filter(pk=node.pk).update(weight=w)
+    # two steps, so no code is ever held twice (unique per plan)
+    Indicator.objects.filter(pk__in=list(new_code)).update(code=models_concat_tmp())
+    for pk, code in new_code.items():
+        Indicator.objects.filter(pk=pk).update(code=code)
+    Indicator.objects.filter(pk=ind.pk).update(parent=parent)
+    ind.refresh_from_db()
+    problem = _plan_problem(plan)
+    if was_valid and problem:
+        raise LuoshiError(f"the move would leave the plan invalid: {problem}", f"移动后指标体系不再有效:{problem}",
+                          field="parent")
+    record(actor, "assessment.indicator.move", ind, summary=f"{plan.code} {before['code']} → {ind.code} {ind.name}",
+           before=before, after={"code": ind.code, "parent": parent.code if parent else "", "position": position,
+                                 "recoded": recoded, "weights": weights})
+    return ind
+
+
+def models_concat_tmp():
+    """A temporary code unique per row (“~<id>”), for renumbering without clashes."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    return Concat(Value("~"), Cast("id", CharField()))
 
 
 @transaction.atomic
@@ -283,6 +483,9 @@ def do_record_expert_score(actor, indicator: Indicator, unit: Unit, rater: str, 
     if indicator.method != "expert":
         raise LuoshiError("this indicator is not scored by experts", "该指标不是专家评分指标", field="indicator")
     rater = check_plain_text(rater, "评分人", "rater", max_length=60, required=True)
+    if ScoreSheet.objects.filter(plan_id=indicator.plan_id, rater_name=rater).exists():
+        raise LuoshiError(f"{rater} enters their scores on their own score sheet",
+                          f"“{rater}”有自己的专家评分表,其评分只能由本人在评分表中填写", field="rater")
     score = _decimal(score, "评分", "score", lo=0, hi=100)
     note = check_plain_text(note, "评语", "note", max_length=300)
     obj, created = ExpertScore.objects.get_or_create(indicator=indicator, unit=unit, rater=rater,
@@ -293,6 +496,173 @@ def do_record_expert_score(actor, indicator: Indicator, unit: Unit, rater: str, 
     record(actor, "assessment.expert.score", obj, summary=f"{rater} → {unit.name} {indicator.code}: {score}",
            before=before, after={"score": score, "note": note})
     return obj
+
+
+# ---------------------------------------------------------------- expert score sheets (专家评分表)
+
+def expert_indicators(plan: Plan) -> list[Indicator]:
+    """The plan's active `expert` leaves, in tree order: the columns of every score sheet of the plan."""
+    inds = scoring.plan_tree(plan)
+    parents = {i.parent_id for i in inds}
+    return [i for i in inds if i.method == "expert" and i.id not in parents]
+
+
+def _plan_members(plan: Plan) -> list[Unit]:
+    per = parse_period(plan.period)
+    return scoring.group_members(plan.group, min(per.end, timezone.localdate()))
+
+
+@transaction.atomic
+def do_assign_sheet(actor, plan: Plan, rater, units, *, rater_name: str = "") -> ScoreSheet:
+    """The office gives a 考核专家 login (accounts.Role.EXPERT) a score sheet for `plan` (or changes the units
+    on it): the rater scores those units on every expert indicator of the plan. `rater_name` (default: the
+    login's name) is the name the scores carry and must be unique in the plan. Errors (LuoshiError): not an
+    active expert login, a plan without expert indicators or closed, no units or units outside the plan's
+    group, taking a unit the rater already scored off the sheet."""
+    _office(actor, "assign expert score sheets", "分配专家评分表")
+    _editable(plan)
+    if rater is None or not getattr(rater, "is_expert", False):
+        raise LuoshiError("the rater must be an active expert login", "评分人应为在用的考核专家账号", field="rater")
+    if not expert_indicators(plan):
+        raise LuoshiError("the plan has no expert-scored indicator", "该方案没有专家评分指标", field="plan")
+    units = list({u.pk: u for u in units}.values())
+    if not units:
+        raise LuoshiError("assign at least one unit", "请至少分配一个被评单位", field="units")
+    members = {u.pk for u in _plan_members(plan)}
+    outside = [u.name for u in units if u.pk not in members]
+    if outside:
+        raise LuoshiError("units outside the plan's group: " + ", ".join(outside),
+                          "以下单位不是本方案的参评单位:" + "、".join(outside), field="units")
+    name = check_plain_text(rater_name or rater.get_full_name(), "评分人", "rater_name", max_length=60, required=True)
+    sheet = ScoreSheet.objects.select_for_update().filter(plan=plan, rater=rater).first()
+    if ScoreSheet.objects.filter(plan=plan, rater_name=name).exclude(pk=getattr(sheet, "pk", None)).exists() or \
+            ExpertScore.objects.filter(indicator__plan=plan, rater=name, sheet__isnull=True).exists():
+        raise LuoshiError(f"another rater of this plan is already called {name}",
+                          f"本方案已有名为“{name}”的评分人,请另取一个可区分的名称", field="rater_name")
+    before = None
+    if sheet is None:
+        sheet = ScoreSheet.objects.create(plan=plan, rater=rater, rater_name=name, created_by=actor)
+    else:
+        before = {"units": sorted(sheet.units.values_list("name", flat=True)), "rater_name": sheet.rater_name}
+        scored = set(sheet.scores.values_list("unit_id", flat=True)) - {u.pk for u in units}
+        if scored:
+            raise LuoshiError("units already scored cannot leave the sheet",
+                              "已评分的单位不能移出评分表:" + "、".join(Unit.objects.filter(pk__in=scored)
+                                                                      .values_list("name", flat=True)), field="units")
+        if name != sheet.rater_name:
+            sheet.scores.update(rater=name)
+            sheet.rater_name = name
+            sheet.save(update_fields=["rater_name"])
+    sheet.units.set(units)
+    record(actor, "assessment.sheet.assign", sheet, summary=f"{plan.code} {name}:{len(units)}个单位",
+           before=before, after={"rater": rater.get_username(), "rater_name": name,
+                                 "units": sorted(u.name for u in units)})
+    from django.urls import reverse
+
+    from luoshi.notifications.services import notify
+
+    notify([rater], kind="assessment.sheet", title=f"请填写{plan.name}专家评分表", obj=sheet,
+           url=reverse("assessment:sheet", args=[sheet.pk]), body=f"需评分单位{len(units)}个。")
+    return sheet
+
+
+def sheet_grid(sheet: ScoreSheet) -> tuple[list[Indicator], list[Unit], dict]:
+    """(columns: expert indicators, rows: units in unit-tree order, {(indicator_id, unit_id): ExpertScore})."""
+    inds = expert_indicators(sheet.plan)
+    units = list(sheet.units.order_by("sort_order", "id"))
+    scores = {(e.indicator_id, e.unit_id): e for e in sheet.scores.all()}
+    return inds, units, scores
+
+
+@transaction.atomic
+def do_save_sheet(actor, sheet: ScoreSheet, scores, *, submit: bool = False) -> ScoreSheet:
+    """The rater fills their own sheet: `scores` is a list of {"indicator": id, "unit": id, "score": 0-100
+    (blank: not scored yet), "note": ≤ 300 characters}. Only the sheet's own rater may write it, only
+    while it is open and the plan not closed, only for the sheet's units and the plan's expert
+    indicators. `submit=True` also submits it (提交): every cell must then have a score; from then on
+    the scores count in the plan's `expert` items and the sheet is locked until the office reopens it.
+    All or nothing; audited with every changed score (before/after)."""
+    sheet = ScoreSheet.objects.select_for_update().select_related("plan").get(pk=sheet.pk)
+    if not (getattr(actor, "is_expert", False) and actor.pk == sheet.rater_id):
+        deny("fill this score sheet", "填写该评分表")
+    _editable(sheet.plan)
+    if sheet.state != ScoreSheet.State.OPEN:
+        raise LuoshiError("the sheet is submitted; ask the office to reopen it",
+                          "评分表已提交,如需修改请联系考核办退回", field="state")
+    inds, units, existing = sheet_grid(sheet)
+    ind_by, unit_by = {i.pk: i for i in inds}, {u.pk: u for u in units}
+    if not isinstance(scores, (list, tuple)) or len(scores) > 10000:
+        raise LuoshiError("scores must be a list", "评分数据格式无效", field="scores")
+    changed = {}
+    for entry in scores:
+        try:
+            ind, unit = ind_by[int(entry["indicator"])], unit_by[int(entry["unit"])]
+        except (KeyError, TypeError, ValueError):
+            raise LuoshiError("a score is for an indicator or unit not on this sheet",
+                              "有评分不属于本评分表的指标或单位", field="scores") from None
+        raw = str(entry.get("score") if entry.get("score") is not None else "").strip()
+        note = check_plain_text(entry.get("note", ""), "评语", "note", max_length=300)
+        if raw == "":
+            continue
+        value = _decimal(raw, f"“{unit.name}”的{ind.name}评分", "score", lo=0, hi=100)
+        old = existing.get((ind.pk, unit.pk))
+        if old is not None and old.score == value and old.note == note:
+            continue
+        changed[f"{ind.code} {unit.name}"] = {"from": old.score if old else None, "to": value}
+        if old is None:
+            existing[(ind.pk, unit.pk)] = ExpertScore.objects.create(indicator=ind, unit=unit, sheet=sheet,
+                                                                     rater=sheet.rater_name, score=value, note=note,
+                                                                     entered_by=actor)
+        else:
+            old.score, old.note, old.entered_by = value, note, actor
+            old.save(update_fields=["score", "note", "entered_by"])
+    if submit:
+        missing = [(i, u) for i in inds for u in units if (i.pk, u.pk) not in existing]
+        if missing:
+            raise LuoshiError(f"{len(missing)} cells have no score yet",
+                              f"还有{len(missing)}项未评分(如“{missing[0][1].name} · {missing[0][0].name}”),"
+                              "全部评分后才能提交", field="scores")
+        sheet.state, sheet.submitted_at = ScoreSheet.State.SUBMITTED, timezone.now()
+        sheet.save(update_fields=["state", "submitted_at"])
+    record(actor, "assessment.sheet.submit" if submit else "assessment.sheet.save", sheet,
+           summary=f"{sheet.plan.code} {sheet.rater_name}:{len(changed)}项评分" + (",已提交" if submit else ""),
+           after={"scores": changed, "state": sheet.state})
+    return sheet
+
+
+@transaction.atomic
+def do_reopen_sheet(actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
+    """The office reopens (退回) a submitted sheet so the rater can correct it; its scores stop counting
+    until it is submitted again. `reason` is required and goes to the rater's inbox."""
+    _office(actor, "reopen score sheets", "退回专家评分表")
+    sheet = ScoreSheet.objects.select_for_update().select_related("plan").get(pk=sheet.pk)
+    _editable(sheet.plan)
+    reason = check_plain_text(reason, "退回理由", "reason", max_length=300, required=True)
+    if sheet.state != ScoreSheet.State.SUBMITTED:
+        raise LuoshiError("only a submitted sheet can be reopened", "只能退回已提交的评分表", field="state")
+    sheet.state, sheet.submitted_at = ScoreSheet.State.OPEN, None
+    sheet.save(update_fields=["state", "submitted_at"])
+    record(actor, "assessment.sheet.reopen", sheet, summary=f"{sheet.plan.code} {sheet.rater_name}:{reason}",
+           before={"state": "submitted"}, after={"state": "open", "reason": reason})
+    from django.urls import reverse
+
+    from luoshi.notifications.services import notify
+
+    notify([sheet.rater], kind="assessment.sheet", title=f"{sheet.plan.name}专家评分表已退回", body=reason, obj=sheet,
+           url=reverse("assessment:sheet", args=[sheet.pk]))
+    return sheet
+
+
+def visible_sheets(user, qs: QuerySet | None = None) -> QuerySet:
+    """Score sheets `user` may read: the office every sheet; a 考核专家 only their own; anyone else none."""
+    qs = ScoreSheet.objects.all() if qs is None else qs
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.sees_everything:
+        return qs
+    if getattr(user, "is_expert", False):
+        return qs.filter(rater=user)
+    return qs.none()
 
 
 @transaction.atomic
@@ -455,12 +825,12 @@ def store_units(run: ScoreRun, c: scoring.Computed, batch: int = 5000) -> None:
     if connection.vendor == "postgresql":  # 40 rows per unit: COPY instead of INSERTs (5,000 units: 200,000 rows)
         table = connection.ops.quote_name(ItemResult._meta.db_table)
         with connection.cursor() as cur:
-            with cur.cursor.copy(f"COPY {table} (result_id, indicator_id, method, value, points, weight, rows, note) "
-                                 "FROM STDIN") as cp:
+            with cur.cursor.copy(f"COPY {table} (result_id, indicator_id, method, value, points, weight, rows, note, "
+                                 "code, name) FROM STDIN") as cp:
                 for ur, s in zip(urs, c.units):
                     for it in s.items:
                         cp.write_row((ur.pk, it.indicator.id, it.indicator.method, it.value, it.points, it.weight,
-                                      it.rows, it.note))
+                                      it.rows, it.note, it.indicator.code, it.indicator.name))
             # fresh statistics, so score cards use the result_id index right away (not a stale "empty table" plan)
             cur.execute(f"ANALYZE {table}")
             cur.execute(f"ANALYZE {connection.ops.quote_name(UnitResult._meta.db_table)}")
@@ -470,7 +840,7 @@ def store_units(run: ScoreRun, c: scoring.Computed, batch: int = 5000) -> None:
         for it in s.items:
             items.append(ItemResult(result_id=ur.pk, indicator_id=it.indicator.id, method=it.indicator.method,
                                     value=it.value, points=it.points, weight=it.weight, rows=it.rows,
-                                    note=it.note))
+                                    note=it.note, code=it.indicator.code, name=it.indicator.name))
             if len(items) >= batch:
                 ItemResult.objects.bulk_create(items)
                 items = []
@@ -539,7 +909,7 @@ def do_submit_appeal(actor, item: ItemResult, reason: str, evidence=None, on: dt
     if evidence:
         a.evidence = evidence
     a.save()
-    record(actor, "assessment.appeal.submit", a, summary=f"{ur.unit_name} {item.indicator.code}",
+    record(actor, "assessment.appeal.submit", a, summary=f"{ur.unit_name} {item.label_code}",
            after={"reason": reason, "points": item.points})
     return a
 
@@ -583,10 +953,10 @@ def do_decide_appeal(actor, appeal: Appeal, *, uphold: bool, note: str, new_poin
 
     _notify_units([appeal.unit_id], kind="assessment.appeal", url=reverse("assessment:card", args=[appeal.run_id,
                                                                                                   appeal.unit_id]),
-                  title=f"考核申诉{'成立' if uphold else '不成立'}:{item.indicator.code} {item.indicator.name}",
+                  title=f"考核申诉{'成立' if uphold else '不成立'}:{item.label_code} {item.label_name}",
                   body=note)
     record(actor, "assessment.appeal.uphold" if uphold else "assessment.appeal.reject", appeal,
-           summary=f"{ur.unit_name} {item.indicator.code}", before=before,
+           summary=f"{ur.unit_name} {item.label_code}", before=before,
            after={"points": item.points, "total": ur.total, "rank": ur.rank, "grade": ur.grade, "note": note})
     return appeal
 
@@ -657,7 +1027,7 @@ def run_json(run: ScoreRun, unit_ids=None) -> dict:
         "units": [{
             "unit": ur.unit_name, "unit_id": ur.unit_id, "total": num(ur.total), "rank": ur.rank, "grade": ur.grade,
             "vetoed": ur.vetoed, "no_excellent": ur.no_excellent,
-            "items": [{"indicator": it.indicator.code, "name": it.indicator.name, "kind": it.indicator.kind,
+            "items": [{"indicator": it.label_code, "name": it.label_name, "kind": it.indicator.kind,
                        "method": it.method, "value": num(it.value), "points": num(it.points),
                        "weight": num(it.weight), "rows": it.rows, "note": it.note}
                       for it in items.get(ur.pk, [])],

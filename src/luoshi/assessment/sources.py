@@ -274,11 +274,17 @@ def ReportedFigureQS():
     return ReportedFigure.objects
 
 
-def _expert_rows(unit_id, period, indicator, limit):
+def _counted_expert_scores():
+    """Scores that count: entered by the office (no sheet) or on a submitted score sheet."""
     from .models import ExpertScore
 
-    return [{"label": f"{s.rater}:{s.score.normalize():f}分", "url": "", "detail": s.note}
-            for s in ExpertScore.objects.filter(indicator=indicator, unit_id=unit_id).order_by("rater")[:limit]]
+    return ExpertScore.objects.filter(Q(sheet__isnull=True) | Q(sheet__state="submitted"))
+
+
+def _expert_rows(unit_id, period, indicator, limit):
+    return [{"label": f"{s.rater}:{s.score.normalize():f}分", "url": "",
+             "detail": ("评分表提交" if s.sheet_id else "考核办录入") + (f";{s.note}" if s.note else "")}
+            for s in _counted_expert_scores().filter(indicator=indicator, unit_id=unit_id).order_by("rater")[:limit]]
 
 
 def trimmed_mean(scores: list[Decimal], min_to_trim: int) -> Decimal:
@@ -292,11 +298,9 @@ def trimmed_mean(scores: list[Decimal], min_to_trim: int) -> Decimal:
 @register("expert", "专家评分(去掉最高最低分)", rows=_expert_rows, kind="expert", per_indicator=True,
           default_params={"rule": "score100"})
 def expert(unit_ids, period, indicator):
-    from .models import ExpertScore
-
     by_unit = defaultdict(list)
     wanted = set(unit_ids)
-    for uid, score in ExpertScore.objects.filter(indicator=indicator).values_list("unit_id", "score"):
+    for uid, score in _counted_expert_scores().filter(indicator=indicator).values_list("unit_id", "score"):
         if uid in wanted:
             by_unit[uid].append(score)
     n_trim = indicator.plan.min_raters_to_trim

@@ -105,6 +105,7 @@ def plan_detail(request, pk: int):
     except LuoshiError as e:
         leaves, problem = [], e.message_zh
     rows = _tree_rows(plan)
+    everything = sorted(plan.indicators.all(), key=lambda i: (svc._code_key(i.code), i.id))
     per = svc.parse_period(plan.period)
     members = scoring.group_members(plan.group, min(per.end, timezone.localdate()))
     return render(request, "assessment/plan.html", {
@@ -117,7 +118,16 @@ def plan_detail(request, pk: int):
         "surveys": Survey.objects.filter(indicator__plan=plan).annotate(n=Count("links__responses")),
         "groups": Group.choices, "today": timezone.localdate(),
         "parents": [i for i, level, _ in rows if level < 3 and i.kind == Indicator.Kind.SCORED],
+        "inactive": [i for i in everything if not i.is_active], "all_indicators": everything,
+        "sheets": plan.sheets.select_related("rater").prefetch_related("units").annotate(n=Count("scores")),
+        "experts": _experts(),
     })
+
+
+def _experts():
+    from luoshi.accounts.models import Role, User
+
+    return User.objects.filter(role=Role.EXPERT, is_active=True).order_by("display_name", "id")
 
 
 def _params_from(post) -> dict:
@@ -140,8 +150,6 @@ def indicator_save(request, pk: int, ind_pk: int | None = None):
         if ind_pk:
             ind = get_object_or_404(Indicator, pk=ind_pk, plan=plan)
             fields = {k: p[k] for k in ("name", "weight", "cap") if k in p}
-            if "is_active" in p:
-                fields["is_active"] = p["is_active"] == "1"
             svc.do_save_indicator(request.user, plan, ind, **fields)
         else:
             parent = plan.indicators.filter(pk=p.get("parent") or 0).first()
@@ -150,6 +158,44 @@ def indicator_save(request, pk: int, ind_pk: int | None = None):
                                   method=p.get("method", ""), params=_params_from(p), cap=p.get("cap", ""),
                                   description=p.get("description", ""))
         messages.success(request, "指标已保存")
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+    return redirect("assessment:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def indicator_move(request, pk: int):
+    """移动/调整顺序: an indicator (with its sub-indicators) under another parent or at another position."""
+    if (r := _office_only(request)) is not None:
+        return r
+    plan = get_object_or_404(Plan, pk=pk)
+    p = request.POST
+    ind = get_object_or_404(Indicator, pk=p.get("indicator") or 0, plan=plan)
+    parent = get_object_or_404(Indicator, pk=p["parent"], plan=plan) if (p.get("parent") or "").isdigit() else None
+    try:
+        ind = svc.do_move_indicator(request.user, ind, parent=parent, position=p.get("position") or 999)
+        messages.success(request, f"已移动:{ind.code} {ind.name}")
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+    return redirect("assessment:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def indicator_active(request, pk: int):
+    """停用/启用 an indicator (never deleted), optionally handing its weight to / taking it from a sibling."""
+    if (r := _office_only(request)) is not None:
+        return r
+    plan = get_object_or_404(Plan, pk=pk)
+    p = request.POST
+    ind = get_object_or_404(Indicator, pk=p.get("indicator") or 0, plan=plan)
+    balance = (get_object_or_404(Indicator, pk=p["balance_with"], plan=plan)
+               if (p.get("balance_with") or "").isdigit() else None)
+    try:
+        ind = svc.do_set_indicator_active(request.user, ind, p.get("active") == "1", reason=p.get("reason", ""),
+                                          balance_with=balance)
+        messages.success(request, f"已{'启用' if ind.is_active else '停用'}:{ind.code} {ind.name}")
     except LuoshiError as e:
         messages.error(request, e.message_zh)
     return redirect("assessment:plan", pk=plan.pk)
@@ -186,6 +232,13 @@ def plan_action(request, pk: int, action: str):
                                  closes_on=_date(p.get("closes_on"), "截止日期"), mode=p.get("mode") or "open",
                                  codes_per_unit=int(p.get("codes") or 0) if (p.get("codes") or "0").isdigit() else 0)
             messages.success(request, "问卷已创建")
+        elif action == "sheet":
+            from luoshi.accounts.models import User
+
+            rater = User.objects.filter(pk=p.get("rater") or 0, role="expert").first()
+            units = list(Unit.objects.filter(pk__in=[u for u in p.getlist("units") if u.isdigit()]))
+            sheet = svc.do_assign_sheet(user, plan, rater, units, rater_name=p.get("rater_name", ""))
+            messages.success(request, f"已分配{sheet.rater_name}的评分表")
         elif action == "move":
             svc.do_move_unit_group(user, get_object_or_404(Unit, pk=p.get("unit")), p.get("group", ""),
                                    _date(p.get("since"), "起始日期"))
@@ -563,3 +616,63 @@ def govservice_import(request):
     except LuoshiError as e:
         messages.error(request, e.message_zh)
     return redirect("assessment:govservice")
+
+
+# ---------------------------------------------------------------- 专家评分表 (expert score sheets)
+
+@login_required
+def sheets(request):
+    """A 考核专家's own score sheets (the office: every sheet); nobody else has any."""
+    qs = svc.visible_sheets(request.user).select_related("plan").annotate(n_units=Count("units", distinct=True),
+                                                                          n_scores=Count("scores", distinct=True))
+    rows = [(sh, sh.n_units * len(svc.expert_indicators(sh.plan))) for sh in qs.order_by("-plan__period", "plan__code")]
+    return render(request, "assessment/sheets.html", {"rows": rows})
+
+
+def _visible_sheet(request, pk):
+    sheet = svc.visible_sheets(request.user).select_related("plan", "rater").filter(pk=pk).first()
+    if sheet is None:
+        raise Http404
+    return sheet
+
+
+@login_required
+def sheet(request, pk: int):
+    sh = _visible_sheet(request, pk)
+    inds, units, scores = svc.sheet_grid(sh)
+    grid = [(u, [(i, scores.get((i.pk, u.pk))) for i in inds]) for u in units]
+    can_edit = request.user.pk == sh.rater_id and sh.state == "open" and sh.plan.state != Plan.State.CLOSED
+    return render(request, "assessment/sheet.html", {
+        "sheet": sh, "inds": inds, "grid": grid, "can_edit": can_edit,
+        "can_reopen": request.user.sees_everything and sh.state == "submitted",
+        "filled": len(scores), "cells": len(inds) * len(units)})
+
+
+@login_required
+@require_POST
+def sheet_save(request, pk: int):
+    sh = _visible_sheet(request, pk)
+    inds, units, _ = svc.sheet_grid(sh)
+    p = request.POST
+    entries = [{"indicator": i.pk, "unit": u.pk, "score": p.get(f"s_{i.pk}_{u.pk}", ""),
+                "note": p.get(f"n_{i.pk}_{u.pk}", "")} for i in inds for u in units]
+    try:
+        sh = svc.do_save_sheet(request.user, sh, entries, submit=p.get("submit") == "1")
+        messages.success(request, "评分表已提交,评分计入考核" if sh.state == "submitted" else "评分已保存(提交后计入考核)")
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+    return redirect("assessment:sheet", pk=sh.pk)
+
+
+@login_required
+@require_POST
+def sheet_reopen(request, pk: int):
+    if (r := _office_only(request)) is not None:
+        return r
+    sh = _visible_sheet(request, pk)
+    try:
+        svc.do_reopen_sheet(request.user, sh, request.POST.get("reason", ""))
+        messages.success(request, "评分表已退回评分人修改")
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+    return redirect("assessment:sheet", pk=sh.pk)

@@ -27,7 +27,12 @@ operator       NONE        ALL       NONE       NONE         NONE        NONE
 dispatcher     NONE        ALL       NONE       NONE         NONE        NONE
 inspector      NONE        NONE      NONE       ALL          NONE        NONE
 discipline     ALL (READ)  NONE      NONE       NONE         NONE        ALL
+expert         NONE        NONE      NONE       NONE         NONE        NONE
 =============  ==========  ========  =========  ===========  ==========  ==============
+
+(``expert`` is the 考核专家 rater: assessment gives them their own score sheets by
+assignment — a sheet is its rater's, as a 包案 petition is its leader's — and
+nothing through this table.)
 
 (``admin`` also covers Django superusers; an inactive or anonymous user reads
 nothing; a role/domain pair missing from the table reads nothing.)
