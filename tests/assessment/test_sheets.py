@@ -155,3 +155,50 @@ def test_sheet_pages_per_role(eplan, experts, office, units, users, client_for):
     r = oc.post(f"/assessment/plans/{eplan.pk}/do/sheet/", {"rater": experts[2].pk, "units": [units["fgw"].pk]})
     assert ScoreSheet.objects.filter(plan=eplan, rater=experts[2]).exists()
     assert "杨评委" in text(oc.get(f"/assessment/plans/{eplan.pk}/"))
+
+
+def test_expert_pages_and_audit_speak_chinese(eplan, experts, office, units, client_for):
+    import re
+
+    from django.test import Client
+
+    from tests.core.test_chinese_everywhere import UNTRANSLATED, crawl
+
+    sheet = svc.do_assign_sheet(office, eplan, experts[0], [units["fgw"]])
+    fill(sheet, experts[0], {(c, "市发展和改革委员会"): "90" for c in ("1", "2")}, submit=True)
+    c = Client()
+    c.force_login(experts[0])
+    pages = crawl(c, ["/", "/assessment/sheets/", f"/assessment/sheets/{sheet.pk}/"])
+    assert f"/assessment/sheets/{sheet.pk}/" in pages and len(pages) >= 3
+    for path, html in pages.items():
+        body = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+        assert not [p.pattern for p in UNTRANSLATED if p.search(body)], path
+    audit = text(client_for("supervisor").get("/audit/"))
+    assert "分配专家评分表" in audit and "提交专家评分表" in audit and "刘评委的评分表" in audit
+
+
+def test_sheet_api(eplan, experts, office, units, api_for):
+    from rest_framework.test import APIClient
+
+    mine = svc.do_assign_sheet(office, eplan, experts[0], [units["fgw"]])
+    theirs = svc.do_assign_sheet(office, eplan, experts[1], [units["edu"]])
+    api = APIClient()
+    api.force_authenticate(user=experts[0])
+    assert [s["id"] for s in api.get("/api/assessment/sheets/").json()] == [mine.pk]
+    assert api.get(f"/api/assessment/sheets/{theirs.pk}/").status_code == 404
+    assert api.post(f"/api/assessment/sheets/{theirs.pk}/", {"scores": []}, format="json").status_code == 404
+    got = api.get(f"/api/assessment/sheets/{mine.pk}/").json()
+    assert [i["code"] for i in got["indicators"]] == ["1", "2"] and got["units"] == [{"id": units["fgw"].pk,
+                                                                                       "name": "市发展和改革委员会"}]
+    cells = [{"indicator": i["id"], "unit": units["fgw"].pk, "score": "92", "note": "亮点突出"} for i in got["indicators"]]
+    bad = api.post(f"/api/assessment/sheets/{mine.pk}/", {"scores": [{**cells[0], "score": "120"}]}, format="json")
+    assert bad.status_code == 400 and bad.json()["field"] == "score" and bad.json()["detail_zh"]
+    r = api.post(f"/api/assessment/sheets/{mine.pk}/", {"scores": cells, "submit": True}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "submitted" and len(r.json()["scores"]) == 2
+    # the office reads every sheet but cannot write one; other roles see none
+    assert len(api_for("supervisor").get("/api/assessment/sheets/").json()) == 2
+    assert api_for("supervisor").post(f"/api/assessment/sheets/{theirs.pk}/", {"scores": []},
+                                      format="json").status_code == 403
+    for role in ("fgw", "leader", "operator"):
+        assert api_for(role).get("/api/assessment/sheets/").json() == [], role
+        assert api_for(role).get(f"/api/assessment/sheets/{mine.pk}/").status_code == 404, role

@@ -137,3 +137,50 @@ class AppealDecideView(APIView):
         a = svc.do_decide_appeal(request.user, appeal, uphold=s.validated_data["uphold"], note=s.validated_data["note"],
                                  new_points=s.validated_data.get("new_points"))
         return Response({"id": a.pk, "state": a.state})
+
+
+def sheet_json(sheet) -> dict:
+    inds, units, scores = svc.sheet_grid(sheet)
+    return {"id": sheet.pk, "plan": sheet.plan.code, "rater": sheet.rater_name, "state": sheet.state,
+            "indicators": [{"id": i.pk, "code": i.code, "name": i.name} for i in inds],
+            "units": [{"id": u.pk, "name": u.name} for u in units],
+            "scores": [{"indicator": e.indicator_id, "unit": e.unit_id, "score": float(e.score), "note": e.note}
+                       for e in scores.values()]}
+
+
+class SheetsView(APIView):
+    """专家评分表: a 考核专家 lists their own sheets; the office every sheet; anyone else none."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(summary="专家评分表", operation_id="assessment_sheets_list", responses={200: dict})
+    def get(self, request):
+        return Response([{"id": s.pk, "plan": s.plan.code, "rater": s.rater_name, "state": s.state}
+                         for s in svc.visible_sheets(request.user).select_related("plan").order_by("id")])
+
+
+class SheetScoresIn(serializers.Serializer):
+    scores = serializers.ListField(child=serializers.DictField(), max_length=10000)
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class SheetView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _sheet(self, request, pk):
+        sheet = svc.visible_sheets(request.user).select_related("plan").filter(pk=pk).first()
+        if sheet is None:
+            raise Http404
+        return sheet
+
+    @extend_schema(summary="一张专家评分表(指标、单位、评分)", responses={200: dict})
+    def get(self, request, pk: int):
+        return Response(sheet_json(self._sheet(request, pk)))
+
+    @extend_schema(summary="填写/提交专家评分表(仅评分人本人)", request=SheetScoresIn, responses={200: dict})
+    def post(self, request, pk: int):
+        sheet = self._sheet(request, pk)
+        s = SheetScoresIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        sheet = svc.do_save_sheet(request.user, sheet, s.validated_data["scores"], submit=s.validated_data["submit"])
+        return Response(sheet_json(sheet))
