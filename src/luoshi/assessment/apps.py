@@ -17,7 +17,8 @@ class AssessmentConfig(AppConfig):
         from luoshi.core.views import register_home
 
         register_labels({"assessment.indicator.move": "移动考核指标", "assessment.indicator.deactivate": "停用考核指标",
-                         "assessment.indicator.activate": "启用考核指标", "assessment.sheet.assign": "分配专家评分表",
+                         "assessment.indicator.activate": "启用考核指标",
+                         "assessment.indicator.targets": "设置单位目标值", "assessment.sheet.assign": "分配专家评分表",
                          "assessment.sheet.save": "专家评分", "assessment.sheet.submit": "提交专家评分表",
                          "assessment.sheet.reopen": "退回专家评分表", "assessment.expert.score": "录入专家评分"})
         register_home("expert", "assessment:sheets")

@@ -5,7 +5,8 @@ Rules (stated once, used everywhere):
   node's weight (a plan whose weights do not add up is refused with the node named).
 - Leaf points by the indicator's rule (params["rule"]): `rate` (fraction; linear from zero_at → 0 to
   full_at → full weight), `count` (weight − per × count, not below 0), `target` (direction ge: weight ×
-  value/target capped at weight; le: full when value ≤ target, else weight × target/value), `score100`
+  value/target capped at weight; le: full when value ≤ target, else weight × target/value; a unit with its
+  own target in params["unit_targets"] — e.g. a district's 节能目标 — is scored against that), `score100`
   (weight × value/100). Bonus items add min(cap, per × value); deduction items subtract min(cap, per ×
   value); a triggered 一票否决 item takes away every other point (the unit's total is 0, grade 较差).
 - No data: an automatic rate with nothing due scores full points (nothing was late); reported data,
@@ -131,10 +132,13 @@ def group_members(group: str, on: dt.date) -> list[Unit]:
 
 # ---------------------------------------------------------------- points
 
-def item_points(ind: Indicator, value: Decimal | None, weight: Decimal) -> Decimal:
-    """Points of one item (see the module rules); `weight` is the leaf's weight."""
+def item_points(ind: Indicator, value: Decimal | None, weight: Decimal, target=None) -> Decimal:
+    """Points of one item (see the module rules); `weight` is the leaf's weight; `target` the unit's own
+    target (params["unit_targets"]) when it has one, overriding params["target"]."""
     src = get_source(ind.method)
     p = {**src.default_params, **(ind.params or {})}
+    if target is not None:
+        p["target"] = target
     cap = ind.cap if ind.cap is not None else (Decimal(str(p["cap"])) if p.get("cap") is not None else None)
     v = value if value is not None else D0
     per = Decimal(str(p.get("per", 1)))
@@ -286,11 +290,13 @@ def compute(plan: Plan, period: str | None = None, as_of: dt.date | None = None)
     kinds = {leaf.id: get_source(leaf.method).kind for leaf in leaves}
     memo: dict[tuple, Decimal] = {}  # (leaf, value) → points: many units share a value
 
-    def points_of(leaf, value):
-        key = (leaf.id, value)
+    def points_of(leaf, value, target=None):
+        key = (leaf.id, value, target)
         if key not in memo:
-            memo[key] = item_points(leaf, value, leaf.weight)
+            memo[key] = item_points(leaf, value, leaf.weight, target)
         return memo[key]
+
+    unit_targets = {leaf.id: (leaf.params or {}).get("unit_targets") or {} for leaf in leaves}
 
     for u in units:
         us = UnitScore(u, no_excellent=u.id in barred)
@@ -309,8 +315,11 @@ def compute(plan: Plan, period: str | None = None, as_of: dt.date | None = None)
             if value is None and leaf.kind != Indicator.Kind.SCORED:
                 value = D0
             note = "无应考核事项,按满分计" if value is None else ""
+            own = unit_targets[leaf.id].get(str(u.id))
+            if own is not None:
+                note = f"本单位目标值{Decimal(str(own)).normalize():f}"
             weight = leaf.weight if leaf.kind == Indicator.Kind.SCORED else D0
-            us.items.append(ItemScore(leaf, value, points_of(leaf, value), weight, m.rows, note))
+            us.items.append(ItemScore(leaf, value, points_of(leaf, value, own), weight, m.rows, note))
         if excluded:
             scale = D100 / (D100 - excluded) if excluded < D100 else D0
             kept = [it for it in us.items if it.indicator.kind == Indicator.Kind.SCORED and it.weight]

@@ -133,9 +133,69 @@ def _clean_params(params, method: str) -> dict:
             out[k] = v
         elif k in ("full_at", "zero_at", "per", "target", "cap"):
             out[k] = float(_decimal(v, f"计分参数{k}", "params"))
+        elif k == "unit_targets":
+            out[k] = _clean_unit_targets(v)
         else:
             raise LuoshiError(f"unknown parameter {k}", f"未知的计分参数“{k}”", field="params")
     return out
+
+
+def _clean_unit_targets(targets) -> dict:
+    """{unit id (as text): target} — every id an existing unit, every target a finite number."""
+    if not isinstance(targets, dict) or len(targets) > 20000:
+        raise LuoshiError("unit_targets must map unit ids to numbers", "单位目标值格式无效", field="params")
+    ids = {}
+    for k, v in targets.items():
+        try:
+            ids[int(k)] = float(_decimal(v, "单位目标值", "params"))
+        except (TypeError, ValueError):
+            raise LuoshiError("unit_targets must map unit ids to numbers", "单位目标值格式无效", field="params") from None
+    missing = set(ids) - set(Unit.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
+    if missing:
+        raise LuoshiError(f"unknown units {sorted(missing)}", "单位目标值中有不存在的单位", field="params")
+    return {str(k): v for k, v in sorted(ids.items())}
+
+
+@transaction.atomic
+def do_set_unit_targets(actor, indicator: Indicator, targets: dict) -> Indicator:
+    """Give units their own target on a `target`-rule indicator (e.g. each district's 节能目标 for
+    单位GDP能耗下降率): `targets` maps Unit → number (None removes the unit's own target). A unit without
+    one is scored against the indicator's `target`. Audited with the targets before and after."""
+    _office(actor, "set unit targets", "设置单位目标值")
+    ind = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    _editable(ind.plan)
+    src = get_source(ind.method) if ind.method else None
+    rule = {**(src.default_params if src else {}), **(ind.params or {})}.get("rule")
+    if rule != "target":
+        raise LuoshiError("only indicators scored against a target take unit targets",
+                          "只有“对照目标值”计分的指标可以设置单位目标值", field="indicator")
+    params = dict(ind.params or {})
+    before = dict(params.get("unit_targets") or {})
+    merged = dict(before)
+    for unit, value in targets.items():
+        if value in (None, ""):
+            merged.pop(str(unit.pk), None)
+        else:
+            merged[str(unit.pk)] = value
+    params["unit_targets"] = _clean_unit_targets(merged)
+    if not params["unit_targets"]:
+        params.pop("unit_targets")
+    ind.params = params
+    ind.save(update_fields=["params"])
+    names = dict(Unit.objects.filter(pk__in=[int(k) for k in {**before, **merged}]).values_list("pk", "name"))
+    record(actor, "assessment.indicator.targets", ind, summary=f"{ind.plan.code} {ind.code} {ind.name}:单位目标值",
+           before={names[int(k)]: v for k, v in before.items()},
+           after={names[int(k)]: v for k, v in (params.get("unit_targets") or {}).items()})
+    return ind
+
+
+def unit_target(indicator: Indicator, unit_id: int):
+    """The target `unit_id` is scored against on `indicator` (its own, else the indicator's), or None."""
+    own = (indicator.params or {}).get("unit_targets", {}).get(str(unit_id))
+    if own is not None:
+        return own
+    src = get_source(indicator.method) if indicator.method else None
+    return {**(src.default_params if src else {}), **(indicator.params or {})}.get("target")
 
 
 @transaction.atomic

@@ -115,6 +115,9 @@ def plan_detail(request, pk: int):
         "expert_inds": [i for i, _, leaf in rows if leaf and i.method == "expert"],
         "manual_inds": [i for i, _, leaf in rows if leaf and i.method == "manual"],
         "survey_inds": [i for i, _, leaf in rows if leaf and i.method == "survey"],
+        "target_inds": [(i, _unit_target_lines(i)) for i, _, leaf in rows if leaf and i.kind == Indicator.Kind.SCORED
+                        and {**(svc.get_source(i.method).default_params if i.method else {}),
+                             **(i.params or {})}.get("rule") == "target"],
         "surveys": Survey.objects.filter(indicator__plan=plan).annotate(n=Count("links__responses")),
         "groups": Group.choices, "today": timezone.localdate(),
         "parents": [i for i, level, _ in rows if level < 3 and i.kind == Indicator.Kind.SCORED],
@@ -122,6 +125,12 @@ def plan_detail(request, pk: int):
         "sheets": plan.sheets.select_related("rater").prefetch_related("units").annotate(n=Count("scores")),
         "experts": _experts(),
     })
+
+
+def _unit_target_lines(ind) -> str:
+    own = (ind.params or {}).get("unit_targets") or {}
+    names = dict(Unit.objects.filter(pk__in=[int(k) for k in own]).values_list("pk", "name"))
+    return "\n".join(f"{names.get(int(k), k)}|{Decimal(str(v)).normalize():f}" for k, v in own.items())
 
 
 def _experts():
@@ -201,6 +210,29 @@ def indicator_active(request, pk: int):
     return redirect("assessment:plan", pk=plan.pk)
 
 
+def _unit_targets_from(text: str) -> dict:
+    """One unit per line: 单位名称|目标值 (an empty value removes the unit's own target)."""
+    from luoshi.orgs.services import match_units
+
+    pairs = []
+    for n, line in enumerate((text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        name, sep, value = line.replace("|", "|").partition("|")
+        if not sep:
+            raise LuoshiError(f"line {n} needs unit|target", f"第{n}行应为“单位名称|目标值”", field="targets")
+        pairs.append((n, name.strip(), value.strip()))
+    if len(pairs) > 5000:
+        raise LuoshiError("at most 5000 lines", "一次最多设置5000个单位", field="targets")
+    found = match_units([name for _, name, _ in pairs])
+    out = {}
+    for n, name, value in pairs:
+        if found.get(name) is None:
+            raise LuoshiError(f"line {n}: unknown unit {name}", f"第{n}行的单位“{name}”不存在", field="targets")
+        out[found[name]] = value or None
+    return out
+
+
 @login_required
 @require_POST
 def plan_action(request, pk: int, action: str):
@@ -239,6 +271,10 @@ def plan_action(request, pk: int, action: str):
             units = list(Unit.objects.filter(pk__in=[u for u in p.getlist("units") if u.isdigit()]))
             sheet = svc.do_assign_sheet(user, plan, rater, units, rater_name=p.get("rater_name", ""))
             messages.success(request, f"已分配{sheet.rater_name}的评分表")
+        elif action == "targets":
+            ind = get_object_or_404(Indicator, pk=p.get("indicator"), plan=plan)
+            svc.do_set_unit_targets(user, ind, _unit_targets_from(p.get("targets", "")))
+            messages.success(request, "单位目标值已保存")
         elif action == "move":
             svc.do_move_unit_group(user, get_object_or_404(Unit, pk=p.get("unit")), p.get("group", ""),
                                    _date(p.get("since"), "起始日期"))
@@ -276,7 +312,8 @@ def report(request):
             continue
         for ind in svc.reported_indicators(plan):
             figs = list(ReportedFigure.objects.filter(indicator=ind, unit_id=user.unit_id).order_by("-id")[:5])
-            rows.append({"plan": plan, "ind": ind, "figures": figs, "current": figs[0] if figs else None})
+            rows.append({"plan": plan, "ind": ind, "figures": figs, "current": figs[0] if figs else None,
+                         "target": svc.unit_target(ind, user.unit_id)})
     return render(request, "assessment/report.html", {"rows": rows})
 
 
