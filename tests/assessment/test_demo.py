@@ -50,3 +50,6 @@ def test_demo_has_published_plans_survey_answers_and_an_appeal(tmp_path):
     assert score["published"] and len(score["units"]) >= 5
     for u in score["units"]:
         assert round(sum(i["points"] for i in u["items"]), 2) == u["total"]
+    # the 区县 plan scores each district's figure against its own 节能目标
+    energy = [i for u in score["units"] for i in u["items"] if i["indicator"] == "2.1" and i["value"] is not None]
+    assert energy and all(i["note"].startswith("本单位目标值") for i in energy)

@@ -202,3 +202,14 @@ def test_sheet_api(eplan, experts, office, units, api_for):
     for role in ("fgw", "leader", "operator"):
         assert api_for(role).get("/api/assessment/sheets/").json() == [], role
         assert api_for(role).get(f"/api/assessment/sheets/{mine.pk}/").status_code == 404, role
+
+
+def test_an_expert_login_from_the_users_command(eplan, office, units):
+    from django.core.management import call_command
+
+    call_command("users", "add", "zhou_expert", "--role", "expert", "--name", "周评委", "--password",
+                 "pw-for-zhou-2026")
+    zhou = User.objects.get(username="zhou_expert")
+    assert zhou.is_expert and zhou.unit is None and zhou.get_role_display() == "考核专家"
+    sheet = svc.do_assign_sheet(office, eplan, zhou, [units["edu"]])
+    assert sheet.rater_name == "周评委"

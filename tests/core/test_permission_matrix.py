@@ -288,7 +288,7 @@ def sheets_world(with_expert, units):
     theirs = asvc.do_assign_sheet(sup, plan, second, [units["duchashi"]])
     asvc.do_save_sheet(second, theirs, [{"indicator": ind.pk, "unit": units["duchashi"].pk, "score": "77",
                                          "note": "保密评语乙"}])
-    return {"plan": plan, "mine": mine, "theirs": theirs}
+    return {"plan": plan, "mine": mine, "theirs": theirs, "ind": ind}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -320,7 +320,7 @@ def test_score_sheets_and_plan_editor_per_role(role, sheets_world, client_for):
         assert r.status_code == 403, role
         assert "保密专家指标" not in _text(r) and "保密评委乙" not in _text(r)
     for action in ("indicators/move/", "indicators/active/", "do/sheet/"):
-        r = c.post(f"/assessment/plans/{plan.pk}/{action}", {"indicator": "1", "reason": "x"})
+        r = c.post(f"/assessment/plans/{plan.pk}/{action}", {"indicator": sheets_world["ind"].pk, "reason": "x"})
         assert r.status_code == (302 if office else 403), (role, action, r.status_code)
     # the expert reads no results, no plan, no other assessment page's records
     if role == "expert":

@@ -1,5 +1,5 @@
 """Demo data for assessment (考核) in the demo city: a published plan for 市直部门 and one for 区县 this
-year, reported figures (one with an evidence file, one returned), expert scores (two 考核专家 logins fill their
+year, reported figures (one with an evidence file, one returned) against each district's own 节能目标, expert scores (two 考核专家 logins fill their
 own score sheets, three raters entered by the office), a 群众评议 survey with answers, bonus/deduction
 entries and an appeal. Everything goes through the do_… services.
 
@@ -112,6 +112,8 @@ def build(ctx) -> None:
         plan.save(update_fields=["state"])
         ind = _tree(office, plan, county=county)
         members = scoring.group_members(group, today)
+        if county:  # each district's own 节能目标 (the province assigns them; the plan's 3.2 % is the default)
+            svc.do_set_unit_targets(office, ind["energy"], {u: round(rng.uniform(2.8, 3.8), 1) for u in members})
         for u in members:
             liaison = ctx.liaison_of.get(u.pk)
             if rng.random() < 0.15:
