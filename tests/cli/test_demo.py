@@ -79,7 +79,7 @@ def test_demo_builds_every_state_with_logins_and_intact_audit(tmp_path):
     assert got["district_subtasks"] >= 10 and got["street_subtasks"] >= 2
     assert got["targets"] >= 5 and got["recurring"] >= 3
     assert got["roles"] == sorted(["supervisor", "liaison", "leader", "admin", "operator", "dispatcher",
-                                   "inspector", "discipline"])
+                                   "inspector", "discipline", "expert"])
     assert got["jijian"] and got["decided_fgw"] == 1 and got["public_tasks"] >= 3 and got["portal"] == 200
     assert all(got["auth"].values()), got["auth"]
     assert not got["wrong_pw"]
