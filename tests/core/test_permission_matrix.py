@@ -183,11 +183,12 @@ CASE_SECRETS = {"name": "严保密申诉人", "phone": "13911112222", "email": "
 def case_world(with_expert, units):
     """Four overdue cases (so each gets a red 督办单 and shows in the 通报): problems handled by dong, xi and
     nan, and a complaint against fgw handled by yi — all with the same reporter."""
-    users = with_expert
     from django.utils import timezone
 
     from luoshi.cases import services as csvc
     from luoshi.cases.models import Category, Kind, LimitUnit
+
+    users = with_expert
 
     prob = Category.objects.create(code="PM-ROAD", name="道路破损", kind=Kind.PROBLEM, limit_value=24,
                                    limit_unit=LimitUnit.HOURS)
