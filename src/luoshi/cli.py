@@ -29,6 +29,7 @@ commands:
   backup FILE                      one archive: database, uploads, secret and audit keys, checksums
   restore FILE [--force]           rebuild an empty installation from a backup archive
   sweep [--at YYYY-MM-DD] [--json] run one supervision sweep (lights, notices, escalation)
+  petitions sweep [--at YYYY-MM-DD] [--json] [--enqueue]   信访 sweep (limits, 积案, 包案 reminders, escalation)
   assess plans|score CODE [--period P] [--live]|run CODE|publish RUN|methods [--json]   assessment (考核)
   open311 keys add NAME | revoke NAME | list   Open311 API keys (the new key is the last line)
   check [--strict]                 configuration sanity check

@@ -329,3 +329,57 @@ def test_score_sheets_and_plan_editor_per_role(role, sheets_world, client_for):
                     "/api/assessment/plans/"):
             body = _text(c.get(url))
             assert "KH-SHEET" not in body and "保密专家评议方案" not in body, url
+
+
+# ---- petitions in the supervision engine (督办单 of overdue petitions) and the hotline transfer page ----
+
+PETITIONER = "保密信访人甲乙"
+PETITION_TITLE = "保密信访事由FGW专属"
+HOTLINE_ROLES = {"supervisor", "admin", "operator"}
+
+
+@pytest.fixture
+def petition_world(users, units):
+    """An overdue petition handled by 市发改委 that climbed the ladder up to a red 督办单."""
+    from luoshi.petitions import services as psvc
+    from luoshi.petitions.sweep import run_petition_sweep
+
+    p = psvc.do_register_petition(users["supervisor"], channel="visit", name=PETITIONER, phone="13700001111",
+                                  title=PETITION_TITLE, content="保密信访内容", received_on=dt.date(2026, 3, 2))
+    psvc.do_assign_petition(users["supervisor"], p, units["fgw"])
+    psvc.do_accept_petition(users["fgw"], p, on=dt.date(2026, 3, 5))
+    for day in (7, 12, 15):
+        run_petition_sweep(dt.date(2026, 5, day))
+    from luoshi.supervision.models import SupervisionNotice
+
+    notice = SupervisionNotice.objects.filter(source_type="petitions").order_by("id").first()
+    p.refresh_from_db()
+    return p, notice
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_petition_notice_and_hotline_page_per_role(role, petition_world, users, client_for, units):
+    from luoshi.petitions.scope import visible_petitions
+
+    p, notice = petition_world
+    c = client_for(role)
+    may_read = visible_petitions(users[role]).filter(pk=p.pk).exists()
+    urls = ["/", "/supervision/notices/", "/supervision/workspace/", "/supervision/dashboard/?format=json",
+            "/supervision/inbox/", "/api/notices/", "/api/inbox/", f"/supervision/notices/{notice.pk}/",
+            f"/supervision/notices/{notice.pk}/pdf/", f"/api/notices/{notice.pk}/", "/audit/", "/api/audit/",
+            "/petitions/hotline/"]
+    seen = False
+    for url in urls:
+        r = c.get(url)
+        assert r.status_code < 500, (role, url, r.status_code)
+        if r.status_code >= 300:
+            continue
+        text = _text(r)
+        assert PETITIONER not in text, (role, url)                  # the petitioner: never, for anyone
+        if not may_read:
+            assert p.number not in text and PETITION_TITLE not in text, (role, url)
+        seen = seen or notice.number in text
+    assert seen == may_read, (role, may_read)
+    assert may_read == (role in {"supervisor", "admin", "fgw", "leader"})
+    hotline = c.get("/petitions/hotline/")
+    assert hotline.status_code == (200 if role in HOTLINE_ROLES else 403), role

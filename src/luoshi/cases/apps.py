@@ -17,6 +17,11 @@ class CasesConfig(AppConfig):
         from .sweep import case_lights, overdue_items, supervision_event
 
         register_kind("cases", "诉求案件", lights=case_lights, overdue=overdue_items, on_event=supervision_event)
+        from luoshi.supervision.hooks import finding_referred
+
+        from .referrals import on_finding_referred
+
+        finding_referred.connect(on_finding_referred, dispatch_uid="cases.finding_referred")
         from django.db.models.signals import post_delete, post_save
 
         from .models import Area

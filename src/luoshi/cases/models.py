@@ -101,6 +101,7 @@ class Channel(models.TextChoices):
     API = "api", "系统接口"
     VISIT = "visit", "来访"
     LETTER = "letter", "来信"
+    INSPECTION = "inspection", "明查暗访移送"
 
 
 class Status(models.TextChoices):
@@ -190,6 +191,12 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
 
+    # A case another app referred here (e.g. an inspection finding, "inspections.finding"): a generic
+    # reference, so cases never imports that app. One case per source item.
+    source_type = models.CharField("来源类型", max_length=40, blank=True)
+    source_id = models.PositiveBigIntegerField("来源编号", null=True, blank=True)
+    source_label = models.CharField("来源", max_length=200, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "案件"
@@ -201,6 +208,7 @@ class Case(models.Model):
             models.Index(fields=["grid", "created_at"], name="case_grid_created"),
             models.Index(fields=["category", "-created_at"], condition=Q(grid__isnull=True),
                          name="case_category_nopoint"),
+            models.Index(fields=["source_type", "source_id"], name="case_source"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ COMMANDS = {
     "audit": "audit",
     "calendar": "workcal",
     "sweep": "sweep",
+    "petitions": "petitions",
     "assess": "assess",
     "open311": "open311",
     "backup": "backup",

@@ -2,7 +2,7 @@
 scope.visible_plans / visible_findings: a secret 暗访 plan is simply absent for the inspected — a 404
 on detail, never counted in a list). Plans: title, mode (open|unannounced), published, units, dates;
 inspectors only for the office and the plan's inspectors. Findings: plan, unit, item, description,
-severity, staff_name masked (王*), evidence (id, kind, sha256, taken_at, url), rectification state.
+severity, staff_name masked (王*), evidence (id, kind, sha256, taken_at, duration of videos in seconds, url), rectification state.
 POST /api/inspections/plans/{id}/publish/ (office) publishes.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ class EvidenceRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "sha256", "size", "taken_at", "latitude", "longitude", "url"]
+        fields = ["id", "kind", "sha256", "size", "taken_at", "latitude", "longitude", "duration", "url"]
 
     def get_url(self, obj) -> str:
         return f"/inspections/evidence/{obj.pk}/"
@@ -61,7 +61,7 @@ class FindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
         fields = ["id", "plan", "unit", "item", "description", "severity", "staff_name", "evidence",
-                  "rectification", "refer_case", "refer_accountability", "created_at"]
+                  "rectification", "refer_case", "refer_accountability", "referrals", "created_at"]
 
     def get_plan(self, obj) -> dict:
         return {"id": obj.plan_id, "title": obj.plan.title, "mode": obj.plan.mode}

@@ -6,7 +6,12 @@
   the file must really decode as an image (Pillow verify + load: a renamed non-image, a truncated file
   or a decompression bomb is refused);
 * videos: MP4/MOV/3GP (ISO base media, `ftyp` box) or WebM/Matroska (EBML header), at most
-  LUOSHI_EVIDENCE_MAX_VIDEO bytes (default 60 MB).
+  LUOSHI_EVIDENCE_MAX_VIDEO bytes (default 60 MB) and LUOSHI_EVIDENCE_MAX_VIDEO_SECONDS seconds
+  (default 120: evidence is a short clip). The duration is read from the container itself, without
+  decoding anything: the movie header box (`moov/mvhd`: duration ÷ timescale, ISO/IEC 14496-12 §8.2.2;
+  `mvex/mehd` for fragmented files) or the Matroska Segment Info (`Duration` × `TimecodeScale` ns). A
+  video whose duration cannot be read (no movie header, a live WebM without Duration) is refused, since
+  its length could not be bounded.
 
 The original bytes are kept unchanged (no re-encoding, so EXIF and any signature stay intact) under
 MEDIA_ROOT/inspections/evidence/<sha256[:2]>/<sha256><ext>, SHA-256 recorded; from a photo's EXIF the
@@ -36,6 +41,10 @@ def max_video() -> int:
     return int(getattr(settings, "LUOSHI_EVIDENCE_MAX_VIDEO", 60 * 1024 * 1024))
 
 
+def max_video_seconds() -> int:
+    return int(getattr(settings, "LUOSHI_EVIDENCE_MAX_VIDEO_SECONDS", 120))
+
+
 @dataclass
 class EvidenceInfo:
     kind: str
@@ -49,6 +58,7 @@ class EvidenceInfo:
     latitude: float | None = None
     longitude: float | None = None
     exif: dict = field(default_factory=dict)
+    duration: float | None = None  # seconds, videos only
 
 
 def _ratio(v) -> float:
@@ -142,6 +152,124 @@ def _video_kind(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+# ---- video duration from the container (no decoding) -----------------------------------------------
+
+def _boxes(data: bytes, start: int, end: int):
+    """(type, payload start, payload end) of the ISO BMFF boxes in data[start:end]; stops at a malformed one."""
+    pos = start
+    while pos + 8 <= end:
+        size = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        head = 8
+        if size == 1:
+            if pos + 16 > end:
+                return
+            size, head = int.from_bytes(data[pos + 8:pos + 16], "big"), 16
+        elif size == 0:
+            size = end - pos
+        if size < head or pos + size > end:
+            return
+        yield kind, pos + head, pos + size
+        pos += size
+
+
+def _iso_duration(data: bytes) -> float | None:
+    """Seconds from moov/mvhd (or moov/mvex/mehd when mvhd says 0 or unknown), None when absent."""
+    for kind, a, b in _boxes(data, 0, len(data)):
+        if kind != b"moov":
+            continue
+        timescale, duration = 0, 0
+        for k2, a2, b2 in _boxes(data, a, b):
+            if k2 == b"mvhd" and b2 - a2 >= 20:
+                if data[a2] == 1 and b2 - a2 >= 32:   # version 1: 64-bit times
+                    timescale = int.from_bytes(data[a2 + 20:a2 + 24], "big")
+                    duration = int.from_bytes(data[a2 + 24:a2 + 32], "big")
+                    unknown = 0xFFFFFFFFFFFFFFFF
+                else:
+                    timescale = int.from_bytes(data[a2 + 12:a2 + 16], "big")
+                    duration = int.from_bytes(data[a2 + 16:a2 + 20], "big")
+                    unknown = 0xFFFFFFFF
+                if duration == unknown:
+                    duration = 0
+            elif k2 == b"mvex":
+                for k3, a3, b3 in _boxes(data, a2, b2):
+                    if k3 == b"mehd" and b3 - a3 >= 8 and not duration:
+                        duration = int.from_bytes(data[a3 + 4:a3 + (12 if data[a3] == 1 else 8)], "big")
+        if timescale and duration:
+            return duration / timescale
+        return None
+    return None
+
+
+def _vint(data: bytes, pos: int, keep_marker: bool) -> tuple[int, int, bool]:
+    """An EBML variable-length integer at pos: (value, next position, all value bits set)."""
+    first = data[pos]
+    length = 1
+    while length <= 8 and not first & (0x80 >> (length - 1)):
+        length += 1
+    if length > 8 or pos + length > len(data):
+        raise ValueError("bad EBML number")
+    value = first if keep_marker else first & (0xFF >> length)
+    for b in data[pos + 1:pos + length]:
+        value = (value << 8) | b
+    all_ones = not keep_marker and value == (1 << (7 * length)) - 1
+    return value, pos + length, all_ones
+
+
+_SEGMENT, _INFO, _CLUSTER = 0x18538067, 0x1549A966, 0x1F43B675
+_TIMECODE_SCALE, _DURATION = 0x2AD7B1, 0x4489
+
+
+def _ebml_duration(data: bytes) -> float | None:
+    """Seconds from Segment/Info/Duration × TimecodeScale (Matroska, WebM), None when absent."""
+    import struct
+
+    try:
+        pos, end = 0, len(data)
+        while pos < end:                                 # top level: EBML header, then Segment
+            eid, pos, _ = _vint(data, pos, True)
+            size, pos, unknown = _vint(data, pos, False)
+            if eid == _SEGMENT:
+                seg_end = end if unknown else min(end, pos + size)
+                while pos < seg_end:
+                    cid, pos, _ = _vint(data, pos, True)
+                    csize, pos, cunknown = _vint(data, pos, False)
+                    if cid == _CLUSTER or cunknown:
+                        return None                      # media before any Info: no duration given
+                    if cid == _INFO:
+                        scale, duration, p, info_end = 1_000_000, None, pos, min(seg_end, pos + csize)
+                        while p < info_end:
+                            iid, p, _ = _vint(data, p, True)
+                            isize, p, _ = _vint(data, p, False)
+                            raw = data[p:p + isize]
+                            if iid == _TIMECODE_SCALE and 1 <= isize <= 8:
+                                scale = int.from_bytes(raw, "big") or 1_000_000
+                            elif iid == _DURATION and isize in (4, 8):
+                                duration = struct.unpack(">f" if isize == 4 else ">d", raw)[0]
+                            p += isize
+                        if duration is None or not duration > 0:
+                            return None
+                        return duration * scale / 1e9
+                    pos += csize
+                return None
+            if unknown:
+                return None
+            pos += size
+    except (ValueError, IndexError, struct.error):
+        return None
+    return None
+
+
+def video_duration(data: bytes) -> float | None:
+    """The duration in seconds of an MP4/MOV/3GP or WebM/Matroska file, read from its container
+    headers (see the module docstring); None when the file does not state it."""
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        return _iso_duration(data)
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        return _ebml_duration(data)
+    return None
+
+
 def check_upload(name: str, data: bytes) -> EvidenceInfo:
     """Validate one uploaded file; see the module docstring. Raises LuoshiError(field="files")."""
     if not data:
@@ -152,7 +280,19 @@ def check_upload(name: str, data: bytes) -> EvidenceInfo:
         if len(data) > max_video():
             raise LuoshiError(f"videos are limited to {max_video() // 1024 // 1024} MB",
                               f"视频不能超过{max_video() // 1024 // 1024}MB", field="files")
-        return EvidenceInfo("video", video[0], video[1], sha, len(data))
+        seconds = video_duration(data)
+        if seconds is None:
+            raise LuoshiError("the video's duration cannot be read from the file (no movie header); "
+                              "record an MP4/MOV clip with the phone's camera",
+                              "无法从文件中读取视频时长(文件缺少时长信息或已损坏),请用手机相机重新录制MP4/MOV视频",
+                              field="files")
+        if seconds > max_video_seconds():
+            raise LuoshiError(f"videos are limited to {max_video_seconds()} seconds (this one lasts {seconds:.0f} s)",
+                              f"视频时长不能超过{max_video_seconds()}秒(该视频约{seconds:.0f}秒),请剪短后再上传",
+                              field="files")
+        info = EvidenceInfo("video", video[0], video[1], sha, len(data))
+        info.duration = round(seconds, 3)
+        return info
     if len(data) > max_photo():
         raise LuoshiError(f"photos are limited to {max_photo() // 1024 // 1024} MB",
                           f"照片不能超过{max_photo() // 1024 // 1024}MB", field="files")

@@ -139,6 +139,7 @@ class Evidence(models.Model):
     latitude = models.DecimalField("拍摄纬度(EXIF)", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("拍摄经度(EXIF)", max_digits=9, decimal_places=6, null=True, blank=True)
     exif = models.JSONField("EXIF", default=dict, blank=True)
+    duration = models.FloatField("视频时长(秒)", null=True, blank=True, help_text="read from the container (videos)")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -166,6 +167,8 @@ class Finding(models.Model):
     refer_accountability = models.BooleanField("提出问责建议", default=False)
     rectification = models.ForeignKey("supervision.RectificationItem", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
+    referrals = models.JSONField("移送情况", default=list, blank=True,
+                                 help_text='what receivers of finding_referred made of it: [{"kind", "ref", "label", "url"}]')
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -138,7 +138,8 @@ def _store(actor, rec: Record, name: str, data: bytes) -> Evidence:
     info = ev.check_upload(name, data)
     e = Evidence(record=rec, kind=info.kind, original_name=(name or "file")[:200], content_type=info.content_type,
                  size=info.size, sha256=info.sha256, width=info.width, height=info.height, taken_at=info.taken_at,
-                 latitude=info.latitude, longitude=info.longitude, exif=info.exif, uploaded_by=actor)
+                 latitude=info.latitude, longitude=info.longitude, exif=info.exif, duration=info.duration,
+                 uploaded_by=actor)
     e.file.save(f"{info.sha256[:2]}/{info.sha256}{info.ext}", ContentFile(data), save=False)
     e.save()
     return e
@@ -276,9 +277,15 @@ def do_publish_plan(actor, plan: Plan, *, summary: str = "", on=None) -> Plan:
                 requirement=f"{plan.get_mode_display()}发现:{f.description}。请于{due:%Y-%m-%d}前整改到位并报送整改情况。")
             f.save(update_fields=["rectification"])
         finding_published.send(sender=Finding, finding=f, actor=actor)
+        made = []
         for kind, flag in (("case", f.refer_case), ("accountability", f.refer_accountability)):
             if flag:
-                finding_referred.send(sender=Finding, finding=f, kind=kind, actor=actor)
+                for _receiver, answer in finding_referred.send(sender=Finding, finding=f, kind=kind, actor=actor):
+                    if isinstance(answer, dict) and answer.get("ref"):
+                        made.append({k: str(answer.get(k, ""))[:200] for k in ("kind", "ref", "label", "url")})
+        if made:
+            f.referrals = made
+            f.save(update_fields=["referrals"])
     _audit(actor, "inspection.publish", plan, {"on": on, "findings": len(findings),
                                                "units": sorted({f.unit.name for f in findings})},
            f"发布检查通报 {plan.title}")

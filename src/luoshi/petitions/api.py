@@ -100,6 +100,17 @@ class PetitionCreateSerializer(serializers.Serializer):
     hotline_ref = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
+class HotlineTransferSerializer(serializers.Serializer):
+    hotline_ref = serializers.CharField(max_length=40)
+    petitioner_name = serializers.CharField(max_length=64)
+    petitioner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=24, required=False, allow_blank=True)
+    petitioner_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField(max_length=20000)
+    received_on = serializers.DateField(required=False)
+
+
 def _param_date(params, name, default):
     v = params.get(name, "").strip()
     if not v:
@@ -145,6 +156,24 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             content=d["content"], received_on=d.get("received_on"), people=d.get("people", 1),
             batch=d.get("batch", ""), hotline_ref=d.get("hotline_ref", ""))
         return Response(PetitionSerializer(p, context={"request": request}).data, status=201)
+
+    @extend_schema(request=HotlineTransferSerializer, responses={201: OpenApiTypes.OBJECT},
+                   summary="热线转来信访: a 12345 话务员 registers a hotline call as a petition")
+    @action(detail=False, methods=["post"])
+    def hotline(self, request):
+        """POST /api/petitions/hotline/ {hotline_ref, petitioner_name, petitioner_phone, id_number,
+        petitioner_address, title, content, received_on} → 201 {"id", "number", "hotline_ref", "accept_by"}.
+        The answer carries no petitioner data and the 话务员 cannot read the petition afterwards."""
+        s = HotlineTransferSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        p = svc.do_register_hotline_transfer(
+            request.user, hotline_ref=d["hotline_ref"], name=d["petitioner_name"],
+            phone=d.get("petitioner_phone", ""), id_number=d.get("id_number", ""),
+            address=d.get("petitioner_address", ""), title=d["title"], content=d["content"],
+            received_on=d.get("received_on"))
+        return Response({"id": p.pk, "number": p.number, "hotline_ref": p.hotline_ref, "accept_by": p.accept_by},
+                        status=201)
 
     def _do(self, request, pk, fn):
         p = self.get_object()

@@ -146,6 +146,11 @@ class Petition(models.Model):
         indexes = [
             models.Index(fields=["handling_unit", "-received_on"], name="pt_unit_recv"),
             models.Index(fields=["backlog_since"], condition=Q(backlog=True), name="pt_backlog"),
+            # The 积案 list (open backlog, oldest listing first) and the API's ?backlog=1 (newest first) read
+            # these in order and stop at the page: no join or sort over the whole backlog.
+            models.Index(fields=["backlog_since", "id"], condition=Q(backlog=True, resolved_on__isnull=True),
+                         name="pt_backlog_open"),
+            models.Index(fields=["-received_on", "-id"], condition=Q(backlog=True), name="pt_backlog_recv"),
             models.Index(fields=["owner_leader", "-received_on"], name="pt_owner"),
         ]
 

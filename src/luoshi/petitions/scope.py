@@ -38,3 +38,10 @@ def is_office(user) -> bool:
 def is_handler(user, petition: Petition) -> bool:
     """A liaison of the handling unit (accepts, answers, asks for extension)."""
     return bool(user.is_liaison and user.unit_id and petition.handling_unit_id == user.unit_id)
+
+
+def can_transfer_from_hotline(user) -> bool:
+    """热线转来信访: the 12345 话务员 (operator) and the 信访 office register hotline transfers. Registering
+    gives no read access: the operator's petitions scope stays empty (luoshi.core.scope)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and (user.sees_everything or user.role == "operator"))

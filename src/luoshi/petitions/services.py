@@ -128,6 +128,46 @@ def do_register_petition(actor, *, channel: str, name: str, title: str, content:
     """
     if not is_office(actor):
         deny("register petitions", "登记信访事项")
+    return _register(actor, channel=channel, name=name, title=title, content=content, phone=phone,
+                     id_number=id_number, address=address, received_on=received_on, people=people, batch=batch,
+                     hotline_ref=hotline_ref, cfg=cfg)
+
+
+@transaction.atomic
+def do_register_hotline_transfer(actor, *, hotline_ref: str, name: str, title: str, content: str, phone: str = "",
+                                 id_number: str = "", address: str = "", received_on=None,
+                                 cfg: dict | None = None) -> Petition:
+    """热线转来信访: a 12345 话务员 (or the 信访 office) registers a call that is a 信访 matter, with the hotline
+    ticket number (`hotline_ref`, required, once: a ticket already transferred is refused). Channel
+    `hotline`; from then on it is the 信访 office's like any petition (受理告知 within 15 日 of `received_on`,
+    default today). The office (督查员) is told, without the caller's identity; the 话务员 keeps no read
+    access to petitions (core.scope: operator × petitions = none). Returns the new Petition.
+    Errors: NotAllowed for other roles; LuoshiError (400) for a missing/duplicate ticket or bad fields."""
+    from .scope import can_transfer_from_hotline
+
+    if not can_transfer_from_hotline(actor):
+        deny("register hotline transfers of petitions", "登记热线转来的信访事项")
+    hotline_ref = check_plain_text(hotline_ref, "热线工单号", "hotline_ref", max_length=40, required=True)
+    earlier = Petition.objects.select_for_update().filter(hotline_ref=hotline_ref).order_by("id").first()
+    if earlier is not None:
+        raise LuoshiError(f"hotline ticket {hotline_ref} was already transferred as {earlier.number}",
+                          f"热线工单{hotline_ref}已转来信访(信访编号{earlier.number}),不能重复登记",
+                          field="hotline_ref")
+    p = _register(actor, channel=Channel.HOTLINE, name=name, title=title, content=content, phone=phone,
+                  id_number=id_number, address=address, received_on=received_on, people=1, batch="",
+                  hotline_ref=hotline_ref, cfg=cfg, action="petition.hotline_transfer")
+    from luoshi.accounts.models import Role
+    from luoshi.notifications.services import notify_roles
+
+    notify_roles((Role.SUPERVISOR,), kind="petition.hotline_transfer",
+                 title=f"【热线转来信访】{p.number}(热线工单{hotline_ref})", body=f"{p.title}\n请在受理期限"
+                 f"{p.accept_by:%Y-%m-%d}前作出受理决定。", url=f"/petitions/{p.pk}/", obj=p)
+    return p
+
+
+def _register(actor, *, channel: str, name: str, title: str, content: str, phone: str, id_number: str,
+              address: str, received_on, people, batch: str, hotline_ref: str, cfg: dict | None,
+              action: str = "petition.register") -> Petition:
     cfg = cfg or limits.config()
     if channel not in Channel.values:
         raise LuoshiError("unknown channel", "信访形式不正确", field="channel")
@@ -190,8 +230,8 @@ def do_register_petition(actor, *, channel: str, name: str, title: str, content:
            (f",系{p.repeat_of.number}的重复信访" if p.repeat_of_id else ""), actor)
     if p.status == Status.REPEAT:
         _event(p, "repeat", f"原信访事项{p.repeat_of.number}已终结,依法不再受理,仅登记备查", actor)
-    _audit(actor, "petition.register", p, {
-        "number": p.number, "channel": channel, "people": people, "collective": p.collective,
+    _audit(actor, action, p, {
+        "number": p.number, "channel": channel, "hotline_ref": hotline_ref, "people": people, "collective": p.collective,
         "received_on": received_on, "accept_by": p.accept_by, "repeat_of": p.repeat_of.number if p.repeat_of_id
         else None, "status": p.status, "has_id_number": bool(id_h)})
     return p

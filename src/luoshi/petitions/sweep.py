@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from luoshi.audit.services import record, record_many
 
@@ -53,13 +53,28 @@ def blue_cutoff(on: dt.date, warn_days: int, calendar=None) -> dt.date:
 
 @dataclass
 class SweepResult:
+    """What one sweep did. red/blue/green: petitions whose light CHANGED to that colour; `lights`: the
+    counts of running limits by colour after the sweep; new_backlog: petitions newly listed as 积案;
+    reminded: reminders sent to 包案 leaders; escalations: supervision escalation steps taken."""
+
     on: dt.date
     red: int = 0
     blue: int = 0
     green: int = 0
     new_backlog: int = 0
     reminded: int = 0
+    escalations: int = 0
+    notices: int = 0
+    supervision: dict = field(default_factory=dict)
+    lights: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"on": self.on.isoformat(), "open": sum(self.lights.values()), "lights": self.lights,
+                "changed": {"red": self.red, "blue": self.blue, "green": self.green},
+                "new_backlog": self.new_backlog, "reminded": self.reminded, "notices": self.notices,
+                "escalations": self.escalations, "deferred": self.supervision.get("deferred", 0),
+                "seconds": self.seconds}
 
 
 def run_petition_sweep(on: dt.date | None = None, *, cfg: dict | None = None) -> SweepResult:
@@ -97,9 +112,18 @@ def run_petition_sweep(on: dt.date | None = None, *, cfg: dict | None = None) ->
     t0 = time.perf_counter()
     res.reminded = _remind(on)
     res.seconds["reminders"] = round(time.perf_counter() - t0, 3)
+    t0 = time.perf_counter()
+    res.supervision = supervise(on)
+    res.escalations = res.supervision.get("escalations", 0)
+    res.notices = res.supervision.get("notices", 0)
+    res.seconds["supervision"] = round(time.perf_counter() - t0, 3)
+    counts = dict(running.order_by().values_list("light").annotate(n=Count("id")).values_list("light", "n"))
+    res.lights = {c: counts.get(c, 0) for c in ("green", "blue", "red")}
     record("系统", "petition.sweep", object_type="petitions.sweep", object_id=on.isoformat(),
-           summary=f"信访扫描 {on}: 红{res.red} 蓝{res.blue} 新增积案{res.new_backlog} 提醒{res.reminded}",
-           after={"red": res.red, "blue": res.blue, "green": res.green, "new_backlog": res.new_backlog})
+           summary=f"信访扫描 {on}: 红{res.red} 蓝{res.blue} 新增积案{res.new_backlog} 提醒{res.reminded} "
+                   f"督办单{res.notices} 升级督办{res.escalations}",
+           after={"red": res.red, "blue": res.blue, "green": res.green, "new_backlog": res.new_backlog,
+                  "reminded": res.reminded, "notices": res.notices, "escalations": res.escalations})
     return res
 
 
@@ -121,3 +145,79 @@ def _remind(on: dt.date) -> int:
             Petition.objects.filter(pk=p.pk).update(reminded=key)
             n += 1
     return n
+
+
+def petition_lights(now=None) -> dict[int, dict[str, int]]:
+    """The supervised-kind view of petitions (registered as kind "petitions" in supervision.kinds):
+    {handling_unit_id: {"red": n, "yellow": n, "green": n}} over the petitions whose limit runs on a unit.
+    red 逾期 (the running limit has passed), yellow 临期 (at most `warn_days` working days left — the
+    petition's own "blue"), green otherwise; computed from the deadlines in one GROUP BY (not from the
+    stored lights, so it holds even before today's petition sweep). Counts only: no petitioner data."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    on = timezone.localdate(now) if isinstance(now, dt.datetime) else now
+    cutoff = blue_cutoff(on, limits.config()["warn_days"])
+    rows = (Petition.objects.filter(status__in=OPEN_STATUSES, deadline__isnull=False, handling_unit__isnull=False)
+            .order_by().values("handling_unit_id")
+            .annotate(red=Count("id", filter=Q(deadline__lt=on)),
+                      yellow=Count("id", filter=Q(deadline__gte=on, deadline__lt=cutoff)),
+                      green=Count("id", filter=Q(deadline__gte=cutoff))))
+    return {r["handling_unit_id"]: {"red": r["red"], "yellow": r["yellow"], "green": r["green"]} for r in rows}
+
+
+STAGE_LIMIT = {"registered": "受理告知", "handling": "办理", "review": "复查", "recheck": "复核"}
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def overdue_petitions(now=None):
+    """The supervised kind's overdue items (supervision.kinds.OverdueItem), oldest limit first: every open
+    petition with a handling unit whose running limit (受理告知/办理/复查/复核, a date) ended before today.
+    `since` (the escalation episode) is the day after the limit, so a new limit (e.g. 复查 after 答复) starts
+    a new ladder. Label = number and 信访事由, reason = which limit ran out: never the petitioner (the unit
+    concerned receives them)."""
+    from django.utils import timezone
+
+    from luoshi.supervision.kinds import OverdueItem
+
+    now = now or timezone.now()
+    on = timezone.localdate(now) if isinstance(now, dt.datetime) else now
+    rows = (Petition.objects.filter(status__in=OPEN_STATUSES, deadline__lt=on, handling_unit__isnull=False)
+            .order_by("deadline", "id").values_list("id", "handling_unit_id", "deadline", "number", "title", "status")
+            .iterator(chunk_size=5000))
+    for pk, unit_id, deadline, number, title, status in rows:
+        yield OverdueItem(source_id=pk, number=number, label=f"{number} {title[:80]}", unit_id=unit_id,
+                          deadline=_end_of(deadline), since=deadline + dt.timedelta(days=1),
+                          url=f"/petitions/{pk}/",
+                          reason=f"信访事项{number}{STAGE_LIMIT.get(status, '办理')}期限{deadline:%Y-%m-%d}已过,尚未办结")
+
+
+def supervision_event(petition_id: int, kind: str, text: str, actor=None) -> None:
+    """A supervision step on a petition (督办单 issued/answered, escalation): on its 办理过程."""
+    from .models import PetitionEvent
+
+    if Petition.objects.filter(pk=petition_id).exists():
+        PetitionEvent.objects.create(petition_id=petition_id, kind=f"supervision.{kind}"[:24], note=text[:2000],
+                                     actor=actor if getattr(actor, "pk", None) else None)
+
+
+def supervise(on: dt.date) -> dict:
+    """The supervision engine's notices and escalation for overdue petitions as of `on` (luoshi.supervision.
+    items.run_kind: a red 督办单 when a petition turns overdue, then the ladder); also run by `luoshi sweep`.
+    Returns its stats {"overdue", "notices", "escalations", "deferred"} ({} when the kind is not registered)."""
+    from luoshi.supervision.common import config
+    from luoshi.supervision.items import run_kind
+    from luoshi.supervision.kinds import get_kind
+    from luoshi.supervision.lights import WorkdayIndex
+    from luoshi.workcal.services import current_calendar
+
+    kind = get_kind("petitions")
+    if kind is None:
+        return {}
+    cal = current_calendar()
+    return run_kind(kind, on, cal, WorkdayIndex(cal), config(), now=_end_of(on))

@@ -7,6 +7,7 @@ app_name = "petitions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.register, name="register"),
+    path("hotline/", views.hotline, name="hotline"),
     path("backlog/", views.backlog, name="backlog"),
     path("statistics/", views.statistics, name="statistics"),
     path("export.xlsx", views.export, name="export"),

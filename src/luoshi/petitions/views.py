@@ -66,11 +66,24 @@ def index(request):
         "title": "我的包案" if f["owner"] == "me" else ("积案" if f["backlog"] == "1" else "信访事项")})
 
 
+def _id_page(qs, number, *, per_page=30, related=()):
+    """A page of `qs` paginated on its ids only, then only that page's rows loaded with their relations.
+
+    At 200,000 petitions the joined rows of a whole ordered set cost far more than the narrow id list
+    (the 积案 list went from ~160 ms of SQL to a few ms, see README); the order comes from `qs`."""
+    page = Paginator(qs.values_list("id", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = qs.model.objects.filter(pk__in=ids).select_related(*related).in_bulk() if ids else {}
+    page.object_list = [rows[i] for i in ids if i in rows]
+    return page
+
+
 @login_required
 def backlog(request):
-    qs = (visible_petitions(request.user).filter(backlog=True, resolved_on__isnull=True)
-          .select_related("petitioner", "handling_unit", "owner_leader", "plan").order_by("backlog_since", "id"))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    """积案 list: open backlog petitions in scope, oldest listing first (index pt_backlog_open)."""
+    qs = visible_petitions(request.user).filter(backlog=True, resolved_on__isnull=True).order_by("backlog_since", "id")
+    page = _id_page(qs, request.GET.get("page"),
+                        related=("petitioner", "handling_unit", "owner_leader", "plan"))
     return render(request, "petitions/backlog.html", {"page": _rows(request.user, page)})
 
 
@@ -101,6 +114,32 @@ def register(request):
         messages.success(request, f"已登记 {p.number}" + (",系重复信访" if p.repeat_of_id else ""))
         return redirect("petitions:detail", pk=p.pk)
     return render(request, "petitions/register.html", {"channels": Channel.choices, "d": {}})
+
+
+@login_required
+def hotline(request):
+    """热线转来信访 (12345 话务员): register a call that is a 信访 matter; the caller's details go to the
+    信访 office only — the 话务员 gets the number, not a view of the petition."""
+    from .scope import can_transfer_from_hotline
+
+    if not can_transfer_from_hotline(request.user):
+        return _forbidden(request, "只有12345话务员和信访工作人员可以登记热线转来的信访。")
+    if request.method == "POST":
+        d = request.POST
+        try:
+            p = svc.do_register_hotline_transfer(
+                request.user, hotline_ref=d.get("hotline_ref", ""), name=d.get("name", ""), phone=d.get("phone", ""),
+                id_number=d.get("id_number", ""), address=d.get("address", ""), title=d.get("title", ""),
+                content=d.get("content", ""), received_on=d.get("received_on") or None)
+        except LuoshiError as e:
+            messages.error(request, e.message_zh)
+            return render(request, "petitions/hotline.html", {"d": d}, status=400)
+        messages.success(request, f"已转来信访:信访编号{p.number}(热线工单{p.hotline_ref}),信访部门将于"
+                                  f"{p.accept_by:%Y-%m-%d}前作出受理决定。")
+        if is_office(request.user):
+            return redirect("petitions:detail", pk=p.pk)
+        return redirect("petitions:hotline")
+    return render(request, "petitions/hotline.html", {"d": {}})
 
 
 def _get(request, pk):
