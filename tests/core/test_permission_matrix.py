@@ -358,7 +358,7 @@ def petition_world(users, units):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_petition_notice_and_hotline_page_per_role(role, petition_world, users, client_for, units):
+def test_petition_notice_and_hotline_page_per_role(role, petition_world, with_expert, users, client_for, units):
     from luoshi.petitions.scope import visible_petitions
 
     p, notice = petition_world
