@@ -164,3 +164,22 @@ def test_only_the_office_publishes(city, users):
     for role in ("fgw", "leader", "edu"):
         with pytest.raises(NotAllowed):
             do_set_task_public(users[role], city["hidden"], kind="commitment", note="x")
+
+
+def test_office_publishes_from_the_task_page(city, users):
+    from tests.conftest import PASSWORD
+
+    task = city["hidden"]
+    c = Client()
+    assert c.login(username=users["fgw"].username, password=PASSWORD)
+    page = c.get(f"/tasks/{task.pk}/").content.decode()
+    assert 'id="publish"' not in page  # liaisons do not publish
+    assert c.post(f"/tasks/{task.pk}/do/publish/", {"public_kind": "commitment"}).status_code in (302, 403)
+    assert Client().get(f"/public/tasks/{task.pk}/").status_code == 404
+    c = Client()
+    assert c.login(username=users["supervisor"].username, password=PASSWORD)
+    assert 'id="publish"' in c.get(f"/tasks/{task.pk}/").content.decode()
+    resp = c.post(f"/tasks/{task.pk}/do/publish/", {"public_kind": "commitment", "public_note": "年底前完成。"})
+    assert resp.status_code == 302
+    page = Client().get(f"/public/tasks/{task.pk}/").content.decode()
+    assert "年底前完成。" in page and "公开承诺" in page

@@ -66,9 +66,9 @@ def build(ctx=None, out=None):
                    cause_label=f"{task.number}“{task.title[:40]}”推进不力",
                    facts="该事项经提醒、催办、红色督办单和挂牌督办后仍未按期完成,项目科未按要求组织并联审批,"
                          "分管负责同志督促不力。")
-    a = do_add_person(officer, p, name="刘建国", post="市发改委项目审批科科长", unit=fgw, responsibility="direct",
+    a = do_add_person(officer, p, name="刘建国", post="项目审批科科长", unit=fgw, responsibility="direct",
                       measure="criticism", on=decided_on)
-    b = do_add_person(officer, p, name="孙立新", post="市发改委副主任", unit=fgw, responsibility="important_leader",
+    b = do_add_person(officer, p, name="孙立新", post="副主任", unit=fgw, responsibility="important_leader",
                       measure="admonition", on=decided_on)
     do_decide(officer, p, decision_number=f"临纪〔{decided_on.year}〕12号", on=decided_on,
               measures={a.pk: "criticism", b.pk: "admonition"},

@@ -25,7 +25,8 @@ from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.core.views import forbidden
 from luoshi.ledger import services as svc
 from luoshi.ledger.exports import write_ledger_xlsx
-from luoshi.ledger.models import (OPEN_STATUSES, ExtensionRequest, ProgressReport, Source, Status, Task)
+from luoshi.ledger.models import (OPEN_STATUSES, ExtensionRequest, ProgressReport, PublicKind, Source, Status,
+                                  Task)
 from luoshi.ledger.permissions import (can_read, can_supervise, is_co_liaison, is_lead_liaison,
                                        visible_tasks)
 from luoshi.ledger.queries import DUE_FILTERS, SORTS, filter_tasks, sort_tasks
@@ -41,7 +42,7 @@ EVENT_LABELS = {
     "create": "立项", "assign": "交办", "sign": "签收", "report": "报送进展", "request_completion": "申请办结",
     "start_review": "开始审核", "approve": "审核通过,办结", "return": "退回", "suspend": "中止",
     "extension_request": "申请延期", "extension_approved": "同意延期", "extension_refused": "不同意延期",
-    "instruction": "领导批示", "update": "修改任务信息", "rollup": "进度汇总",
+    "instruction": "领导批示", "update": "修改任务信息", "rollup": "进度汇总", "public": "公示网站公开设置",
     # supervision (luoshi.supervision.services / bulk)
     "light": "亮灯变化", "notice": "签发督办单", "notice_ack": "签收督办单", "notice_answer": "回复督办单",
     "notice_review": "审核督办单回复", "escalation": "升级督办", "rectification": "限期整改",
@@ -187,6 +188,7 @@ def _actions(user, task: Task) -> dict:
         "decide_extension": sup and bool(pending_ext),
         "instruction": (user.is_leader and can_read(user, task)) or user.sees_everything,
         "breakdown": (user.sees_everything or lead) and st in OPEN_STATUSES,
+        "publish": user.sees_everything and st != Status.DRAFT,
     }
     acts["any"] = any(acts.values())
     acts["pending_extensions"] = pending_ext
@@ -232,6 +234,7 @@ def task_detail(request, pk, report_data=None):
         "acts": acts,
         "report_data": report_data or {},
         "parent_visible": bool(task.parent_id and can_read(request.user, task.parent)),
+        "public_kinds": PublicKind.choices,
     }
     return render(request, "ledger/task_detail.html", ctx)
 
@@ -313,6 +316,9 @@ def task_action(request, pk, action):
         req = get_object_or_404(ExtensionRequest, pk=d["extension"], task=task)
         return _run(request, task, "延期审批", lambda: svc.do_decide_extension(
             user, req, approve=d["decision"] == "approve", note=d["note"]))
+    if action == "publish":
+        kind, note = request.POST.get("public_kind", ""), request.POST.get("public_note", "")
+        return _run(request, task, "公开设置", lambda: svc.do_set_task_public(user, task, kind=kind, note=note))
     if action == "instruction":
         form = f.InstructionForm(request.POST)
         if not form.is_valid():
