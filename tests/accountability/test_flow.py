@@ -30,7 +30,8 @@ def test_default_ladder_is_seeded():
 
 
 def test_interview_step_raises_one_proposal(placed_task, users, officer):
-    from luoshi.supervision.services import do_save_policy, run_sweep
+    from luoshi.supervision.escalation import do_save_policy
+    from luoshi.supervision.sweep import run_sweep
 
     do_save_policy(users["supervisor"], name="重点", tag="重点",
                    steps=[{"kind": "urge", "after_days": 0}, {"kind": "interview", "after_days": 1}])
@@ -51,7 +52,8 @@ def test_interview_step_raises_one_proposal(placed_task, users, officer):
 
 def test_catch_up_raises_missing_proposals(placed_task, users, officer):
     from luoshi.supervision import hooks
-    from luoshi.supervision.services import do_save_policy, run_sweep
+    from luoshi.supervision.escalation import do_save_policy
+    from luoshi.supervision.sweep import run_sweep
 
     do_save_policy(users["supervisor"], name="重点", tag="重点",
                    steps=[{"kind": "interview", "after_days": 0}])

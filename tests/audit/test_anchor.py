@@ -243,7 +243,7 @@ def test_key_is_created_private_and_outside_the_data_dir(users, settings, tmp_pa
 
 
 def test_sweep_takes_a_checkpoint(trail):
-    from luoshi.supervision.services import run_sweep
+    from luoshi.supervision.sweep import run_sweep
 
     summary = run_sweep().as_dict()
     cp = summary["audit_checkpoint"]
@@ -252,7 +252,7 @@ def test_sweep_takes_a_checkpoint(trail):
 
 
 def test_sweep_reports_a_refused_checkpoint(trail):
-    from luoshi.supervision.services import run_sweep
+    from luoshi.supervision.sweep import run_sweep
 
     keep = trail["cp"].seq - 1
     sql("DELETE FROM {T} WHERE seq > %s", [keep])

@@ -39,7 +39,8 @@ def test_red_task_to_decision_lowers_the_units_score(browser, live_server, users
     from luoshi.assessment import services as asvc
     from luoshi.ledger.models import Task
     from luoshi.ledger.services import do_assign_task
-    from luoshi.supervision.services import do_save_policy, run_sweep
+    from luoshi.supervision.escalation import do_save_policy
+    from luoshi.supervision.sweep import run_sweep
 
     sup = users["supervisor"]
     officer = make_user("jijian", "discipline", units["city"], display_name="纪检员")

@@ -58,7 +58,7 @@ def _visit(ctx, url, problems, wait_for=None, allowed=()):
 def test_main_pages_have_no_csp_violation(browser, live_server, users, make_task):
     from luoshi.ledger.models import Task
     from luoshi.ledger.services import do_assign_task, do_report_progress, do_sign_task
-    from luoshi.supervision.services import run_sweep
+    from luoshi.supervision.sweep import run_sweep
 
     task = do_assign_task(users["supervisor"], make_task(title="推进城区排水管网改造", assign=False, deadline_working_days=20),
                           on=dt.date(2025, 2, 3))

@@ -28,7 +28,7 @@ def test_red_task_notice_answer_timeline_pdf(browser, live_server, users, make_t
     from luoshi.ledger.models import Task
     from luoshi.ledger.services import do_assign_task
     from luoshi.supervision.models import SupervisionNotice
-    from luoshi.supervision.services import run_sweep
+    from luoshi.supervision.sweep import run_sweep
 
     task = do_assign_task(users["supervisor"], make_task(title="推进城区排水管网改造", assign=False, deadline_working_days=20),
                           on=dt.date(2025, 2, 3))

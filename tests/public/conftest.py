@@ -35,7 +35,8 @@ def city(users, units, make_task):
                                                 do_publish_bulletin)
     from luoshi.ledger.models import Task
     from luoshi.ledger.services import do_report_progress, do_set_task_public, do_sign_task
-    from luoshi.supervision.services import do_save_policy, run_sweep
+    from luoshi.supervision.escalation import do_save_policy
+    from luoshi.supervision.sweep import run_sweep
 
     sup = users["supervisor"]
     officer = make_user("jijian", "discipline", units["city"], display_name="纪检员")

@@ -9,7 +9,9 @@ from luoshi.core.errors import LuoshiError
 from luoshi.ledger.models import TaskEvent
 from luoshi.notifications.models import Notification
 from luoshi.supervision.models import Escalation, SupervisionNotice, SupervisionState
-from luoshi.supervision.services import (do_answer_notice, do_review_answer, do_save_policy, run_sweep)
+from luoshi.supervision.escalation import do_save_policy
+from luoshi.supervision.notices import do_answer_notice, do_review_answer
+from luoshi.supervision.sweep import run_sweep
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from luoshi.supervision.services import compute_light, run_sweep
+from luoshi.supervision.lights import compute_light
+from luoshi.supervision.sweep import run_sweep
 from luoshi.supervision.models import SupervisionState
 from luoshi.workcal.calendar import WorkCalendar
 from luoshi.workcal.services import do_set_local_day

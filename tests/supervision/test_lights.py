@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from luoshi.ledger.models import Status
-from luoshi.supervision.services import compute_light
+from luoshi.supervision.lights import compute_light
 from luoshi.workcal.calendar import WorkCalendar
 
 D = dt.date

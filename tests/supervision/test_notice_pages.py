@@ -10,7 +10,7 @@ from pdfminer.high_level import extract_text
 from luoshi.ledger.models import TaskEvent
 
 from luoshi.supervision.models import SupervisionNotice
-from luoshi.supervision.services import do_issue_notice
+from luoshi.supervision.notices import do_issue_notice
 
 D = dt.date
 pytestmark = pytest.mark.django_db

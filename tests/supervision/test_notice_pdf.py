@@ -9,8 +9,8 @@ from pdfminer.high_level import extract_text
 from pypdf import PdfReader
 
 from luoshi.core.documents import font
+from luoshi.supervision.notices import do_issue_notice
 from luoshi.supervision.pdf import notice_pdf
-from luoshi.supervision.services import do_issue_notice
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import TaskEvent
 from luoshi.notifications.models import Notification
 from luoshi.supervision.models import SupervisionNotice
-from luoshi.supervision.services import (do_acknowledge_notice, do_answer_notice, do_issue_notice,
-                                         do_review_answer, run_sweep, visible_notices)
+from luoshi.supervision.notices import (do_acknowledge_notice, do_answer_notice, do_issue_notice, do_review_answer,
+                                        visible_notices)
+from luoshi.supervision.sweep import run_sweep
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.ledger.models import TaskEvent
 from luoshi.notifications.models import Notification
 from luoshi.supervision.models import Finding
-from luoshi.supervision.services import (do_create_rectification, do_record_finding, do_submit_rectification,
-                                         do_verify_rectification, run_sweep)
+from luoshi.supervision.rectification import (do_create_rectification, do_record_finding, do_submit_rectification,
+                                              do_verify_rectification)
+from luoshi.supervision.sweep import run_sweep
 
 D = dt.date
 pytestmark = pytest.mark.django_db

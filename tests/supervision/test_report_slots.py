@@ -7,7 +7,8 @@ import pytest
 
 from luoshi.ledger.services import do_report_progress, do_sign_task
 from luoshi.supervision.models import Finding, ReportSlot, SupervisionState
-from luoshi.supervision.services import report_dues, run_sweep
+from luoshi.supervision.lights import report_dues
+from luoshi.supervision.sweep import run_sweep
 from luoshi.workcal.calendar import WorkCalendar
 
 from .conftest import set_report_date

@@ -13,7 +13,8 @@ from luoshi.ledger.models import Status, Task
 from luoshi.ledger.services import (do_approve_completion, do_decide_extension, do_request_completion,
                                     do_request_extension, do_sign_task)
 from luoshi.supervision.pdf import bulletin_pdf
-from luoshi.supervision.services import do_issue_notice, run_sweep
+from luoshi.supervision.notices import do_issue_notice
+from luoshi.supervision.sweep import run_sweep
 from luoshi.supervision.bulletins import bulletin_data, bulletin_docx
 from luoshi.supervision.stats import unit_stats
 from luoshi.workcal.services import working_days_between

@@ -17,7 +17,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from luoshi.supervision import services as svc
+from luoshi.supervision.notices import do_answer_notice, do_issue_notice
+from luoshi.supervision.rectification import do_create_rectification, do_record_finding, do_submit_rectification
 from luoshi.notifications.models import Notification
 from luoshi.supervision.models import RectificationItem, SupervisionNotice
 
@@ -47,11 +48,11 @@ def world(users, units, make_task):
     sup = users["supervisor"]
     tasks = {"A": make_task("甲任务推进项目建设", lead=("fgw",), co=("jia",), deadline_working_days=20),
              "B": make_task("乙任务建设学校", lead=("edu",), deadline_working_days=20)}
-    notices = {k: svc.do_issue_notice(sup, t, light="yellow", reason=f"{k}进度滞后") for k, t in tasks.items()}
+    notices = {k: do_issue_notice(sup, t, light="yellow", reason=f"{k}进度滞后") for k, t in tasks.items()}
     rects = {}
     for k, t in tasks.items():
-        finding = svc.do_record_finding(sup, t, f"{k}台账资料不全")
-        rects[k] = svc.do_create_rectification(sup, finding, requirement=f"{k}补齐台账")
+        finding = do_record_finding(sup, t, f"{k}台账资料不全")
+        rects[k] = do_create_rectification(sup, finding, requirement=f"{k}补齐台账")
     return {"tasks": tasks, "notices": notices, "rects": rects}
 
 
@@ -61,11 +62,11 @@ def bring(world, users, kind, key, state):
     if kind == "notice":
         obj = world["notices"][key]
         if state == "answered":
-            obj = svc.do_answer_notice(lead, obj, "已制定赶进度措施")
+            obj = do_answer_notice(lead, obj, "已制定赶进度措施")
         return obj
     obj = world["rects"][key]
     if state == "submitted":
-        obj = svc.do_submit_rectification(lead, obj, "已补齐台账")
+        obj = do_submit_rectification(lead, obj, "已补齐台账")
     return obj
 
 

@@ -9,7 +9,9 @@ from rest_framework.test import APIClient
 
 from luoshi.audit.models import AuditEntry
 from luoshi.ledger.models import Status, TaskEvent
-from luoshi.supervision import services as svc
+from luoshi.supervision.notices import do_acknowledge_notice, do_issue_notice
+from luoshi.supervision.rectification import do_create_rectification, do_record_finding
+from luoshi.supervision.sweep import run_sweep
 from luoshi.supervision.models import SupervisionNotice
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +76,7 @@ def test_issue_acknowledge_answer_review_through_the_api(users, units, make_task
 
 def test_answer_input_errors(users, make_task):
     task = make_task(lead=("fgw",), deadline_working_days=20)
-    notice = svc.do_issue_notice(users["supervisor"], task, light="yellow", reason="进度滞后")
+    notice = do_issue_notice(users["supervisor"], task, light="yellow", reason="进度滞后")
     fgw = client(users["fgw"])
     r = fgw.post(f"/api/notices/{notice.pk}/answer/", {}, format="json")  # DRF: the field is missing
     assert r.status_code == 400 and r.json()["field"] == "text" and r.json()["detail_zh"]
@@ -115,9 +117,9 @@ def test_notice_filters(users, make_task):
     a = make_task(lead=("fgw",), deadline_working_days=20)
     b = make_task(lead=("fgw",), deadline_working_days=20)
     sup = users["supervisor"]
-    red = svc.do_issue_notice(sup, a, light="red", reason="逾期")
-    blue = svc.do_issue_notice(sup, b, light="blue", reason="临期")
-    svc.do_acknowledge_notice(users["fgw"], blue)
+    red = do_issue_notice(sup, a, light="red", reason="逾期")
+    blue = do_issue_notice(sup, b, light="blue", reason="临期")
+    do_acknowledge_notice(users["fgw"], blue)
     c = client(users["fgw"])
 
     def ids(q):
@@ -137,7 +139,7 @@ def test_notice_filters(users, make_task):
 
 def test_notice_pdf(users, make_task):
     task = make_task(lead=("fgw",), deadline_working_days=20)
-    notice = svc.do_issue_notice(users["supervisor"], task, light="yellow", reason="进度滞后")
+    notice = do_issue_notice(users["supervisor"], task, light="yellow", reason="进度滞后")
     r = client(users["fgw"]).get(f"/api/notices/{notice.pk}/pdf/")
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"
@@ -147,8 +149,8 @@ def test_notice_pdf(users, make_task):
 
 def test_rectification_submit_and_verify(users, units, make_task):
     task = make_task(lead=("fgw",), deadline_working_days=20)
-    finding = svc.do_record_finding(users["supervisor"], task, "台账资料不全")
-    item = svc.do_create_rectification(users["supervisor"], finding, requirement="补齐台账")
+    finding = do_record_finding(users["supervisor"], task, "台账资料不全")
+    item = do_create_rectification(users["supervisor"], finding, requirement="补齐台账")
     fgw, sup = client(users["fgw"]), client(users["supervisor"])
 
     r = fgw.get(f"/api/rectifications/{item.pk}/")
@@ -182,7 +184,7 @@ def test_lights(users, placed_task):
     soon = placed_task(D(2025, 9, 1), D(2025, 10, 10), progress=90, lead=("edu",))
     fine = placed_task(D(2025, 9, 1), D(2026, 6, 30), progress=10, lead=("edu",))
     closed = placed_task(D(2025, 9, 1), D(2025, 9, 20), lead=("edu",))
-    svc.run_sweep(D(2025, 10, 9))
+    run_sweep(D(2025, 10, 9))
     closed.__class__.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
     c = client(users["supervisor"])
     rows = c.get("/api/lights/").json()["results"]

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from luoshi.notifications.models import Notification
-from luoshi.supervision.services import run_sweep
+from luoshi.supervision.sweep import run_sweep
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from luoshi.supervision.models import SupervisionNotice
-from luoshi.supervision.services import do_answer_notice, run_sweep
+from luoshi.supervision.notices import do_answer_notice
+from luoshi.supervision.sweep import run_sweep
 
 D = dt.date
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from luoshi.ledger.models import Task, TaskEvent
 from luoshi.supervision import stats
 from luoshi.notifications.models import Notification
 from luoshi.supervision.models import Escalation, SupervisionNotice, SupervisionState
-from luoshi.supervision.services import WorkdayIndex, compute_light, run_sweep
+from luoshi.supervision.lights import WorkdayIndex, compute_light
+from luoshi.supervision.sweep import run_sweep
 from luoshi.workcal.services import current_calendar
 
 D = dt.date

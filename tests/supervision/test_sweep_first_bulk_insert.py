@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from luoshi.supervision import bulk
 from luoshi.supervision.models import SupervisionState
-from luoshi.supervision.services import run_sweep
+from luoshi.supervision.sweep import run_sweep
 
 pytestmark = pytest.mark.django_db
 

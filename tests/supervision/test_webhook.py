@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from luoshi.notifications.models import Notification
-from luoshi.supervision.services import run_sweep
+from luoshi.supervision.sweep import run_sweep
 
 D = dt.date
 pytestmark = pytest.mark.django_db
