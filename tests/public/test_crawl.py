@@ -183,3 +183,39 @@ def test_office_publishes_from_the_task_page(city, users):
     assert resp.status_code == 302
     page = Client().get(f"/public/tasks/{task.pk}/").content.decode()
     assert "年底前完成。" in page and "公开承诺" in page
+    # and withdraws it from the same form
+    assert c.post(f"/tasks/{task.pk}/do/publish/", {"public_kind": "", "public_note": "x"}).status_code == 302
+    assert Client().get(f"/public/tasks/{task.pk}/").status_code == 404
+    task.refresh_from_db()
+    assert (task.public_kind, task.public_note) == ("", "")
+    bad = c.post(f"/tasks/{task.pk}/do/publish/", {"public_kind": "secret"})
+    task.refresh_from_db()
+    assert bad.status_code in (302, 400) and task.public_kind == ""
+
+
+def test_withdrawn_bulletin_disappears(city, users):
+    from luoshi.accountability.services import do_withdraw_bulletin
+    from luoshi.audit.models import AuditEntry
+    from luoshi.core.errors import LuoshiError, NotAllowed
+    from tests.conftest import PASSWORD
+
+    b = city["bulletin"]
+    for who in (users["supervisor"], users["leader"]):
+        with pytest.raises(NotAllowed):
+            do_withdraw_bulletin(who, b, "误发")
+    with pytest.raises(LuoshiError):
+        do_withdraw_bulletin(city["officer"], b, "")
+    c = Client()
+    assert c.login(username=city["officer"].username, password=PASSWORD)
+    assert c.post(f"/accountability/bulletins/{b.pk}/withdraw/", {"reason": "案例经申诉变更,撤回重发"}).status_code == 302
+    anon = Client()
+    assert anon.get(f"/public/bulletins/{b.pk}/").status_code == 404
+    assert anon.get(f"/public/bulletins/{b.pk}/document.pdf").status_code == 404
+    assert "关于几起作风效能典型问题的通报" not in anon.get("/public/bulletins/").content.decode()
+    assert anon.get("/api/public/bulletins/").json()["count"] == 0
+    entry = AuditEntry.objects.get(action="accountability.bulletin.withdraw")
+    assert entry.after["reason"] == "案例经申诉变更,撤回重发"
+    b.refresh_from_db()
+    assert not b.is_published and b.published_on is None  # kept, a draft again
+    with pytest.raises(LuoshiError):
+        do_withdraw_bulletin(city["officer"], b, "再次撤回")

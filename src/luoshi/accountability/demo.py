@@ -1,8 +1,9 @@
 """Demo data of accountability (问责) and the public portal (公示), through the do_… services: the
 accountability officer `jijian` (纪检/组织), a decided proposal about a 市发改委 task (two people,
 通报批评 and 诫勉教育, document 临纪〔year〕N号) that feeds assessment, a pending proposal from an
-escalation or by hand, a 申诉 waiting for a decision, a published 典型问题通报 (names masked on the portal),
-and tasks published on the portal as 民生实事 / 公开承诺 with public notes."""
+escalation or by hand (and, through the inspections hook, one from the 明查 finding naming 周立伟), a 申诉
+waiting for a decision, a published 典型问题通报 (names masked on the portal), and tasks
+published on the portal as 民生实事 / 公开承诺 with public notes."""
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,7 @@ def build(ctx=None, out=None):
     from luoshi.ledger.services import do_set_task_public
     from luoshi.orgs.models import Unit
 
-    from .hooks import sync_escalations, sync_vetoes
+    from .hooks import sync_escalations, sync_findings, sync_vetoes
     from .models import Proposal
     from .services import (do_add_person, do_create_bulletin, do_decide, do_propose, do_publish_bulletin,
                            do_submit_appeal)
@@ -54,7 +55,7 @@ def build(ctx=None, out=None):
         officer = _user("jijian", "discipline", city, "郑纪检(市纪委监委派驻纪检组)",
                         getattr(ctx, "password", DEMO_PASSWORD))
     today = timezone.localdate()
-    raised = sync_escalations() + sync_vetoes()
+    raised = sync_escalations() + sync_vetoes() + sync_findings()
 
     tasks = list(Task.objects.filter(lead_units=fgw).exclude(status=Status.DRAFT).order_by("id"))
     if not tasks:
@@ -92,7 +93,11 @@ def build(ctx=None, out=None):
         if found is not None:
             do_set_task_public(office, found, kind=kind, note=note)
             published += 1
-    write(f"accountability: {Proposal.objects.count()} proposals ({raised} from escalations/vetoes), "
+    from .models import CauseType
+
+    found = Proposal.objects.filter(cause_type=CauseType.INSPECTION).count()
+    write(f"accountability: {Proposal.objects.count()} proposals ({raised} caught up from escalations/vetoes/findings, "
+          f"{found} from inspection findings), "
           f"1 published 典型问题通报; public portal: {published} tasks published; "
           f"login jijian (纪检/组织, password as the others)")
 

@@ -7,8 +7,11 @@ A proposal arises from
   `sync_vetoes()` (CLI `luoshi manage accountability sync`) raises them from the published runs;
 * cases: a 效能投诉 found 属实/部分属实 — the `cases.signals.complaint_found` signal (sent after commit);
   the proposal names the complaint's number, finding, investigation and opinion, never the complainant;
-* inspections/petitions (findings): connected in `_connect()` when those apps are installed and offer a
-  hook; the cause type 督查检查发现问题 is ready either way.
+* inspections: a finding marked 提出问责建议 when its plan is published — the
+  `inspections.signals.finding_referred` signal (kind "accountability", inside the publishing transaction:
+  a failure here aborts the publication). The proposal is against the finding's unit; a person the finding
+  names (`Finding.staff_name`) becomes a pending 问责对象 (直接责任, post 待核实) — a personal record, never
+  copied into the cause or facts that 督查员 read. `sync_findings()` is the catch-up.
 Decided measures feed assessment through its source registry (`assessment.sources.register`):
 ``accountability.deductions`` (扣分: the deduction points of the unit's decided measures in the period,
 for a 扣分项) and ``accountability.honours`` (the number of measures that cancel the year's 评优评先, for
@@ -146,6 +149,59 @@ def on_complaint_found(sender=None, case=None, finding=None, actor=None, **kwarg
                        cause_label=f"效能投诉{case.number or case.pk}经调查认定{label}")
 
 
+def _finding_text(finding) -> tuple[str, str]:
+    """(cause label, facts) of an inspection finding: plan, 检查项, severity, description — no names."""
+    plan = finding.plan
+    item = finding.item.title if finding.item_id else "检查发现问题"
+    when = plan.published_on or plan.end_on
+    label = f"{plan.get_mode_display()}“{plan.title}”发现问题:{item}({finding.get_severity_display()})"
+    facts = (f"{when.year}年{when.month}月{when.day}日通报的{plan.get_mode_display()}“{plan.title}”发现{finding.unit.name}存在问题"
+             f"(检查项:{item};严重程度:{finding.get_severity_display()}):{finding.description}")
+    return label[:300], facts[:5000]
+
+
+def on_finding_referred(sender=None, finding=None, kind=None, actor=None, **kwargs) -> None:
+    """inspections.signals.finding_referred with kind "accountability": a proposal (cause 督查检查发现问题)
+    against the finding's unit, and the person the finding names as a pending 问责对象. Idempotent (one
+    proposal per finding; the person is added only when the proposal is new)."""
+    if kind != "accountability" or finding is None:
+        return
+    from .models import Proposal
+    from .services import add_person_from_cause, propose_from_cause
+
+    label, facts = _finding_text(finding)
+    existed = Proposal.objects.filter(cause_ct__model="finding", cause_ct__app_label="inspections",
+                                      cause_id=str(finding.pk)).exists()
+    p = propose_from_cause(CauseType.INSPECTION, finding, unit=finding.unit, facts=facts, cause_label=label,
+                           on=finding.plan.published_on)
+    if not existed and finding.staff_name.strip():
+        add_person_from_cause(p, name=finding.staff_name.strip(), unit=finding.unit)
+
+
+def sync_findings() -> int:
+    """Raise the proposals of published inspection findings marked 提出问责建议 that have none yet (published
+    while this hook was not connected); returns how many were raised."""
+    from django.apps import apps
+
+    if not apps.is_installed("luoshi.inspections"):
+        return 0
+    from django.contrib.contenttypes.models import ContentType
+
+    from luoshi.inspections.models import Finding
+
+    from .models import Proposal
+
+    ct = ContentType.objects.get_for_model(Finding)
+    done = set(Proposal.objects.filter(cause_ct=ct).values_list("cause_id", flat=True))
+    n = 0
+    for f in (Finding.objects.filter(refer_accountability=True, plan__published=True)
+              .select_related("plan", "unit", "item").order_by("id")):
+        if str(f.pk) not in done:
+            on_finding_referred(finding=f, kind="accountability")
+            n += 1
+    return n
+
+
 def _connect() -> None:
     from django.apps import apps
 
@@ -158,6 +214,10 @@ def _connect() -> None:
         from luoshi.cases.signals import complaint_found
 
         complaint_found.connect(on_complaint_found, dispatch_uid="accountability.complaint_found")
+    if apps.is_installed("luoshi.inspections"):
+        from luoshi.inspections.signals import finding_referred
+
+        finding_referred.connect(on_finding_referred, dispatch_uid="accountability.finding_referred")
 
 
 _connect()

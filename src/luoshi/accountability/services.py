@@ -286,6 +286,59 @@ def do_add_person(actor, proposal: Proposal, *, name: str, post: str, unit: Unit
     return person
 
 
+UNCONFIRMED_POST = "待核实"
+
+
+@transaction.atomic
+def add_person_from_cause(proposal: Proposal, *, name: str, unit: Unit, post: str = UNCONFIRMED_POST,
+                          responsibility: str = Responsibility.DIRECT) -> Person:
+    """What hooks call when the cause names a person (an inspection finding's 涉及人员): a pending 问责对象
+    added by the system (audited as 系统, without the name), post 待核实 until the officer amends it
+    (`do_amend_person`). The repeat rule applies as for `do_add_person`."""
+    proposal = _lock(proposal)
+    if proposal.state != Proposal.State.PROPOSED:
+        raise LuoshiError("the proposal is already decided", "该问责建议已作出决定,不能再添加问责对象")
+    name = check_plain_text(name, "姓名", "name", max_length=40, required=True)
+    post = check_plain_text(post, "职务", "post", max_length=100, required=True)
+    on = proposal.proposed_on
+    suggested, prior, note = suggest(name, unit.pk, None, None, on)
+    person = Person.objects.create(proposal=proposal, name=name, post=post, unit=unit, responsibility=responsibility,
+                                   suggested_measure=suggested, prior_count=prior, suggestion_note=note,
+                                   cause_type=proposal.cause_type)
+    record("系统", "accountability.person.add", person, summary=f"{proposal.number} 添加问责对象(事由所涉人员)",
+           after={"proposal": proposal.pk, "unit": unit.pk, "responsibility": responsibility,
+                  "suggested": suggested.code, "prior": prior})
+    return person
+
+
+@transaction.atomic
+def do_amend_person(actor, person: Person, *, post: str, responsibility: str, unit: Unit | None = None) -> Person:
+    """Correct a pending 问责对象's post, responsibility type or unit (纪检/组织), e.g. after verifying the
+    person a finding named. The suggested measure is re-derived when the unit changes (repeat rule)."""
+    _check_officer(actor, "amend people of a proposal", "修改问责对象")
+    person = _lock(person)
+    if person.state != Person.State.PENDING:
+        raise LuoshiError("only a pending person can be amended", "只能修改待决定的问责对象")
+    post = check_plain_text(post, "职务", "post", max_length=100, required=True)
+    if responsibility not in Responsibility.values:
+        raise LuoshiError(f"unknown responsibility {responsibility!r}", "请选择责任类型", field="responsibility")
+    before = {"post_changed": False, "responsibility": person.responsibility, "unit": person.unit_id,
+              "suggested": person.suggested_measure.code}
+    after = {"post_changed": post != person.post, "responsibility": responsibility}
+    person.post, person.responsibility = post, responsibility
+    if unit is not None and unit.pk != person.unit_id:
+        person.unit = unit
+        base = person.suggested_measure if not person.prior_count else None
+        person.suggested_measure, person.prior_count, person.suggestion_note = suggest(
+            person.name, unit.pk, person.user_id, base, person.proposal.proposed_on)
+    after.update(unit=person.unit_id, suggested=person.suggested_measure.code)
+    person.save(update_fields=["post", "responsibility", "unit", "suggested_measure", "prior_count",
+                               "suggestion_note"])
+    record(actor, "accountability.person.amend", person, summary=f"{person.proposal.number} 修改问责对象",
+           before=before, after=after)
+    return person
+
+
 @transaction.atomic
 def do_withdraw_person(actor, person: Person, reason: str) -> Person:
     """Take a person off a pending proposal (kept, marked 已撤回)."""
@@ -496,4 +549,22 @@ def do_publish_bulletin(actor, bulletin: Bulletin, on: dt.date | None = None) ->
     bulletin.save(update_fields=["is_published", "published_on"])
     record(actor, "accountability.bulletin.publish", bulletin, summary=f"{bulletin.number} 公开",
            after={"published_on": bulletin.published_on})
+    return bulletin
+
+
+@transaction.atomic
+def do_withdraw_bulletin(actor, bulletin: Bulletin, reason: str) -> Bulletin:
+    """撤回公开: take a published bulletin off the public portal (纪检/组织), e.g. when a case in it was
+    changed on 申诉. The bulletin is kept (a draft again, publishable anew); the reason is in the audit trail.
+    Raises LuoshiError when it is not published or the reason is empty."""
+    _check_officer(actor, "withdraw bulletins", "撤回典型问题通报")
+    bulletin = _lock(bulletin)
+    if not bulletin.is_published:
+        raise LuoshiError("the bulletin is not published", "该通报未公开")
+    reason = check_plain_text(reason, "撤回原因", "reason", max_length=300, required=True)
+    before = {"published_on": bulletin.published_on}
+    bulletin.is_published, bulletin.published_on = False, None
+    bulletin.save(update_fields=["is_published", "published_on"])
+    record(actor, "accountability.bulletin.withdraw", bulletin, summary=f"{bulletin.number} 撤回公开",
+           before=before, after={"published_on": None, "reason": reason})
     return bulletin

@@ -164,6 +164,23 @@ def add_person(request, pk: int):
 
 @login_required
 @require_POST
+def amend_person(request, pk: int):
+    person = get_object_or_404(perm.visible_people(request.user), pk=pk)
+    p, denied = _officer_post(request, person.proposal_id)
+    if denied:
+        return denied
+    d = request.POST
+    try:
+        unit = Unit.objects.filter(pk=int(d.get("unit") or 0)).first()
+        svc.do_amend_person(request.user, person, post=d.get("post", ""), responsibility=d.get("responsibility", ""),
+                            unit=unit)
+    except (LuoshiError, ValueError) as e:
+        return _back(request, p, error=e if isinstance(e, LuoshiError) else LuoshiError("bad", "提交的数据有误"))
+    return _back(request, p, "已修改问责对象")
+
+
+@login_required
+@require_POST
 def withdraw_person(request, pk: int):
     person = get_object_or_404(perm.visible_people(request.user), pk=pk)
     p, denied = _officer_post(request, person.proposal_id)
@@ -363,4 +380,19 @@ def bulletin_publish(request, pk: int):
         messages.error(request, e.message_zh)
         return redirect("accountability:bulletin", pk=b.pk)
     messages.success(request, "通报已在公示网站公开(姓名已隐去)")
+    return redirect("accountability:bulletin", pk=b.pk)
+
+
+@login_required
+@require_POST
+def bulletin_withdraw(request, pk: int):
+    b = get_object_or_404(visible_bulletins(request.user), pk=pk)
+    if not perm.is_officer(request.user):
+        return forbidden(request, "只有纪检/组织部门可以撤回通报。")
+    try:
+        svc.do_withdraw_bulletin(request.user, b, request.POST.get("reason", ""))
+    except LuoshiError as e:
+        messages.error(request, e.message_zh)
+        return redirect("accountability:bulletin", pk=b.pk)
+    messages.success(request, "通报已从公示网站撤回")
     return redirect("accountability:bulletin", pk=b.pk)

@@ -1,7 +1,8 @@
 """luoshi manage accountability sync|stats
 
-sync   raise the proposals whose cause has none yet: interview escalation steps (约谈/问责建议) and
-       一票否决 units of published assessment runs. Idempotent; prints the numbers raised.
+sync   raise the proposals whose cause has none yet: interview escalation steps (约谈/问责建议),
+       一票否决 units of published assessment runs, and published inspection findings marked 提出问责建议.
+       Idempotent; prints the numbers raised.
 stats  print the statistics line (问责统计) for a period: --start/--end (YYYY-MM-DD, default this year).
 """
 from __future__ import annotations
@@ -21,10 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, start=None, end=None, **opts):
         if action == "sync":
-            from luoshi.accountability.hooks import sync_escalations, sync_vetoes
+            from luoshi.accountability.hooks import sync_escalations, sync_findings, sync_vetoes
 
-            esc, veto = sync_escalations(), sync_vetoes()
-            self.stdout.write(f"raised {esc} proposal(s) from escalations, {veto} from vetoes")
+            esc, veto, found = sync_escalations(), sync_vetoes(), sync_findings()
+            self.stdout.write(f"raised {esc} proposal(s) from escalations, {veto} from vetoes, "
+                              f"{found} from inspection findings")
             return
         from luoshi.accountability.stats import statistics
 
