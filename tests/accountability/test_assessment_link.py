@@ -1,5 +1,5 @@
 """A decided measure lowers the unit's assessment through assessment's source registry; a revoked one
-no longer does; a published 一票否决 raises a proposal."""
+no longer does; publishing a run with a 一票否决 raises a proposal (once per unit, plan and period)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -66,9 +66,28 @@ def test_published_veto_raises_a_proposal(plan, users, units):
     veto = plan.indicators.get(code="4")
     asvc.do_add_adjustment(office, veto, units["edu"], reason="发生较大安全生产事故", on=TODAY)
     run = asvc.do_run_scores(office, plan, as_of=TODAY + dt.timedelta(days=1))
-    assert sync_vetoes() == 0  # a draft run raises nothing
-    asvc.do_publish_run(office, run)
-    assert sync_vetoes() == 1
+    assert sync_vetoes() == 0 and not Proposal.objects.exists()  # a draft run raises nothing
+    asvc.do_publish_run(office, run)  # the publication itself raises it (assessment.signals.run_published)
     p = Proposal.objects.get()
     assert (p.cause_type, p.unit.name) == (CauseType.VETO, "市教育局") and "一票否决" in p.cause_label
+    assert p.cause.run == run
     assert sync_vetoes() == 0
+    # a corrected run republished for the same period: the old one is withdrawn, no second proposal
+    asvc.do_publish_run(office, asvc.do_run_scores(office, plan, as_of=TODAY + dt.timedelta(days=1)))
+    assert Proposal.objects.count() == 1 and sync_vetoes() == 0
+
+
+def test_sync_catches_up_vetoes_published_without_the_hook(plan, users, units):
+    from luoshi.accountability.hooks import on_run_published
+    from luoshi.assessment.signals import run_published
+
+    office = users["supervisor"]
+    asvc.do_save_indicator(office, plan, code="4", name="安全生产一票否决", weight=0, method="manual", kind="veto")
+    asvc.do_add_adjustment(office, plan.indicators.get(code="4"), units["edu"], reason="发生较大安全生产事故", on=TODAY)
+    run_published.disconnect(dispatch_uid="accountability.run_published")
+    try:
+        asvc.do_publish_run(office, asvc.do_run_scores(office, plan, as_of=TODAY + dt.timedelta(days=1)))
+    finally:
+        run_published.connect(on_run_published, dispatch_uid="accountability.run_published")
+    assert not Proposal.objects.exists()
+    assert sync_vetoes() == 1 and sync_vetoes() == 0

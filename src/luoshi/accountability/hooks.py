@@ -3,8 +3,8 @@
 A proposal arises from
 * supervision: an escalation step of kind ``interview`` (约谈/问责建议, the end of the ladder) —
   `supervision.hooks.interview_step`, in the transaction that takes the step;
-* assessment: a unit 一票否决 in a published run — assessment offers no publication hook, so
-  `sync_vetoes()` (CLI `luoshi manage accountability sync`) raises them from the published runs;
+* assessment: a unit 一票否决 in a published run — the `assessment.signals.run_published` signal (inside the
+  publishing transaction); once per unit, plan and period; `sync_vetoes()` is the catch-up;
 * cases: a 效能投诉 found 属实/部分属实 — the `cases.signals.complaint_found` signal (sent after commit);
   the proposal names the complaint's number, finding, investigation and opinion, never the complainant;
 * inspections: a finding marked 提出问责建议 when its plan is published — the
@@ -65,31 +65,46 @@ def sync_escalations() -> int:
     return n
 
 
-def sync_vetoes() -> int:
-    """Raise a proposal (cause 考核一票否决) for every vetoed unit of a published assessment run that has
-    none yet; returns how many were raised."""
-    from django.apps import apps
-
-    if not apps.is_installed("luoshi.assessment"):
-        return 0
+def on_veto(ur) -> bool:
+    """A unit 一票否决 in a published run → a proposal (cause 考核一票否决) against it; once per unit, plan
+    and period (a republished run for the same period raises no second one). Returns True if raised."""
     from django.contrib.contenttypes.models import ContentType
 
-    from luoshi.assessment.models import ScoreRun, UnitResult
+    from luoshi.assessment.models import UnitResult
 
     from .models import Proposal
     from .services import propose_from_cause
 
     ct = ContentType.objects.get_for_model(UnitResult)
-    done = set(Proposal.objects.filter(cause_ct=ct).values_list("cause_id", flat=True))
+    same = UnitResult.objects.filter(run__plan_id=ur.run.plan_id, run__period=ur.run.period, unit_id=ur.unit_id)
+    if Proposal.objects.filter(cause_ct=ct, cause_id__in=[str(pk) for pk in same.values_list("pk", flat=True)]
+                               ).exists():
+        return False
+    propose_from_cause(CauseType.VETO, ur, unit=ur.unit,
+                       cause_label=f"{ur.run.plan.name}({ur.run.period})被一票否决",
+                       on=ur.run.published_at.date() if ur.run.published_at else None)
+    return True
+
+
+def on_run_published(sender=None, run=None, actor=None, **kwargs) -> None:
+    """assessment.signals.run_published: raise the proposals of the run's vetoed units."""
+    for ur in run.units.filter(vetoed=True).select_related("run__plan", "unit").order_by("id"):
+        on_veto(ur)
+
+
+def sync_vetoes() -> int:
+    """Raise a proposal (cause 考核一票否决) for every vetoed unit of a published assessment run that has
+    none yet (runs published while the hook was not connected); returns how many were raised."""
+    from django.apps import apps
+
+    if not apps.is_installed("luoshi.assessment"):
+        return 0
+    from luoshi.assessment.models import ScoreRun, UnitResult
+
     n = 0
     for ur in (UnitResult.objects.filter(vetoed=True, run__state=ScoreRun.State.PUBLISHED)
                .select_related("run__plan", "unit").order_by("id")):
-        if str(ur.pk) in done:
-            continue
-        propose_from_cause(CauseType.VETO, ur, unit=ur.unit,
-                           cause_label=f"{ur.run.plan.name}({ur.run.period})被一票否决",
-                           on=ur.run.published_at.date() if ur.run.published_at else None)
-        n += 1
+        n += on_veto(ur)
     return n
 
 
@@ -210,6 +225,9 @@ def _connect() -> None:
     supervision_hooks.connect_interview_step(on_interview_step)
     if apps.is_installed("luoshi.assessment"):
         _register_assessment_sources()
+        from luoshi.assessment.signals import run_published
+
+        run_published.connect(on_run_published, dispatch_uid="accountability.run_published")
     if apps.is_installed("luoshi.cases"):
         from luoshi.cases.signals import complaint_found
 

@@ -910,7 +910,8 @@ def store_units(run: ScoreRun, c: scoring.Computed, batch: int = 5000) -> None:
 @transaction.atomic
 def do_publish_run(actor, run: ScoreRun, on: dt.date | None = None) -> ScoreRun:
     """Publish (发布) a run: it becomes the frozen result of its plan and period (a previously published
-    run for them is withdrawn), units see it, and the appeal window of plan.appeal_days days opens."""
+    run for them is withdrawn), units see it, and the appeal window of plan.appeal_days days opens.
+    `signals.run_published` is sent in the same transaction (accountability raises 一票否决 proposals)."""
     _office(actor, "publish results", "发布考核结果")
     run = ScoreRun.objects.select_for_update().get(pk=run.pk)
     if run.state != ScoreRun.State.DRAFT:
@@ -926,6 +927,9 @@ def do_publish_run(actor, run: ScoreRun, on: dt.date | None = None) -> ScoreRun:
     run.save()
     record(actor, "assessment.run.publish", run, summary=f"{run.plan.code} {run.period}",
            after={"appeal_until": run.appeal_until})
+    from .signals import run_published
+
+    run_published.send(sender=ScoreRun, run=run, actor=actor)  # e.g. 一票否决 → 问责建议 (accountability)
     from django.urls import reverse
 
     _notify_units(run.units.values_list("unit_id", flat=True), kind="assessment.published",
