@@ -131,6 +131,41 @@ def test_keyboard_only(browser, live_server, city):
         ctx.close()
 
 
+def test_case_lookup_with_the_keyboard_only(browser, live_server, city):
+    """The case engine's citizen pages: skip link first, then the lookup done with Tab, typing and Enter."""
+    from luoshi.cases.models import Category
+    from luoshi.cases.services import do_create_case
+
+    case, code = do_create_case(None, category=Category.objects.get(code="CG-ROAD"), description="路灯不亮。", address="滨江路12号")
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
+    ctx.set_default_timeout(15000)
+    page = ctx.new_page()
+    try:
+        page.goto(live_server.url + "/public/case/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "跳到正文"
+        assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0  # visible when focused
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        for _ in range(10):  # from the main landmark, Tab reaches the first field
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.name") == "number":
+                break
+        assert page.evaluate("document.activeElement.name") == "number"
+        page.keyboard.type(case.number)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == "code"
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#case-status")
+        assert case.number in page.inner_text("main")
+        focus = page.evaluate("""() => { const a = document.querySelector('header a');
+            a.focus(); return getComputedStyle(a).outlineStyle; }""")
+        assert focus != "none"
+    finally:
+        ctx.close()
+
+
 def test_office_publishes_a_task_from_its_page(browser, live_server, city, users):
     """督查员 opens 公示网站公开 on the task page, publishes the task as 公开承诺 with a note, the citizen sees it;
     then withdraws it from the same form (a new visitor gets 404)."""
