@@ -127,7 +127,7 @@ def bring(world, key, state):
     if state == "extension_pending":
         return services.do_request_extension(lead, task, new_deadline=task.deadline + dt.timedelta(days=60),
                                              reason="需要更多时间")
-    task = services.do_request_completion(lead, task)
+    task = services.do_request_completion(lead, task, note="已完成")
     assert state == "completion_requested"
     return task
 
@@ -155,7 +155,8 @@ ENDPOINTS = {
     "sign": ("post", "/api/tasks/{id}/sign/", None, "assigned", LEAD, 200),
     "report": ("post", "/api/tasks/{id}/reports/", lambda w, k: {"text": "已完成方案", "percent": 30}, "signed",
                LEAD | CO, 201),
-    "request_completion": ("post", "/api/tasks/{id}/request-completion/", None, "signed", LEAD, 200),
+    "request_completion": ("post", "/api/tasks/{id}/request-completion/", lambda w, k: {"note": "已完成"}, "signed",
+                           LEAD, 200),
     "start_review": ("post", "/api/tasks/{id}/start-review/", None, "completion_requested", SUPERVISE, 200),
     "approve": ("post", "/api/tasks/{id}/approve/", None, "completion_requested", SUPERVISE, 200),
     "return": ("post", "/api/tasks/{id}/return/", lambda w, k: {"reason": "材料不全"}, "completion_requested",

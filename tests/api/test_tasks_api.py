@@ -65,7 +65,9 @@ def test_create_with_units_targets_and_assign(client_for, units):
     assert {u["id"] for u in body["co_units"]} == {units["edu"].pk, units["jia"].pk}
     assert body["assigned_on"] == timezone.localdate().isoformat()
     assert body["deadline"] > body["assigned_on"]
-    assert body["targets"] == [{"metric": "网办率", "op": ">=", "value": "95.0000", "unit": "%", "text": ""}]
+    assert [{k: v for k, v in t.items() if k != "id"} for t in body["targets"]] == [
+        {"metric": "网办率", "op": ">=", "value": "95.0000", "unit": "%", "text": "", "achieved": None,
+         "achieved_on": None}]
     task = Task.objects.get(pk=body["id"])
     assert task.created_by.username == "duchayuan"
     assert AuditEntry.objects.filter(action="task.assign", object_id=str(task.pk), actor__username="duchayuan").exists()

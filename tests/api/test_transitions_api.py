@@ -27,7 +27,7 @@ def test_full_life_over_the_api(client_for, users, units):
     assert post(sup, f"{base}/start-review/")["status"] == "under_review"
     returned = post(sup, f"{base}/return/", {"reason": "缺少佐证材料"})
     assert returned["status"] == "in_progress"
-    post(fgw, f"{base}/request-completion/")
+    post(fgw, f"{base}/request-completion/", {"note": "已完成"})
     closed = post(sup, f"{base}/approve/", {"note": "同意销号"})
     assert closed["status"] == "closed" and closed["progress"] == 100
     assert closed["closed_on"] == timezone.localdate().isoformat()
@@ -66,7 +66,7 @@ def test_return_and_suspend_need_a_reason(client_for, make_task, users):
 
     task = make_task()
     do_sign_task(users["fgw"], task)
-    do_request_completion(users["fgw"], task)
+    do_request_completion(users["fgw"], task, note="已完成")
     sup = client_for("supervisor")
     for action in ("return", "suspend"):
         response = sup.post(f"/api/tasks/{task.pk}/{action}/", {"reason": "  "}, format="json")
@@ -129,6 +129,6 @@ def test_break_down_into_subtasks(client_for, make_task, units):
     assert [t["id"] for t in jia.get(f"/api/tasks/{parent.pk}/subtasks/").json()["results"]] == [sub["id"]]
     # The lead unit of the parent supervises the sub-task.
     post(dong, f"/api/tasks/{sub['id']}/sign/")
-    post(dong, f"/api/tasks/{sub['id']}/request-completion/")
+    post(dong, f"/api/tasks/{sub['id']}/request-completion/", {"note": "已完成"})
     assert post(jia, f"/api/tasks/{sub['id']}/approve/")["status"] == "closed"
     assert client_for("supervisor").get(f"/api/tasks/{parent.pk}/").json()["progress"] == 100

@@ -30,7 +30,7 @@ def test_unit_hears_of_return_and_instruction_and_sees_its_notices(page, live_se
     other = make_task(title="制定优化营商环境行动方案", lead=("fgw",))
     svc.do_sign_task(users["fgw"], task)
     svc.do_report_progress(users["fgw"], task, text="主体工程完工", percent=100)
-    svc.do_request_completion(users["fgw"], task)
+    svc.do_request_completion(users["fgw"], task, note="已完成")
     svc.do_return_task(users["supervisor"], task, "缺少竣工验收报告,请补充后再申请办结")
     svc.do_add_instruction(users["leader"], task, "汛期前务必全部完工")
     notice = do_issue_notice(users["supervisor"], other, light="yellow", reason="进度滞后于序时进度")

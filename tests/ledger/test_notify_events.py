@@ -30,7 +30,7 @@ def test_return_reaches_the_lead_unit_with_the_reason(users, make_task):
     task = make_task(co=("edu",))
     s.do_sign_task(users["fgw"], task)
     s.do_report_progress(users["fgw"], task, text="已完成", percent=100)
-    s.do_request_completion(users["fgw"], task)
+    s.do_request_completion(users["fgw"], task, note="已完成")
     s.do_return_task(users["supervisor"], task, "佐证材料不全,请补充验收报告")
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS

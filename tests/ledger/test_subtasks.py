@@ -20,12 +20,12 @@ def test_district_breaks_down_to_towns_and_progress_rolls_up(users, units, make_
     parent.refresh_from_db()
     assert parent.progress == 25  # (50 + 0) / 2
     # the district supervises its sub-tasks
-    s.do_request_completion(users["dong"], sub_dong)
+    s.do_request_completion(users["dong"], sub_dong, note="已完成")
     s.do_approve_completion(users["jia"], sub_dong)
     parent.refresh_from_db()
     assert parent.progress == 50  # (100 + 0) / 2
     with pytest.raises(LuoshiError):
-        s.do_request_completion(users["jia"], parent)  # 西镇 still open
+        s.do_request_completion(users["jia"], parent, note="已完成")  # 西镇 still open
     assert sub_xi in visible_tasks(users["jia"])
     assert sub_xi not in visible_tasks(users["dong"])
 

@@ -49,7 +49,7 @@ def test_full_lifecycle_through_pages(users, make_task, client_for):
 def test_return_needs_reason_and_goes_back_to_in_progress(users, make_task, client_for):
     task = make_task()
     svc.do_sign_task(users["fgw"], task)
-    svc.do_request_completion(users["fgw"], task)
+    svc.do_request_completion(users["fgw"], task, note="已完成")
     sup = client_for("supervisor")
     r = act(sup, task, "return", {"reason": ""})
     assert "退回未成功" in page_text(r) and "此项为必填项" in page_text(r)

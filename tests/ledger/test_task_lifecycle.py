@@ -38,7 +38,7 @@ def test_full_lifecycle_records_every_step(users, make_task):
 def test_return_sends_task_back_with_reason(users, make_task):
     task = make_task()
     s.do_sign_task(users["fgw"], task)
-    s.do_request_completion(users["fgw"], task)
+    s.do_request_completion(users["fgw"], task, note="已完成")
     with pytest.raises(LuoshiError):
         s.do_return_task(users["supervisor"], task, reason="  ")
     task = s.do_return_task(users["supervisor"], task, reason="佐证材料不全")
@@ -54,7 +54,7 @@ def test_transition_not_allowed_from_current_state_changes_nothing(users, make_t
         if step == "sign":
             s.do_sign_task(users["fgw"], task)
         elif step == "request":
-            s.do_request_completion(users["fgw"], task)
+            s.do_request_completion(users["fgw"], task, note="已完成")
         else:
             s.do_approve_completion(users["supervisor"], task)
     assert "立项" in err.value.message_zh
@@ -69,7 +69,7 @@ def test_only_the_lead_unit_signs_and_only_supervisors_approve(users, make_task)
         with pytest.raises(NotAllowed):
             s.do_sign_task(users[who], task)
     s.do_sign_task(users["fgw"], task)
-    s.do_request_completion(users["fgw"], task)
+    s.do_request_completion(users["fgw"], task, note="已完成")
     with pytest.raises(NotAllowed):
         s.do_approve_completion(users["fgw"], task)
     with pytest.raises(NotAllowed):

@@ -33,10 +33,10 @@ def test_workspace_groups(users, make_task, client_for):
     Task.objects.filter(pk=late.pk).update(deadline=today - dt.timedelta(days=3))
     review = make_task(title="待审核任务", deadline=cal.add_working_days(today, 30))
     svc.do_sign_task(users["fgw"], review)
-    svc.do_request_completion(users["fgw"], review)
+    svc.do_request_completion(users["fgw"], review, note="已完成")
     closed = make_task(title="已办结任务")
     svc.do_sign_task(users["fgw"], closed)
-    svc.do_request_completion(users["fgw"], closed)
+    svc.do_request_completion(users["fgw"], closed, note="已完成")
     svc.do_approve_completion(users["supervisor"], closed)
     make_task(title="别的单位任务", lead=("edu",))
 

@@ -28,7 +28,7 @@ START, END, ON = D(2025, 3, 1), D(2025, 3, 31), D(2025, 4, 10)
 def scenario(placed_task, users):
     def close(t, liaison, on):
         do_sign_task(users[liaison], t)
-        do_request_completion(users[liaison], t)
+        do_request_completion(users[liaison], t, note="已完成")
         return do_approve_completion(users["supervisor"], t, on=on)
 
     fgw1 = close(placed_task(D(2025, 2, 3), D(2025, 3, 14), title="发改按期"), "fgw", D(2025, 3, 10))
@@ -103,7 +103,7 @@ def test_unit_with_nothing_due_has_no_rate_and_ranks_last(users, make_task):
     ledger.do_decide_extension(users["supervisor"], req, approve=True)  # edu appears through its extension
     due = make_task(title="今天到期", lead=("fgw",), deadline=today)
     ledger.do_sign_task(users["fgw"], due)
-    ledger.do_request_completion(users["fgw"], due)
+    ledger.do_request_completion(users["fgw"], due, note="已完成")
     ledger.do_approve_completion(users["supervisor"], due)
     rows = unit_stats(today - dt.timedelta(days=30), today)
     assert [r["unit"] for r in rows] == ["市发展和改革委员会", "市教育局"]

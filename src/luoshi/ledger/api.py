@@ -19,8 +19,8 @@ from . import services
 from .exports import write_ledger_xlsx
 from .models import OPEN_STATUSES, ExtensionRequest, Source, Status, Task
 from .permissions import visible_tasks
-from .serializers import (EventSerializer, ExtensionCreateSerializer, ExtensionDecideSerializer,
-                          ExtensionSerializer, InstructionSerializer, NoteSerializer, ReasonSerializer,
+from .serializers import (CompletionRequestSerializer, EventSerializer, ExtensionCreateSerializer,
+                          ExtensionDecideSerializer, ExtensionSerializer, InstructionSerializer, NoteSerializer, ReasonSerializer,
                           ReportCreateSerializer, ReportSerializer, SourceSerializer, TaskCreateSerializer,
                           TaskSerializer, TaskUpdateSerializer)
 
@@ -145,11 +145,12 @@ class TaskViewSet(PagedActionsMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def sign(self, request, pk=None):
         return _task_response(self, services.do_sign_task(request.user, self.get_object()))
 
-    @_transition_schema("申请办结: the lead unit says the work is done", NoteSerializer)
+    @_transition_schema("申请办结: the lead unit says the work is done (办结说明 below 100%; 目标完成值 per target)",
+                        CompletionRequestSerializer)
     @action(detail=True, methods=["post"], url_path="request-completion")
     def request_completion(self, request, pk=None):
         task = self.get_object()
-        ser = NoteSerializer(data=request.data)
+        ser = CompletionRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return _task_response(self, services.do_request_completion(request.user, task, **ser.validated_data))
 

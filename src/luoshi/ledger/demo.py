@@ -6,6 +6,7 @@ Leaves for higher layers: ctx.sources (key -> Source), ctx.tasks (every Task cre
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from luoshi.core.errors import LuoshiError
 
@@ -31,7 +32,7 @@ TASKS = [
     dict(src="xiaoneng", title="建立机关效能投诉“受理—转办—反馈”闭环机制", lead=["市效能办"], co=["市纪委监委"],
          requirement="健全效能投诉受理平台,投诉件当日登记转办,5个工作日内反馈办理结果。", deadline=-15, assign=70,
          targets=[T("投诉件按期办结率", ">=", 100, "%", "投诉件按期办结率达到100%")], priority=3,
-         steps=["sign", ("report", 60), ("co_report", "市纪委监委", 0), ("report", 100), "request", "review",
+         steps=["sign", ("report", 60), ("co_report", "市纪委监委", 100), ("report", 100), "request", "review",
                 ("approve", 18)]),
     dict(src="xiaoneng", title="开展“庸懒散慢”作风问题专项整治,每季度通报一次", lead=["市效能办"], co=["市委组织部"],
          deadline=150, assign=70, recurrence="quarterly", tags=["效能建设", "作风建设"],
@@ -47,11 +48,11 @@ TASKS = [
     dict(src="xianshi", title="政务服务“一网通办”:市级事项网上可办率达到95%以上", lead=["市数据局"],
          co=["市政务服务中心"], wd=30, assign=40, due_soon=True, tags=["政务服务", "数字政府"],
          targets=[T("市级事项网上可办率", ">=", 95, "%", "网上可办率达到95%以上")],
-         steps=["sign", ("report", 55), ("co_report", "市政务服务中心", 0), ("report", 80)]),
+         steps=["sign", ("report", 55), ("co_report", "市政务服务中心", 60), ("report", 80)]),
     dict(src="changwu", title="企业开办全流程压缩至1个工作日以内", lead=["市市场监管局"], co=["市税务局", "市公安局"],
          deadline=-5, assign=29, tags=["营商环境"],
          targets=[T("企业开办时间", "<=", 1, "个工作日", "压缩至1个工作日以内")],
-         steps=["sign", ("report", 70), ("co_report", "市税务局", 0), ("report", 100), "request", ("approve", 6)]),
+         steps=["sign", ("report", 70), ("co_report", "市税务局", 100), ("report", 100), "request", ("approve", 6)]),
     dict(src="changwu", title="工程建设项目审批全流程时间压减至80个工作日以内", lead=["市住建局"],
          co=["市自然资源规划局", "市发改委"], deadline=-6, assign=29, priority=3, tags=["营商环境"],
          targets=[T("工程建设项目审批时间", "<=", 80, "个工作日")],
@@ -158,6 +159,19 @@ def _make_sources(ctx):
         ctx.sources[key] = do_create_source(ctx.supervisor, date=date, **spec)
 
 
+def _achieved(target, rng) -> Decimal:
+    """A realistic 目标完成值: most targets met (a little over), one in six just missed."""
+    v = target.value
+    miss = rng.random() < 1 / 6
+    if target.op in (">=", ">"):
+        factor = Decimal("0.96") if miss else Decimal(str(round(1 + rng.random() * 0.04, 3)))
+    elif target.op in ("<=", "<"):
+        factor = Decimal("1.05") if miss else Decimal(str(round(1 - rng.random() * 0.05, 3)))
+    else:
+        factor = Decimal(1)
+    return (v * factor).quantize(Decimal("0.01"))
+
+
 def _lead_liaison(ctx, task):
     for u in task.lead_units.all():
         if u.pk in ctx.liaison_of:
@@ -228,15 +242,17 @@ def _play(ctx, task, step):
     if name == "report":
         pct = args[0]
         text = "已全部完成,相关佐证材料已整理归档。" if pct == 100 else rng.choice(REPORT_TEXTS)
+        back = "经督查室审核退回,所缺材料尚未补齐,据实下调完成进度。" if pct < task.progress else ""
         do_report_progress(_lead_liaison(ctx, task), task, text=text, percent=pct,
                            problems="" if pct == 100 else rng.choice(PROBLEMS),
-                           next_steps="" if pct == 100 else rng.choice(NEXT_STEPS))
+                           next_steps="" if pct == 100 else rng.choice(NEXT_STEPS), regress_reason=back)
     elif name == "co_report":
         user = ctx.liaison_of[ctx.unit(args[0]).pk]
         do_report_progress(user, task, text=f"{user.unit.display_name}积极配合,已按分工报送相关材料。",
                            percent=args[1])
     elif name == "request":
-        do_request_completion(_lead_liaison(ctx, task), task, note="已按要求完成,申请办结。")
+        do_request_completion(_lead_liaison(ctx, task), task, note="已按要求完成,申请办结。",
+                              achieved={tg.pk: _achieved(tg, rng) for tg in task.targets.all()})
     elif name == "review":
         do_start_review(supervisor, task)
     elif name == "approve":

@@ -196,10 +196,29 @@ class ReportForm(forms.Form):
     problems = text_field("存在问题", required=False, textarea=True, rows=2)
     next_steps = text_field("下步打算", required=False, textarea=True, rows=2)
     attachment = forms.FileField(label="附件", required=False, validators=[check_upload])
+    regress_reason = text_field("进度回退原因", required=False, textarea=True, rows=2)
 
 
 class NoteForm(forms.Form):
     note = text_field("说明", required=False, textarea=True, rows=2)
+
+
+class CompletionForm(forms.Form):
+    """申请办结: 办结说明 plus one 目标完成值 per quantitative target (fields achieved_<target id>)."""
+
+    note = text_field("办结说明", required=False, textarea=True, rows=2)
+
+    def __init__(self, *a, targets=(), **kw):
+        super().__init__(*a, **kw)
+        for tg in targets:
+            self.fields[f"achieved_{tg.pk}"] = forms.DecimalField(
+                label=f"{tg.metric}完成值", required=False, max_digits=16, decimal_places=4,
+                error_messages={"invalid": "目标完成值应为数字", "max_digits": "目标完成值位数过多",
+                                "max_decimal_places": "目标完成值最多4位小数", "max_whole_digits": "目标完成值过大"})
+
+    def achieved(self) -> dict:
+        return {int(k.split("_", 1)[1]): v for k, v in self.cleaned_data.items()
+                if k.startswith("achieved_") and v is not None}
 
 
 class ReasonForm(forms.Form):

@@ -137,13 +137,30 @@ class Target(models.Model):
     value = models.DecimalField("目标值", max_digits=16, decimal_places=4)
     unit = models.CharField("单位", max_length=20, blank=True)
     text = models.CharField("原文", max_length=300, blank=True)
+    # 目标完成值: what the lead unit says was achieved, recorded when it requests completion (申请办结).
+    achieved = models.DecimalField("目标完成值", max_digits=16, decimal_places=4, null=True, blank=True)
+    achieved_on = models.DateField("完成值填报日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "量化目标"
 
     def __str__(self) -> str:
         value = f"{self.value.normalize():f}"
-        return f"{self.metric} {self.op} {value}{self.unit}"
+        done = f"(完成值 {self.achieved_text})" if self.achieved is not None else ""
+        return f"{self.metric} {self.op} {value}{self.unit}{done}"
+
+    @property
+    def achieved_text(self) -> str:
+        """The achieved value with its unit ("92.5%"), "" before completion is requested."""
+        return "" if self.achieved is None else f"{self.achieved.normalize():f}{self.unit}"
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the achieved value meets the target (None while not recorded)."""
+        if self.achieved is None:
+            return None
+        a, v = self.achieved, self.value
+        return {">=": a >= v, "<=": a <= v, "=": a == v, ">": a > v, "<": a < v}[self.op]
 
 
 class ProgressReport(models.Model):
@@ -158,6 +175,9 @@ class ProgressReport(models.Model):
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下步打算", blank=True)
     attachment = models.FileField("附件", upload_to="reports/%Y/%m/", blank=True)
+    # A co-unit (配合单位) reports its own contribution; only the lead unit's report is the task's progress.
+    by_co_unit = models.BooleanField("配合单位报送", default=False, db_default=False)
+    regress_reason = models.TextField("进度回退原因", blank=True, default="", db_default="")
     created_at = models.DateTimeField("报送时间", auto_now_add=True)
 
     class Meta:

@@ -45,7 +45,7 @@ class SourceSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
-        fields = ["metric", "op", "value", "unit", "text"]
+        fields = ["id", "metric", "op", "value", "unit", "text", "achieved", "achieved_on"]
         read_only_fields = fields
 
 
@@ -134,6 +134,13 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class CompletionRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text="办结说明; required when the task's progress is below 100%")
+    achieved = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
+                                     help_text="目标完成值 of every quantitative target: {target id: \"92.5\"}")
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="required (退回/中止理由)")
 
@@ -156,8 +163,9 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "task", "unit", "author", "text", "percent", "problems", "next_steps", "created_at"]
-        read_only_fields = ["id", "task", "unit", "author", "created_at"]
+        fields = ["id", "task", "unit", "author", "text", "percent", "problems", "next_steps", "by_co_unit",
+                  "regress_reason", "created_at"]
+        read_only_fields = ["id", "task", "unit", "author", "by_co_unit", "created_at"]
         extra_kwargs = {"text": {"allow_blank": True}, "problems": {"required": False},
                         "next_steps": {"required": False}, "percent": {"min_value": None, "max_value": None}}
 
@@ -167,6 +175,8 @@ class ReportCreateSerializer(serializers.Serializer):
     percent = serializers.IntegerField(help_text="完成进度 0-100")
     problems = serializers.CharField(required=False, allow_blank=True, default="")
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+    regress_reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                           help_text="进度回退原因; required when percent is below the last figure")
 
 
 class InstructionSerializer(serializers.ModelSerializer):

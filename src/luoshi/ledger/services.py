@@ -372,8 +372,14 @@ def _update_parent_rollup(task: Task) -> None:
 
 @transaction.atomic
 def do_report_progress(actor, task: Task, *, text: str, percent: int, problems: str = "",
-                       next_steps: str = "", attachment=None) -> ProgressReport:
-    """进展反馈: lead or co-unit reports; history is appended, never overwritten."""
+                       next_steps: str = "", attachment=None, regress_reason: str = "") -> ProgressReport:
+    """进展反馈: the lead unit or a co-unit reports; history is appended, never overwritten.
+
+    percent: 0..100 (int). The lead unit's report sets the task's progress (完成进度); a co-unit's report
+    is its own contribution (配合单位报送, `by_co_unit`) and never moves the task's progress.
+    A percent below the reporter's previous figure (the task's progress for the lead unit, the co-unit's
+    own last report for a co-unit) needs `regress_reason` (进度回退原因), else LuoshiError
+    field="regress_reason"."""
     task = _locked(task)
     lead = is_lead_liaison(actor, task)
     if not (lead or is_co_liaison(actor, task)):
@@ -388,31 +394,78 @@ def do_report_progress(actor, task: Task, *, text: str, percent: int, problems: 
         raise LuoshiError("percent must be a whole number 0-100", "完成进度应为0到100的整数", field="percent") from None
     if not 0 <= percent <= 100:
         raise LuoshiError("percent must be between 0 and 100", "完成进度应在0到100之间", field="percent")
+    if lead:
+        previous = task.progress
+    else:
+        previous = (task.reports.filter(unit=actor.unit, by_co_unit=True).order_by("-created_at", "-id")
+                    .values_list("percent", flat=True).first())
+    regress_reason = check_plain_text(regress_reason, "进度回退原因", "regress reason", max_length=5000)
+    if previous is not None and percent < previous and not regress_reason:
+        raise LuoshiError(f"progress goes back from {previous}% to {percent}%: give the reason",
+                          f"完成进度由{previous}%回退到{percent}%,请填写进度回退原因", field="regress_reason")
+    if previous is None or percent >= previous:
+        regress_reason = ""
     report = ProgressReport(
-        task=task, unit=actor.unit, author=actor, percent=percent,
+        task=task, unit=actor.unit, author=actor, percent=percent, by_co_unit=not lead,
         text=check_plain_text(text, "进展情况", "progress text", max_length=20000, required=True),
         problems=check_plain_text(problems, "存在问题", "problems", max_length=20000),
         next_steps=check_plain_text(next_steps, "下步打算", "next steps", max_length=20000),
+        regress_reason=regress_reason,
     )
     if attachment:
         report.attachment = attachment
     report.save()
     before = snapshot(task, TASK_FIELDS)
     to_status = Status.IN_PROGRESS if lead else None
-    _transition(task, actor, "report", to_status, note=f"报送进展 {percent}%:{report.text[:200]}")
+    back = f"(进度回退,原因:{regress_reason[:200]})" if regress_reason else ""
+    if lead:
+        note = f"报送进展 {percent}%{back}:{report.text[:200]}"
+        summary = f"报送进展{percent}%" + ("(回退)" if regress_reason else "")
+    else:
+        note = f"配合单位报送:本单位承担部分完成{percent}%{back}:{report.text[:200]}"
+        summary = f"配合单位报送(本单位承担部分{percent}%)"
+    _transition(task, actor, "report", to_status, note=note)
     if lead:
         task.progress = percent
     task.save()
     record(actor, "report.create", report, after=snapshot(report, ["task", "unit", "text", "percent", "problems",
-                                                                   "next_steps"]))
-    _audit_task(actor, "task.report", task, before, summary=f"报送进展{percent}%")
+                                                                   "next_steps", "by_co_unit", "regress_reason"]))
+    _audit_task(actor, "task.report", task, before, summary=summary)
     _update_parent_rollup(task)
     return report
 
 
+def _clean_achieved(task: Task, achieved) -> dict[int, Decimal]:
+    """{target id: achieved value} for every target of `task`; `achieved` maps target ids (int or str) or
+    metric names to numbers. Every target needs one (目标完成值), else LuoshiError field="achieved"."""
+    achieved = achieved or {}
+    if not isinstance(achieved, dict):
+        raise LuoshiError("achieved must map target ids to values", "目标完成值格式有误", field="achieved")
+    out = {}
+    for tg in task.targets.order_by("id"):
+        raw = achieved.get(tg.pk, achieved.get(str(tg.pk), achieved.get(tg.metric)))
+        if raw is None or str(raw).strip() == "":
+            raise LuoshiError(f"give the achieved value of target {tg.metric!r}",
+                              f"请填写“{tg.metric}”的目标完成值", field="achieved")
+        try:
+            value = Decimal(str(raw).strip())
+            if not value.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            raise LuoshiError(f"achieved value {raw!r} of {tg.metric!r} is not a number",
+                              f"“{tg.metric}”的目标完成值“{raw}”不是数字", field="achieved") from None
+        out[tg.pk] = parse_number(value, "achieved", "目标完成值").quantize(Decimal("0.0001"))
+    return out
+
+
 @transaction.atomic
-def do_request_completion(actor, task: Task, note: str = "") -> Task:
-    """申请办结: the lead unit says the work is done."""
+def do_request_completion(actor, task: Task, note: str = "", achieved=None) -> Task:
+    """申请办结: the lead unit says the work is done.
+
+    note: 办结说明; required (LuoshiError field="note") when the task's progress is below 100 %: the unit
+    explains why it asks to close a task that is not complete.
+    achieved: {target id (or metric name): number}, the 目标完成值 of every quantitative target (量化目标);
+    required for each target, stored on the target with today's date."""
     task = _locked(task)
     if not is_lead_liaison(actor, task):
         deny("request completion of this task", "申请办结此任务")
@@ -420,8 +473,24 @@ def do_request_completion(actor, task: Task, note: str = "") -> Task:
     if open_subs:
         raise LuoshiError(f"{open_subs} sub-task(s) are still open", f"还有{open_subs}项下级任务未办结")
     note = check_plain_text(note, "办结说明", "note", max_length=5000)
+    if task.status in (Status.SIGNED, Status.IN_PROGRESS) and task.progress < 100 and not note:
+        raise LuoshiError(f"progress is {task.progress}%: explain why the task should be closed below 100%",
+                          f"当前完成进度为{task.progress}%,未达100%申请办结须填写办结说明(说明未完成部分及原因)",
+                          field="note")
+    values = _clean_achieved(task, achieved) if task.status in (Status.SIGNED, Status.IN_PROGRESS) else {}
+    done_text = []
+    for tg in task.targets.order_by("id"):
+        if tg.pk in values:
+            tg.achieved, tg.achieved_on = values[tg.pk], today()
+            tg.save(update_fields=["achieved", "achieved_on"])
+            done_text.append(f"{tg.metric}:{tg.achieved_text}")
+    text = note or "申请办结"
+    if task.progress < 100 and task.status in (Status.SIGNED, Status.IN_PROGRESS):
+        text = f"(完成进度{task.progress}%)" + text
+    if done_text:
+        text += "\n目标完成值:" + ";".join(done_text)
     return _move(actor, task, "request_completion", Status.COMPLETION_REQUESTED,
-                 allowed_from=(Status.SIGNED, Status.IN_PROGRESS), note=note or "申请办结", summary="申请办结")
+                 allowed_from=(Status.SIGNED, Status.IN_PROGRESS), note=text, summary="申请办结")
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from luoshi.core.views import forbidden
 from luoshi.ledger import services as svc
 from luoshi.ledger.exports import write_ledger_xlsx
 from luoshi.ledger.models import (OPEN_STATUSES, ExtensionRequest, ProgressReport, PublicKind, Source, Status,
-                                  Task)
+                                  Target, Task)
 from luoshi.ledger.permissions import (can_read, can_supervise, is_co_liaison, is_lead_liaison,
                                        visible_tasks)
 from luoshi.ledger.queries import DUE_FILTERS, SORTS, filter_tasks, sort_tasks
@@ -139,7 +139,8 @@ def _unit_options(selected: str):
 def ledger(request):
     cal = current_calendar()
     params = _ledger_params(request)
-    qs = sort_tasks(_with_units(_ledger_queryset(request, params, cal)), params["sort"])
+    qs = sort_tasks(_with_units(_ledger_queryset(request, params, cal)), params["sort"]).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("id")))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _decorate(page.object_list, cal)
     active = {k: v for k, v in params.items() if v}
@@ -224,10 +225,16 @@ def task_detail(request, pk, report_data=None):
     targets = list(task.targets.order_by("id"))
     for tg in targets:
         tg.value_text = f"{tg.value.normalize():f}"
+    reports = list(task.reports.select_related("unit", "author").order_by("-created_at", "-id"))
+    my_percent = task.progress
+    if is_co_liaison(request.user, task) and not is_lead_liaison(request.user, task):
+        # a co-unit reports its own contribution: the form starts from its own last figure, not the task's
+        my_percent = next((r.percent for r in reports if r.by_co_unit and r.unit_id == request.user.unit_id), 0)
     ctx = {
         "task": task, "subtasks": subtasks, "events": events, "audit": _audit_for(task),
         "targets": targets,
-        "reports": list(task.reports.select_related("unit", "author").order_by("-created_at", "-id")),
+        "reports": reports, "my_percent": my_percent,
+        "reporting_as_co": acts["report"] and not is_lead_liaison(request.user, task),
         "extensions": list(task.extensions.select_related("unit", "requested_by", "decided_by")
                            .order_by("-created_at", "-id")),
         "instructions": list(task.instructions.select_related("author").order_by("created_at", "id")),
@@ -275,7 +282,8 @@ def task_action(request, pk, action):
         d = form.cleaned_data
         try:
             svc.do_report_progress(user, task, text=d["text"], percent=d["percent"], problems=d["problems"],
-                                   next_steps=d["next_steps"], attachment=d["attachment"])
+                                   next_steps=d["next_steps"], attachment=d["attachment"],
+                                   regress_reason=d["regress_reason"])
         except NotAllowed as exc:
             return forbidden(request, exc.message_zh)
         except LuoshiError as exc:
@@ -283,13 +291,17 @@ def task_action(request, pk, action):
             return task_detail(request, pk, report_data=request.POST)
         messages.success(request, "报送进展成功。")
         return redirect("task", pk=task.pk)
-    if action in ("request_completion", "approve"):
+    if action == "request_completion":
+        form = f.CompletionForm(request.POST, targets=task.targets.order_by("id"))
+        if not form.is_valid():
+            return _bad_form(request, task, "申请办结", form)
+        note, achieved = form.cleaned_data["note"], form.achieved()
+        return _run(request, task, "申请办结", lambda: svc.do_request_completion(user, task, note, achieved))
+    if action == "approve":
         form = f.NoteForm(request.POST)
         if not form.is_valid():
             return _bad_form(request, task, "操作", form)
         note = form.cleaned_data["note"]
-        if action == "request_completion":
-            return _run(request, task, "申请办结", lambda: svc.do_request_completion(user, task, note))
         return _run(request, task, "审核办结", lambda: svc.do_approve_completion(user, task, note))
     if action == "start_review":
         return _run(request, task, "开始审核", lambda: svc.do_start_review(user, task))
