@@ -52,7 +52,8 @@ print("JSON" + json.dumps(out, ensure_ascii=False))
 
 def test_demo_builds_every_state_with_logins_and_intact_audit(tmp_path):
     data = tmp_path / "data"
-    first = luoshi("demo", data_dir=data)
+    # a full demo build takes ~20 s of CPU; on a shared, loaded machine its wall time reaches 2 minutes
+    first = luoshi("demo", data_dir=data, timeout=300)
     assert first.returncode == 0, first.stderr
     assert "duchayuan" in first.stdout and "luoshi-demo-2024" in first.stdout
     for role in ("督查员", "单位联络员", "领导", "管理员"):
@@ -63,7 +64,7 @@ def test_demo_builds_every_state_with_logins_and_intact_audit(tmp_path):
     assert proc.returncode != 0
     assert "refusing to wipe the existing database" in proc.stderr and "--force" in proc.stderr
     # ... and with --force starts again from nothing (same counts, not doubled)
-    proc = luoshi("demo", "--force", data_dir=data, env={"LUOSHI_PORT": "8123"})
+    proc = luoshi("demo", "--force", data_dir=data, env={"LUOSHI_PORT": "8123"}, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "http://127.0.0.1:8123/" in proc.stdout
     assert proc.stdout.splitlines()[2] == first.stdout.splitlines()[2]  # the "tasks: …" line

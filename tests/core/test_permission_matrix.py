@@ -85,7 +85,7 @@ def world(with_expert, units):
 
 def _urls(world, users):
     urls = ["/", "/ledger/", "/ledger/?due=overdue", "/ledger/export.xlsx", "/workspace/", "/sources/",
-            "/supervision/notices/", "/supervision/lights/", "/supervision/listed/", "/supervision/workspace/",
+            "/supervision/", "/supervision/lights/?light=red", "/supervision/notices/", "/supervision/lights/", "/supervision/listed/", "/supervision/workspace/",
             "/supervision/dashboard/", "/supervision/dashboard/?format=json", "/supervision/statistics/",
             "/supervision/statistics/?format=docx", "/supervision/statistics/?format=pdf",
             "/supervision/inbox/", "/audit/", "/review/", "/calendar/",
@@ -383,3 +383,43 @@ def test_petition_notice_and_hotline_page_per_role(role, petition_world, with_ex
     assert may_read == (role in {"supervisor", "admin", "fgw", "leader"})
     hotline = c.get("/petitions/hotline/")
     assert hotline.status_code == (200 if role in HOTLINE_ROLES else 403), role
+
+
+# ---- issue 9: the /supervision/ overview and the 领导's red/yellow list, per role, on contents ----------------
+
+LIGHT_LIST = {"supervisor", "admin", "leader", "jia_leader"}  # /supervision/lights/ and /api/lights/
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_overview_and_red_list_per_role(role, world, users, client_for):
+    user = users[role]
+    readable = {t.pk for t in visible_tasks(user)}
+    mine = [t for t in world.values() if t.pk in readable]
+    c = client_for(role)
+    r = c.get("/supervision/")
+    assert r.status_code == 200
+    html = _text(r)
+    assert "督办总览" in html and "本月按时办结率" in html
+    # every task of the world is red: the overview counts exactly the reader's, and lists them by number
+    from luoshi.supervision.models import SupervisionState
+
+    reds = SupervisionState.objects.filter(task__in=readable, light="red").count()
+    assert f'<span class="tile-n">{reds}</span><span class="tile-l">红灯(逾期)' in html
+    for t in mine[:10]:
+        assert t.number in html, (role, t.number)
+    # 督办单 awaiting an answer: the ones the reader may see, none other
+    from luoshi.supervision.notices import visible_notices
+
+    assert f"共{visible_notices(user).exclude(state='accepted').count()}份" in html
+    r = c.get("/supervision/lights/")
+    api = c.get("/api/lights/")
+    if role in LIGHT_LIST:
+        assert r.status_code == 200 and api.status_code == 200
+        listed = {row["task"]["id"] for row in api.json()["results"]}
+        assert listed == {t.pk for t in mine}
+        page = _text(r)
+        for t in mine:
+            assert t.number in page and "已逾期" in page
+        assert ("签发督办单" in page) == user.sees_everything
+    else:
+        assert r.status_code == 403 and api.status_code == 403

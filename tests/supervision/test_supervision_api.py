@@ -115,7 +115,7 @@ WHOLE = {
     "notice_create": ("post", "/api/notices/", lambda w: {"task": w["tasks"]["A"].pk, "light": "red",
                                                           "reason": "逾期未办结"}, {"supervisor", "admin"}, 201),
     "notice_list": ("get", "/api/notices/", None, set(ROLES), 200),
-    "lights": ("get", "/api/lights/", None, {"supervisor", "admin"}, 200),
+    "lights": ("get", "/api/lights/", None, {"supervisor", "admin", "leader", "jia_leader"}, 200),
     "rect_list": ("get", "/api/rectifications/", None, set(ROLES), 200),
     "inbox_list": ("get", "/api/inbox/", None, set(ROLES), 200),
     "inbox_read_all": ("post", "/api/inbox/read-all/", None, set(ROLES), 200),

@@ -200,7 +200,11 @@ def test_lights(users, placed_task):
     red = c.get("/api/lights/?light=red").json()["results"]
     assert [r["task"]["id"] for r in red] == [late.pk]
     assert c.get("/api/lights/?light=pink").status_code == 400
-    assert client(users["leader"]).get("/api/lights/").status_code == 403
+    # a 领导 reads the lights of their own scope: the city's leader sees 市发改委's red task, 甲区's none
+    city = client(users["leader"]).get("/api/lights/?light=red")
+    assert city.status_code == 200 and [r["task"]["id"] for r in city.json()["results"]] == [late.pk]
+    assert client(users["jia_leader"]).get("/api/lights/").json()["results"] == []
+    assert client(users["fgw"]).get("/api/lights/").status_code == 403
 
 
 def test_unit_stats(users, units, placed_task):

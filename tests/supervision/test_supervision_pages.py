@@ -32,7 +32,7 @@ def test_lights_page_for_supervisors_only(client, users, swept):
 def test_inbox_and_mark_read(client, users, swept):
     client.force_login(users["fgw"])
     html = client.get("/supervision/inbox/").content.decode()
-    assert "红色督办单" in html and "未读 3" in html   # the 交办, the notice and the 提醒 step
+    assert "红色督办单" in html and "未读 2" in html   # the 交办 and the notice (the ladder's 督办单 rung)
     assert "【新交办】" in html
     client.post("/supervision/inbox/read/")
     assert not Notification.objects.filter(user=users["fgw"], read_at__isnull=True).exists()
@@ -44,7 +44,7 @@ def test_workspace_shows_escalation_steps(client, users, swept):
     red, green = swept
     client.force_login(users["fgw"])
     html = client.get("/supervision/workspace/").content.decode()
-    assert "第1级 提醒" in html and red.number in html
+    assert "第1级 督办单" in html and red.number in html
     client.force_login(users["edu"])
     html = client.get("/supervision/workspace/").content.decode()
     assert red.number not in html

@@ -35,6 +35,7 @@ from luoshi.orgs.services import subtree_ids
 from luoshi.workcal.services import current_calendar
 
 from . import forms as f
+from .workspace import task_facts
 
 PAGE_SIZE = 20
 
@@ -242,6 +243,7 @@ def task_detail(request, pk, report_data=None):
         "report_data": report_data or {},
         "parent_visible": bool(task.parent_id and can_read(request.user, task.parent)),
         "public_kinds": PublicKind.choices,
+        "facts": task_facts(request.user, task),
     }
     return render(request, "ledger/task_detail.html", ctx)
 

@@ -166,17 +166,19 @@ _LIGHT_RANK = Case(*[When(light=c, then=Value(n)) for c, n in COLOR_ORDER.items(
 
 
 @extend_schema_view(list=extend_schema(
-    summary="Current light (灯色) of every open task, red first (督查员/管理员)",
+    summary="Current light (灯色) of the open tasks you may read, red first (督查员/管理员: all; 领导: own scope)",
     parameters=[OpenApiParameter("light", OpenApiTypes.STR, description=", ".join(Color.values)),
                 OpenApiParameter("listed", OpenApiTypes.BOOL, description="1: only 挂牌督办 tasks")]))
 class LightViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = SupervisionState.objects.all()
     serializer_class = TaskLightSerializer
-    permission_classes = [SeesEverything]
+    permission_classes = [SeesStatistics]
 
     def get_queryset(self):
         qs = (SupervisionState.objects.filter(task__status__in=common.EVALUATED)
               .select_related("task").prefetch_related("task__lead_units"))
+        if not self.request.user.sees_everything:  # a 领导: the tasks of their own scope
+            qs = qs.filter(task__in=visible_tasks(self.request.user).values("id"))
         params = self.request.query_params
         light = _choice(params, "light", Color.values, "灯色")
         if light:

@@ -28,7 +28,7 @@ from luoshi.ledger.models import Task, TaskEvent
 from luoshi.notifications.outbox import Outbox, Recipients
 from luoshi.notifications.webhook import webhook_config
 
-from .common import DEFAULT_ACTIONS
+from .common import DEFAULT_ACTIONS, reason_now
 from .models import (Color, Escalation, LightTotals, NoticeCounter, SupervisionNotice, SupervisionState,
                      UnitLights)
 from .notify import notice_payload
@@ -436,12 +436,14 @@ def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recip
 # ---- light changes -------------------------------------------------------------
 
 def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, first_step=None,
-                  stats: dict | None = None) -> list[tuple[int, str, object, object]]:
+                  stats: dict | None = None, with_notice=None) -> list[tuple[int, str, object, object]]:
     """Store a batch of (task_id, Light); returns [(task_id, old colour or 'none', light, notice)] applied.
 
-    `first_step(task)`: the first escalation step of the task's chain when it is due on the day a yellow/red
+    `first_step(task, colour)`: the first escalation step of the task's chain when it is due on the day a yellow/red
     episode starts (else None); such steps are taken in the same transaction (counted in stats["steps"]),
     sparing the escalation pass a second round of locks and look-ups for the same tasks.
+    `with_notice(task, colour)`: whether a yellow/red change issues the colour 督办单 now (the ladder's
+    first rung is a 督办单, supervision.escalation.notice_first); None: always. Blue always does.
     Raises IntegrityError when a concurrent writer got in the way; the caller then retries the batch
     one task at a time."""
     lights = dict(batch)
@@ -484,7 +486,8 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
         for task, _, light in applied:
             if light.color == Color.GREEN:
                 events.append((task.pk, "light", task.status, task.status, None, None, f"恢复绿灯:{light.reason}"))
-            elif (task.pk, light.color) not in taken:
+            elif (task.pk, light.color) not in taken and (
+                    light.color not in SEVERE or with_notice is None or with_notice(task, light.color)):
                 specs.append({"task": task, "light": light.color, "kind": SupervisionNotice.Kind.AUTO,
                               "reason": light.reason, "required_action": DEFAULT_ACTIONS[Color(light.color)],
                               "light_since": on})
@@ -498,7 +501,7 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
             current = {**states, **{st.task_id: st for st in new}}
             for task, _, light in applied:
                 state = current[task.pk]
-                step = first_step(task) if light.color in SEVERE and state.episode_since == on else None
+                step = first_step(task, light.color) if light.color in SEVERE and state.episode_since == on else None
                 if step is not None:
                     todo.append((task, state, on, 1, step))
             if todo:
@@ -543,11 +546,21 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
         if recipients is None:
             recipients = Recipients({u.pk for lead, co in units.values() for u in lead})
         outbox, audit = Outbox(), []
-        specs = [{"task": t, "light": st.light, "kind": SupervisionNotice.Kind.ESCALATION,
-                  "reason": f"经{step['label']}前措施后仍未有效回复:{st.reason}",
-                  "required_action": DEFAULT_ACTIONS[Color(st.light)]}
-                 for t, st, ep, level, step in todo if step["kind"] == "notice"]
+        # The ladder's 督办单 rung is the colour notice the sweep issued with this episode's light change,
+        # when there is one (never a second notice); otherwise the rung issues it now.
         notices = {}
+        asks = [(t, st, ep) for t, st, ep, level, step in todo if step["kind"] == "notice"]
+        if asks:
+            for n in (SupervisionNotice.objects.filter(task_id__in=[t.pk for t, _, _ in asks],
+                                                       kind=SupervisionNotice.Kind.AUTO)
+                      .order_by("light_since", "id")):
+                st_ep = next(((st, ep) for t, st, ep in asks if t.pk == n.task_id), None)
+                if st_ep and n.light == st_ep[0].light and n.light_since and n.light_since >= st_ep[1]:
+                    notices[n.task_id] = n
+        specs = [{"task": t, "light": st.light, "kind": SupervisionNotice.Kind.ESCALATION,
+                  "reason": f"经{step['label']}前措施后仍未有效回复:{reason_now(st, t, on, cal)}",
+                  "required_action": DEFAULT_ACTIONS[Color(st.light)]}
+                 for t, st, ep, level, step in todo if step["kind"] == "notice" and t.pk not in notices]
         if specs:
             for s, n in zip(specs, issue_notices(specs, on, cal, cfg, units=units, recipients=recipients,
                                                  outbox=outbox, audit=audit)):
@@ -565,16 +578,17 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
                              unit_id=getattr(unit, "pk", None), notice_id=getattr(notices.get(task.pk), "pk", None))
             esc._state.fields_cache.update(task=task, unit=unit, notice=notices.get(task.pk))
             escs.append(esc)
+            why = reason_now(state, task, on, cal)
             events.append((task.pk, "escalation", task.status, task.status, None, getattr(unit, "pk", None),
-                           f"升级督办第{level}级:{label}({state.reason})"))
+                           f"升级督办第{level}级:{label}({why})"))
             if kind in ("remind", "urge", "listed"):
                 outbox.deliver(recipients.of(lead), kind=f"escalation.{kind}",
-                               title=f"【{label}】{task.number} {task.title[:60]}", body=state.reason,
+                               title=f"【{label}】{task.number} {task.title[:60]}", body=why,
                                url=f"/tasks/{task.pk}/", obj=task)
             if kind == "interview":
                 outbox.deliver(recipients.of(lead, recipients.Role.LEADER) + recipients.supervisors(),
                                kind="escalation.interview", title=f"【约谈/问责建议】{task.number}",
-                               body=f"{unit.display_name if unit else ''}:{state.reason},经多次督办仍未有效整改,建议约谈或问责。",
+                               body=f"{unit.display_name if unit else ''}:{why},经多次督办仍未有效整改,建议约谈或问责。",
                                url=f"/tasks/{task.pk}/", obj=task)
         if listed:
             SupervisionState.objects.bulk_update(listed, ["listed", "listed_on"], batch_size=500)

@@ -34,6 +34,30 @@ DEFAULT_ACTIONS = {
 }
 
 
+def red_reason(deadline: dt.date, late: int) -> str:
+    """The reason of a red (逾期) light: 已逾期N个工作日(完成时限YYYY-MM-DD), N counted in working days
+    after the deadline up to the day asked about (the one definition of 逾期天数)."""
+    return f"已逾期{late}个工作日(完成时限{deadline:%Y-%m-%d})"
+
+
+def reason_now(state, task, on: dt.date | None = None, calendar=None) -> str:
+    """The reason of `state` (a SupervisionState) as of `on` (default today). A red light's stored reason
+    is the figure of the day it turned red; this restates it with `on`'s figure. Other lights keep theirs.
+    `calendar`: a workcal calendar or a lights.WorkdayIndex (for lists: one shared index)."""
+    from luoshi.core.params import in_range
+
+    deadline = getattr(task, "deadline", None)
+    on = on or today()
+    if state.light != Color.RED or not deadline or on <= deadline or not (in_range(deadline) and in_range(on)):
+        return state.reason
+    if calendar is None:
+        from luoshi.workcal.services import current_calendar
+
+        calendar = current_calendar()
+    count = getattr(calendar, "between", None) or calendar.working_days_between
+    return red_reason(deadline, count(deadline, on))
+
+
 def config(overrides: dict | None = None) -> dict:
     cfg = dict(DEFAULTS)
     cfg.update(getattr(dj_settings, "LUOSHI_SUPERVISION", {}) or {})

@@ -22,8 +22,8 @@ from luoshi.core.params import MAX_DATE, MIN_DATE, in_range
 from luoshi.ledger.models import ProgressReport, Task
 from luoshi.workcal.services import current_calendar
 
-from .common import EVALUATED, WORKING, config, today
-from .models import Color, Finding, ReportSlot
+from .common import EVALUATED, WORKING, config, reason_now, red_reason, today
+from .models import Color, Finding, ReportSlot, SupervisionState
 
 # ---- working-day index ---------------------------------------------------------
 
@@ -101,9 +101,8 @@ def light_for(*, status: str, assigned_on, deadline, progress: int, missing: int
         elapsed = max(0, wd.between(assigned_on, on))
         expected = 100 if total <= 0 else max(0, min(100, round(100 * elapsed / total)))
     if deadline and on > deadline:
-        late = wd.between(deadline, on)
-        return Light(Color.RED, f"已超过完成时限({deadline:%Y-%m-%d}){late}个工作日未办结",
-                     expected, progress, missing, days_left)
+        return Light(Color.RED, red_reason(deadline, wd.between(deadline, on)), expected, progress, missing,
+                     days_left)
     if missing:
         return Light(Color.YELLOW, f"定期进展缺报{missing}次", expected, progress, missing, days_left)
     if deadline and expected - progress > cfg["behind_margin"]:
@@ -113,6 +112,20 @@ def light_for(*, status: str, assigned_on, deadline, progress: int, missing: int
         return Light(Color.BLUE, f"距完成时限({deadline:%Y-%m-%d})仅剩{days_left}个工作日", expected,
                      progress, missing, days_left)
     return Light(Color.GREEN, "按期推进", expected, progress, missing, days_left)
+
+
+def with_reasons_now(states, on: dt.date | None = None) -> list:
+    """Give each SupervisionState of `states` (task loaded) `reason_now`: its reason as of `on` (today) —
+    a red light says today's 已逾期N个工作日, not the figure of the day it turned red."""
+    states = list(states)
+    wd = WorkdayIndex(current_calendar())
+    on = on or today()
+    for s in states:
+        try:
+            s.reason_now = reason_now(s, s.task, on, wd)
+        except DateOutOfRange:
+            s.reason_now = s.reason
+    return states
 
 
 def missing_reports(task: Task, on: dt.date) -> int:
@@ -256,3 +269,17 @@ def sync_report_slots(on: dt.date, calendar, task_ids=None) -> dict:
         Finding.objects.bulk_create(findings, ignore_conflicts=True)
         n_findings = Finding.objects.filter(key__in=keys).count() - before
     return {"slots": created, "findings": n_findings, "missing": missing}
+
+
+def light_fact(user, task) -> list[dict]:
+    """The task page's 督办灯色 line (registered with luoshi.ledger.workspace): the light, its reason as of
+    today and 挂牌督办 — for anyone who may read the task (the page has checked that)."""
+    state = SupervisionState.objects.filter(task=task).first()
+    if state is None:
+        return []
+    try:
+        why = reason_now(state, task)
+    except DateOutOfRange:
+        why = state.reason
+    text = f"{state.get_light_display()}:{why}" + (",挂牌督办" if state.listed else "")
+    return [{"label": "督办灯色", "text": text, "css": f"fact-light-{state.light}"}]

@@ -85,12 +85,25 @@ class TaskLightSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(source="task.progress", read_only=True)
     light = serializers.CharField(read_only=True, help_text=", ".join(Color.values))
     light_display = serializers.CharField(source="get_light_display", read_only=True)
+    reason = serializers.SerializerMethodField(help_text="the reason as of today (red: 已逾期N个工作日 today)")
 
     class Meta:
         model = SupervisionState
         fields = ["task", "lead_units", "light", "light_display", "since", "reason", "expected_progress",
                   "progress", "missing_reports", "listed", "listed_on"]
         read_only_fields = fields
+
+    def get_reason(self, obj) -> str:
+        from luoshi.workcal.services import current_calendar
+
+        from .common import reason_now
+        from .lights import DateOutOfRange, WorkdayIndex
+
+        wd = self.context.setdefault("workdays", WorkdayIndex(current_calendar()))
+        try:
+            return reason_now(obj, obj.task, None, wd)
+        except DateOutOfRange:
+            return obj.reason
 
 
 # ---- rectification -------------------------------------------------------

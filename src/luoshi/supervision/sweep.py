@@ -14,7 +14,7 @@ from luoshi.workcal.services import current_calendar
 
 from .bulk import apply_changes, refresh_summaries, sql_lights
 from .common import DEFAULT_ACTIONS, EVALUATED, WORKING, _event, _retry, config, log, today
-from .escalation import _policies, run_escalations, steps_for
+from .escalation import _policies, applies, notice_first, run_escalations, steps_for
 from .lights import DateOutOfRange, Light, WorkdayIndex, light_for, sync_report_slots
 from .models import Color, SupervisionNotice, SupervisionState
 from .notices import _create_notice
@@ -74,7 +74,10 @@ def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[st
             transaction.set_rollback(True)
             return None, None
         notice = None
-        if light.color != Color.GREEN:
+        severe = light.color in (Color.YELLOW, Color.RED)
+        default, by_tag = _policies()
+        if light.color != Color.GREEN and (not severe or notice_first(steps_for(task.tags, default, by_tag),
+                                                                      light.color)):
             try:
                 with transaction.atomic():
                     notice = _create_notice(task, light=light.color, kind=SupervisionNotice.Kind.AUTO,
@@ -82,7 +85,7 @@ def _apply_change(task_id: int, light: Light, on: dt.date, cal, cfg) -> tuple[st
                                             on=on, light_since=on, calendar=cal, cfg=cfg)
             except IntegrityError:
                 notice = None
-        else:
+        elif light.color == Color.GREEN:
             _event(task, "light", f"恢复绿灯:{light.reason}")
         return old or "none", notice
 
@@ -142,16 +145,21 @@ def run_sweep(on: dt.date | None = None, *, settings: dict | None = None, progre
     done = 0
     default, by_tag = _policies()
 
-    def first_step(task):
+    def first_step(task, color):
         """The first step of the chain when it is due the day an episode starts (run_escalations' rule)."""
         steps = steps_for(task.tags, default, by_tag)
-        return steps[0] if steps and int(steps[0]["after_days"]) <= 0 else None
+        return steps[0] if steps and int(steps[0]["after_days"]) <= 0 and applies(steps[0], color) else None
+
+    def with_notice(task, color):
+        """A yellow/red change issues the colour 督办单 only when the ladder starts with it."""
+        return notice_first(steps_for(task.tags, default, by_tag), color)
 
     stats = {"steps": 0}
     for i in range(0, len(changed), CHANGE_BATCH):
         batch = changed[i:i + CHANGE_BATCH]
         try:
-            applied = _retry(apply_changes, batch, on, cal, cfg, first_step=first_step, stats=stats) or []
+            applied = _retry(apply_changes, batch, on, cal, cfg, first_step=first_step, stats=stats,
+                             with_notice=with_notice) or []
         except IntegrityError:  # a concurrent writer got in the way: one task at a time
             applied = []
             for tid, light in batch:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,7 @@ from luoshi.ledger.permissions import visible_tasks
 
 from . import bulletins, common, rectification, stats
 from . import notices as notice_svc
+from .lights import with_reasons_now
 from .models import Color, Escalation, RectificationItem, SupervisionNotice, SupervisionState
 from .pdf import notice_pdf
 
@@ -41,7 +43,11 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def index(request):
-    return redirect("supervision:notices")
+    """督办总览: lights, 督办单 awaiting an answer, what falls due this week, 本月按时办结率 — in scope."""
+    from .overview import overview
+
+    return render(request, "supervision/overview.html", {**overview(request.user, common.today()),
+                                                         "labels": LIGHT_LABELS})
 
 
 @login_required
@@ -126,15 +132,24 @@ def issue_notice(request, task_pk: int):
 
 @login_required
 def lights(request):
-    """红黄灯事项 for the 督查员."""
-    if not request.user.sees_everything:
+    """红黄灯事项: the 督查员's whole list; a 领导's list of their own scope (the tasks they may read)."""
+    user = request.user
+    if not _can_see_stats(user):
         return forbidden(request)
     wanted = request.GET.get("light") or ""
     colors = [wanted] if wanted in Color.values else ["red", "yellow"]
-    qs = (SupervisionState.objects.filter(light__in=colors).select_related("task")
+    states = SupervisionState.objects.all()
+    if not user.sees_everything:
+        states = states.filter(task__in=visible_tasks(user).values("id"))
+    qs = (states.filter(light__in=colors).select_related("task")
           .prefetch_related("task__lead_units").order_by("-light", "since", "task_id"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    counts = stats.light_totals()
+    page.object_list = with_reasons_now(page.object_list)
+    if user.sees_everything:
+        counts = stats.light_totals()
+    else:
+        got = dict(states.values_list("light").annotate(n=Count("id")).values_list("light", "n").order_by())
+        counts = {c: got.get(c, 0) for c in Color.values}
     return render(request, "supervision/lights.html", {"page": page, "counts": counts, "light": wanted,
                                                        "labels": LIGHT_LABELS})
 
@@ -142,8 +157,8 @@ def lights(request):
 @login_required
 def listed(request):
     """挂牌督办: publicly listed tasks, visible to every user."""
-    qs = (SupervisionState.objects.filter(listed=True).select_related("task")
-          .prefetch_related("task__lead_units").order_by("listed_on", "task_id"))
+    qs = with_reasons_now(SupervisionState.objects.filter(listed=True).select_related("task")
+                          .prefetch_related("task__lead_units").order_by("listed_on", "task_id"))
     return render(request, "supervision/listed.html", {"states": qs, "labels": LIGHT_LABELS})
 
 
@@ -165,13 +180,18 @@ def workspace(request):
     """本单位督办: the unit's notices, escalation steps and rectification items."""
     user = request.user
     tasks = visible_tasks(user)
+    open_notices = notice_svc.visible_notices(user).select_related("task", "lead_unit").exclude(
+        state=SupervisionNotice.State.ACCEPTED).order_by("reply_by", "id")
+    copied = None
+    if user.is_liaison and user.unit_id:  # a unit acts on the notices addressed to it; copies are to read
+        copied = open_notices.exclude(lead_unit_id=user.unit_id)[:50]
+        open_notices = open_notices.filter(lead_unit_id=user.unit_id)
     return render(request, "supervision/workspace.html", {
-        "notices": notice_svc.visible_notices(user).select_related("task").exclude(
-            state=SupervisionNotice.State.ACCEPTED).order_by("reply_by", "id")[:50],
+        "notices": open_notices[:50], "copied": copied,
         "escalations": Escalation.objects.filter(task__in=tasks).select_related("task").order_by("-on", "-id")[:50],
         "rectifications": _rectifications(user, tasks).select_related("task", "unit").order_by("state", "due")[:50],
-        "states": SupervisionState.objects.filter(task__in=tasks).exclude(light="green").select_related("task")
-        .order_by("-light", "since")[:50],
+        "states": with_reasons_now(SupervisionState.objects.filter(task__in=tasks).exclude(light="green")
+                                   .select_related("task").order_by("-light", "since")[:50]),
         "labels": LIGHT_LABELS,
     })
 
