@@ -32,6 +32,10 @@ def _data_dir(tmp_path, settings):
     from django.core.cache import cache
 
     cache.clear()
+    # The type-ahead keeps a per-process index of the unit table: each test's units are new.
+    from luoshi.orgs.services import forget_search_index
+
+    forget_search_index()
 
 
 @pytest.fixture

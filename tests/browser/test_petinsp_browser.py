@@ -45,7 +45,10 @@ def test_visit_to_termination(browser, live_server, users, units):
     _act(sup, "#register-form button[type=submit]")
     p = Petition.objects.get()
     assert "集体访" in sup.content() and p.collective
-    sup.select_option("#assign-unit", str(units["fgw"].pk))
+    sup.fill("#assign-unit_search", "市发改委")  # type-ahead over names and aliases
+    sup.wait_for_selector("#assign-unit_search ~ .up-list[data-q='市发改委'] [role=option]:has-text('市发展和改革委员会')")
+    sup.keyboard.press("Enter")
+    assert sup.eval_on_selector("#assign-unit", "s => s.value") == str(units["fgw"].pk)
     _act(sup, "form[action$='/do/assign/'] button")
     sup.select_option("#owner-select", str(users["leader"].pk))
     _act(sup, "form[action$='/do/owner/'] button")

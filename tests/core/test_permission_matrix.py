@@ -423,3 +423,33 @@ def test_overview_and_red_list_per_role(role, world, users, client_for):
         assert ("签发督办单" in page) == user.sees_everything
     else:
         assert r.status_code == 403 and api.status_code == 403
+
+
+# ---- issue 9: the type-ahead unit search offers exactly the units a role may choose -----------------------------
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_search_per_role(role, world, users, units, client_for):
+    from luoshi.orgs.services import subtree_ids
+
+    user = users[role]
+    c = client_for(role)
+    everyone = set(Unit.objects.filter(is_active=True).values_list("pk", flat=True))
+    expect = {
+        "supervisor": everyone, "admin": everyone, "discipline": everyone, "leader": everyone,
+        "jia_leader": subtree_ids(units["jia"].pk),
+        "fgw": {units["fgw"].pk}, "edu": {units["edu"].pk}, "jia": subtree_ids(units["jia"].pk),
+        "dong": {units["dong"].pk}, "yi": subtree_ids(units["yi"].pk),
+    }.get(role)
+    r = c.get("/api/units/search/", {"q": "", "limit": 50})
+    if expect is None:  # 话务员, 派遣员, 检查员 read no ledger units
+        assert r.status_code == 403 and r.json()["detail_zh"]
+    else:
+        assert r.status_code == 200
+        assert {u["id"] for u in r.json()["results"]} == expect
+        # a search never reaches past the scope, whatever the text
+        got = {u["id"] for u in c.get("/api/units/search/", {"q": "人民政府"}).json()["results"]}
+        assert got <= expect
+    # each domain has its own reach: 派遣员 choose any unit for a case, 检查员 for an inspection
+    cases = c.get("/api/units/search/", {"q": "", "domain": "cases", "limit": 50})
+    assert cases.status_code == (200 if role in ("supervisor", "admin", "operator", "dispatcher", "leader",
+                                                   "jia_leader", "fgw", "edu", "jia", "dong", "yi") else 403)

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from luoshi.ledger.models import Priority, Source, SourceKind, Target
 from luoshi.orgs.models import Unit
+from luoshi.orgs.widgets import UnitPickerMultiple, limit_options
 
 REQUIRED = {"required": "此项为必填项"}
 BAD_DATE = "日期无效,请按“年-月-日”填写真实存在的日期(如 2025-03-31)"
@@ -81,12 +82,12 @@ class TaskForm(forms.Form):
     source = forms.ModelChoiceField(label="任务来源", required=False, queryset=Source.objects.none(),
                                     empty_label="(无)", error_messages={"invalid_choice": "来源不存在"})
     section = text_field("所属章节", required=False, max_length=500)
-    lead_units = UnitChoices(label="牵头单位", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+    lead_units = UnitChoices(label="牵头单位", queryset=Unit.objects.none(), widget=UnitPickerMultiple(),
                              error_messages={"required": "至少需要一个牵头单位",
                                              "invalid_choice": "所选单位不存在或不可选",
                                              "invalid_pk_value": "所选单位无效"})
     co_units = UnitChoices(label="配合单位", required=False, queryset=Unit.objects.none(),
-                           widget=forms.CheckboxSelectMultiple,
+                           widget=UnitPickerMultiple(),
                            error_messages={"invalid_choice": "所选单位不存在或不可选",
                                            "invalid_pk_value": "所选单位无效"})
     responsible_leader = text_field("责任领导", required=False, max_length=100)
@@ -104,12 +105,18 @@ class TaskForm(forms.Form):
     tags = text_field("标签", required=False, max_length=300, help_text="多个标签用逗号或顿号分隔")
     assign = forms.BooleanField(label="立即交办", required=False, initial=True)
 
-    def __init__(self, *a, units=None, parent=None, edit=None, **kw):
+    def __init__(self, *a, units=None, parent=None, edit=None, under=(), **kw):
         super().__init__(*a, **kw)
         self.edit = edit
         units = units if units is not None else Unit.objects.filter(is_active=True)
         self.fields["lead_units"].queryset = units
         self.fields["co_units"].queryset = units
+        n = units.count()
+        for name in ("lead_units", "co_units"):
+            limit_options(self.fields[name], n)
+        if under:  # 分解子任务 by a unit: the type-ahead offers the units below the parent's lead units
+            for name in ("lead_units", "co_units"):
+                self.fields[name].widget.attrs["data-under"] = ",".join(str(u) for u in under)
         self.parent = parent
         if parent is None:
             self.fields["source"].queryset = Source.objects.filter(is_archived=False).order_by("-date", "-id")

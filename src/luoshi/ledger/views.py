@@ -356,13 +356,15 @@ def _targets_from(formset) -> list[dict]:
 def _task_form_view(request, parent=None):
     user = request.user
     units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+    under = ()
     if parent is not None and not user.sees_everything:
         allowed = set()
-        for u in parent.lead_units.all():
-            allowed |= subtree_ids(u.pk)
+        under = [u.pk for u in parent.lead_units.all()]
+        for u in under:
+            allowed |= subtree_ids(u)
         units = units.filter(pk__in=allowed)
     if request.method == "POST":
-        form = f.TaskForm(request.POST, units=units, parent=parent)
+        form = f.TaskForm(request.POST, units=units, parent=parent, under=under)
         targets = f.TargetFormSet(request.POST, prefix="targets")
         if form.is_valid() and targets.is_valid():
             try:
@@ -381,7 +383,7 @@ def _task_form_view(request, parent=None):
                 form.add_error(None, "量化目标有误:" + "; ".join(
                     e for errs in targets.errors for field_errs in errs.values() for e in field_errs))
     else:
-        form = f.TaskForm(units=units, parent=parent)
+        form = f.TaskForm(units=units, parent=parent, under=under)
         targets = f.TargetFormSet(prefix="targets")
     return render(request, "ledger/task_form.html", {"form": form, "targets": targets, "parent": parent})
 

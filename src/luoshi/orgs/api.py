@@ -5,11 +5,15 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from luoshi.core import scope as core_scope
+from luoshi.core.errors import LuoshiError, deny
 from luoshi.core.params import parse_id
 
 from .models import Unit
-from .services import do_save_unit
+from .services import children_map, do_save_unit, search_units, subtree_ids
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -65,3 +69,45 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if parent:
             qs = qs.filter(parent_id=parse_id(parent, "parent", "上级单位"))
         return qs
+
+    @extend_schema(summary="Type-ahead unit search (单位选择): the units you may choose, by any name", parameters=[
+        OpenApiParameter("q", OpenApiTypes.STR, description="part of a full name, short name or alias (≤50)"),
+        OpenApiParameter("domain", OpenApiTypes.STR, description="ledger (default), cases, petitions, "
+                         "inspections, assessment or accountability: whose scope rule applies"),
+        OpenApiParameter("under", OpenApiTypes.STR, description="comma-separated unit ids: only units at or "
+                         "below them (分解子任务: the parent task's lead units)"),
+        OpenApiParameter("limit", OpenApiTypes.INT, description="1..50, default 20")],
+        responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["get"], url_path="search")
+    def search(self, request):
+        """{"results": [{"id", "name", "display_name", "matched", "kind", "parent"}]}, best match first.
+
+        Which units: luoshi.core.scope for `domain` — every unit for a reach of ALL, the user's subtree for
+        SUBTREE, the user's unit and the units below it for OWN (a unit breaks a task down to its own
+        subordinate units); a role that reads nothing in the domain is refused (403)."""
+        params = request.query_params
+        domain = params.get("domain") or "ledger"
+        if domain not in core_scope.DOMAINS:
+            raise LuoshiError(f"unknown domain {domain!r}", "未知的业务范围", field="domain")
+        reach = core_scope.reach(request.user, domain)
+        cmap = None
+        if reach == core_scope.NONE:
+            deny("choose units here", "在此选择单位")
+        if reach == core_scope.ALL:
+            within = None
+        elif reach == core_scope.OWN:
+            cmap = children_map()
+            within = subtree_ids(request.user.unit_id, cmap) if request.user.unit_id else set()
+        else:
+            within = core_scope.unit_scope(request.user, domain)
+        if params.get("under"):
+            cmap = cmap or children_map()
+            below = set()
+            for raw in params["under"].split(",")[:20]:
+                below |= subtree_ids(parse_id(raw.strip(), "under", "上级单位"), cmap)
+            within = below if within is None else within & below
+        try:
+            limit = int(params.get("limit") or 20)
+        except ValueError:
+            raise LuoshiError("limit must be a whole number", "limit 应为整数", field="limit") from None
+        return Response({"results": search_units(params.get("q", ""), within=within, limit=limit)})

@@ -1,6 +1,7 @@
 """Unit tree (单位) rules: names, aliases, cycles, subtree queries, name matching."""
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from django.db import transaction
@@ -85,6 +86,8 @@ def do_save_unit(actor, unit: Unit | None = None, *, index: dict[str, int] | Non
             del index[name]
         for name in unit.all_names():
             index.setdefault(name, unit.pk)
+    transaction.on_commit(forget_search_index)
+    forget_search_index()
     record(actor, "unit.create" if creating else "unit.update", unit,
            before=before, after=snapshot(unit, UNIT_FIELDS))
     return unit
@@ -159,3 +162,61 @@ def suggest_units(names, limit: int = 5, cutoff: float = 55.0) -> dict[str, list
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(active[kv[0]].name), kv[0]))[:limit]
         out[name] = [(active[pk], round(score, 1)) for pk, score in ranked]
     return out
+
+
+SEARCH_LIMIT = 50
+SEARCH_INDEX_TTL = 60  # seconds: another process's unit edit shows in the type-ahead within a minute
+
+_search_index: tuple[float, list] | None = None
+
+
+def forget_search_index() -> None:
+    """Drop this process's type-ahead index (do_save_unit calls it on every change)."""
+    global _search_index
+    _search_index = None
+
+
+def _index() -> list:
+    """[(id, name, display_name, kind label, parent name, [(key, name)])] of the active units in tree order,
+    kept per process for SEARCH_INDEX_TTL seconds (units change rarely; a keystroke must not read them all)."""
+    global _search_index
+    now = time.monotonic()
+    if _search_index is not None and now - _search_index[0] < SEARCH_INDEX_TTL:
+        return _search_index[1]
+    rows = []
+    for pk, name, shorts, aliases, kind, parent in (
+            Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+            .values_list("id", "name", "short_names", "aliases", "kind", "parent__name")):
+        keys = [(str(n).replace(" ", "").lower(), n) for n in [name, *(shorts or []), *(aliases or [])]]
+        rows.append((pk, name, (shorts or [name])[0],
+                     UnitKind(kind).label if kind in UnitKind.values else kind, parent or "", keys))
+    _search_index = (now, rows)
+    return rows
+
+
+def search_units(q: str, *, within: set[int] | None = None, limit: int = 20) -> list[dict]:
+    """Type-ahead search (单位选择): active units whose full name, short name or alias contains `q`
+    (case-insensitive, spaces ignored), best first — a name equal to `q`, then one starting with it, then
+    one containing it; ties in tree order (sort_order, id). `within`: only these unit ids (None: every unit).
+    Returns at most `limit` (1..50) rows {"id", "name", "display_name", "matched" (the name that matched,
+    "" when it is the full name), "kind", "parent"}. An empty `q` lists the first units in tree order.
+    Reads a per-process index of the unit table (refreshed every minute and on every change here)."""
+    q = (q or "").strip().replace(" ", "").lower()[:50]
+    limit = max(1, min(int(limit), SEARCH_LIMIT))
+    hits = []
+    for pk, name, display, kind, parent, keys in _index():
+        if within is not None and pk not in within:
+            continue
+        best, matched = None, ""
+        for key, n in keys:
+            rank = 0 if key == q else 1 if key.startswith(q) else 2 if q in key else None
+            if rank is not None and (best is None or rank < best):
+                best, matched = rank, ("" if n == name else n)
+        if best is None:
+            continue
+        hits.append((best, len(hits), {"id": pk, "name": name, "display_name": display, "matched": matched,
+                                       "kind": kind, "parent": parent}))
+        if not q and len(hits) >= limit:
+            break
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return [h[2] for h in hits[:limit]]
