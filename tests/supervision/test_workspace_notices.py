@@ -32,3 +32,29 @@ def test_workspace_lists_open_notices_and_copies_for_reference(users, units, mak
     do_answer_notice(users["fgw"], notice, "已附整改台账")
     do_review_answer(users["supervisor"], notice, accept=True)
     assert notice.number not in client_for("fgw").get("/workspace/").content.decode()
+
+
+def test_supervision_workspace_and_overview_list_copies_for_reference(users, units, make_task, client_for):
+    """The same kind on 本单位督办 (/supervision/workspace/) and 督办总览 (/supervision/): a copied notice is
+    供参阅, never among the unit's 待办督办单."""
+    task = make_task(title="推进老旧小区改造", co=("edu",))
+    notice = do_issue_notice(users["supervisor"], task, light="yellow", reason="进度滞后")
+    notice.copy_units.add(units["edu"])
+
+    def part(html, ident):
+        start = html.index(f'id="{ident}"')
+        return html[start:html.index("</ul>", start)]
+
+    fgw = client_for("fgw").get("/supervision/workspace/").content.decode()
+    assert notice.number in part(fgw, "ws-notices") and 'id="ws-notices-cc"' in fgw
+    assert notice.number not in part(fgw, "ws-notices-cc")
+    edu = client_for("edu").get("/supervision/workspace/").content.decode()
+    assert notice.number not in part(edu, "ws-notices")
+    assert notice.number in part(edu, "ws-notices-cc") and "供参阅" in part(edu, "ws-notices-cc")
+    # the overview marks it too
+    over = client_for("edu").get("/supervision/").content.decode()
+    row = over[over.index(notice.number):]
+    assert "供参阅" in row[:row.index("</tr>")]
+    over = client_for("fgw").get("/supervision/").content.decode()
+    row = over[over.index(notice.number):]
+    assert "供参阅" not in row[:row.index("</tr>")]
