@@ -4,9 +4,7 @@ the 督查员 approves; the task page's timeline and audit record show every ste
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +15,6 @@ from tests.browser.pages import login
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def logout(page):
@@ -115,9 +112,4 @@ def test_task_lifecycle(live_server, page, users, units, make_task):
     for text in ("立项", "交办", "签收", "新增进展报告", "报送进展80%", "申请办结", "审核通过(办结)", "办结销号"):
         assert text in audit, text
     assert "已办结" in page.inner_text(".headline") or "办结" in page.inner_text(".headline")
-
-    if os.environ.get("LUOSHI_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "task.png"), full_page=True)
-        page.goto(f"{base}/ledger/")
-        page.screenshot(path=str(SCREENSHOTS / "ledger.png"), full_page=True)
+    # README's task.png and ledger.png come from the demo data: scripts/screenshots.py

@@ -160,9 +160,9 @@ def _make_sources(ctx):
 
 
 def _achieved(target, rng) -> Decimal:
-    """A realistic 目标完成值: most targets met (a little over), one in six just missed."""
+    """A realistic 目标完成值 for a task asking to close: the target met, a little better than asked."""
     v = target.value
-    miss = rng.random() < 1 / 6
+    miss = False
     if target.op in (">=", ">"):
         factor = Decimal("0.96") if miss else Decimal(str(round(1 + rng.random() * 0.04, 3)))
     elif target.op in ("<=", "<"):
