@@ -28,6 +28,9 @@ def test_columns_and_marks(users, make_task, client_for):
     assert "市发展改革委" in body and "市教育局" in body
     row = lambda t: body[body.index(t.number):].split("</tr>")[0]  # noqa: E731
     assert "逾期" in row(late) and "临期" not in row(late)
+    # the working-day count, the same as the 台账 export and the supervision engine (issue 9)
+    late_days = cal.working_days_between(today - dt.timedelta(days=1), today)
+    assert (f"逾期{late_days}个工作日" if late_days else "逾期<") in row(late)
     assert "临期" in row(soon)
     assert "逾期" not in row(ok) and "临期" not in row(ok)
     assert "共 3 项" in body

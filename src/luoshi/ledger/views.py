@@ -24,7 +24,7 @@ from luoshi.core.params import get_id
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.core.views import forbidden
 from luoshi.ledger import services as svc
-from luoshi.ledger.exports import write_ledger_xlsx
+from luoshi.ledger.exports import days_overdue, write_ledger_xlsx
 from luoshi.ledger.models import (OPEN_STATUSES, ExtensionRequest, ProgressReport, PublicKind, Source, Status,
                                   Target, Task)
 from luoshi.ledger.permissions import (can_read, can_supervise, is_co_liaison, is_lead_liaison,
@@ -78,6 +78,9 @@ def _decorate(tasks, cal=None, on=None):
     for t in tasks:
         t.due_state = svc.deadline_state(t, on=on, calendar=cal)
         t.due_label = DUE_LABELS.get(t.due_state, "")
+        if t.due_state == "overdue":  # the one working-day count of 逾期天数 (exports.days_overdue)
+            late = days_overdue(t, on, cal)
+            t.due_label = f"逾期{late}个工作日" if late else "逾期"
         t.lead_names = _label_units(t.lead_units.all())
         t.co_names = _label_units(t.co_units.all())
         out.append(t)
