@@ -49,7 +49,7 @@ def test_visit_to_termination(browser, live_server, users, units):
     sup.wait_for_selector("#assign-unit_search ~ .up-list[data-q='市发改委'] [role=option]:has-text('市发展和改革委员会')")
     sup.keyboard.press("Enter")
     assert sup.eval_on_selector("#assign-unit", "s => s.value") == str(units["fgw"].pk)
-    _act(sup, "form[action$='/do/assign/'] button")
+    _act(sup, "form[action$='/do/assign/'] button.btn-block")
     sup.select_option("#owner-select", str(users["leader"].pk))
     _act(sup, "form[action$='/do/owner/'] button")
     assert sup.locator("#owner-leader").inner_text() == "周市长"
