@@ -53,10 +53,12 @@ def test_overdue_case_gets_a_red_notice_and_climbs_the_ladder(new_case, office, 
     assert notice.task is None and notice.light == "red" and notice.kind == "auto"
     assert notice.lead_unit == units["dong"] and notice.source_url == f"/cases/{case.pk}/"
     assert notice.subject_number == case.number and notice.light_since == timezone.localtime(case.deadline).date()
-    assert list(Escalation.objects.filter(source_id=case.pk).values_list("level", "kind")) == [(1, "remind")]
-    # the inbox of the unit's liaison: the notice and the reminder, naming the case, never the complainant
+    # the automatic 督办单 is the first rung of the ladder (issue 9: in order, no second notice)
+    assert list(Escalation.objects.filter(source_id=case.pk).values_list("level", "kind", "notice")) == [
+        (1, "notice", notice.pk)]
+    # the inbox of the unit's liaison: the notice, naming the case, never the complainant
     msgs = Notification.objects.filter(user=users["dong"])
-    assert {m.kind for m in msgs} >= {"notice.issued", "escalation.remind"}
+    assert {m.kind for m in msgs} >= {"notice.issued"}
     for m in msgs:
         assert not any(s in m.title + m.body for s in SECRETS)
     assert any(case.number in m.title for m in msgs)
@@ -66,19 +68,19 @@ def test_overdue_case_gets_a_red_notice_and_climbs_the_ladder(new_case, office, 
     again = run_sweep(on=today)
     assert again.items["cases"]["notices"] == 0 and again.items["cases"]["escalations"] == 0
     assert SupervisionNotice.objects.filter(source_id=case.pk).count() == 1
-    # the ladder in working days: 催办 after 3, an escalation 督办单 after 3 more
+    # the ladder in working days: 催办 after 3, 挂牌督办 after 5 more
     cal = current_calendar()
     d3 = cal.add_working_days(today, 3)
     run_sweep(on=d3)
     assert Escalation.objects.filter(source_id=case.pk).latest("level").kind == "urge"
-    d6 = cal.add_working_days(d3, 3)
-    run_sweep(on=d6)
+    d8 = cal.add_working_days(d3, 5)
+    run_sweep(on=d8)
     top = Escalation.objects.filter(source_id=case.pk).latest("level")
-    assert top.kind == "notice" and top.notice is not None and top.notice.kind == "escalation"
+    assert top.kind == "listed" and SupervisionNotice.objects.filter(source_id=case.pk).count() == 1
     # the unit answers: the chain waits
-    do_answer_notice(users["dong"], top.notice, "已安排专人办理,三日内办结", on=d6)
+    do_answer_notice(users["dong"], notice, "已安排专人办理,三日内办结", on=d8)
     assert CaseEvent.objects.filter(case=case, kind="supervision.notice_answer").exists()
-    run_sweep(on=cal.add_working_days(d6, 10))
+    run_sweep(on=cal.add_working_days(d8, 10))
     assert Escalation.objects.filter(source_id=case.pk).latest("level").level == 3
 
 

@@ -3,11 +3,13 @@
 Every sweep (supervision.sweep.run_sweep) calls `run_items(on, …)`, which, for each supervised kind that
 gives `overdue(now)` (supervision.kinds), does for every overdue item:
 
-1. 督办单: when the item turns overdue, an automatic red 督办单 (三色督办单, numbered 督办〔年〕第N号 in the
-   same series as the tasks', addressed to the responsible unit, reply within `reply_days` working days),
-   once per episode (unique per item, colour and date it turned red);
+1. 督办单: when the item turns overdue and the ladder's first rung is a 督办单 (the default), an automatic
+   red 督办单 (三色督办单, numbered 督办〔年〕第N号 in the same series as the tasks', addressed to the
+   responsible unit, reply within `reply_days` working days), once per episode (unique per item, colour and
+   date it turned red) — that rung's notice;
 2. escalation (升级督办): the ladder of the EscalationPolicy tagged with the kind's name, else the default
-   (提醒 → 催办 → 督办单 → 挂牌督办 → 约谈/问责建议), one step when due in working days, waiting while the
+   (督办单 → 催办 → 挂牌督办 → 约谈/问责建议, supervision.escalation), in order, one rung when due in working
+   days (a rung not for red lights stops the ladder), waiting while the
    unit's answer to the last notice stands — run_escalations' rule for tasks; 约谈/问责建议 runs the
    supervision.hooks interview hooks (accountability raises its proposal there);
 3. the inbox messages of each step (luoshi.notifications), and the kind's `on_event` for its timeline.
@@ -29,7 +31,7 @@ from luoshi.audit.services import record
 from luoshi.notifications.services import notify, recipients
 
 from .common import DEFAULT_ACTIONS, _retry
-from .escalation import _policies, steps_for
+from .escalation import _policies, applies, notice_first, steps_for
 from .kinds import OverdueItem, SupervisedKind, kinds
 from .lights import WorkdayIndex
 from .models import Color, Escalation, SupervisionNotice
@@ -110,10 +112,15 @@ def _take_item_step(kind: SupervisedKind, item: OverdueItem, level: int, step: d
                                                 unit_id=item.unit_id)
         except IntegrityError:
             return None
-        if step_kind == "notice":
+        if step_kind == "notice":  # the episode's automatic 督办单 is this rung's notice when there is one
+            notice = (SupervisionNotice.objects.filter(source_type=kind.name, source_id=item.source_id,
+                                                       kind=SupervisionNotice.Kind.AUTO, light_since__gte=item.since)
+                      .order_by("id").first())
+        if step_kind == "notice" and notice is None:
             notice = issue_item_notice(kind, item, notice_kind=SupervisionNotice.Kind.ESCALATION, on=on, cal=cal,
                                        cfg=cfg, reason=f"经{label}前措施后仍未办结:{_default_reason(item, on, wd)}",
                                        wd=wd, reply_by=reply_by, people=people)
+        if notice is not None:
             esc.notice = notice
             esc.save(update_fields=["notice"])
         record("系统", "escalation.step", esc, object_type="supervision.escalation",
@@ -157,6 +164,7 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
     budget = int(cfg.get("item_actions", DEFAULT_ITEM_ACTIONS))
     default, by_tag = _policies()
     steps = steps_for([k.name], default, by_tag)
+    with_notice = notice_first(steps, Color.RED)  # the automatic 督办单 is the ladder's first rung
     items = [i for i in k.overdue(now) if i.since <= on]
     stats = {"label": k.label, "overdue": len(items), "notices": 0, "escalations": 0, "deferred": 0}
     if not items:
@@ -180,13 +188,13 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
     people: dict = {}
     for item in items:
         todo = []
-        if (item.source_id, item.since) not in auto:
+        if with_notice and (item.source_id, item.since) not in auto:
             todo.append(None)
         prev = last.get(item.source_id)
         level, anchor = (prev[0], prev[1]) if prev and prev[2] == item.since else (0, item.since)
         if level < len(steps) and not (level > 0 and answered.get(item.source_id, dt.date.min) >= anchor):
             step = steps[level]
-            if wd.between(anchor, on) >= int(step["after_days"]):
+            if applies(step, Color.RED) and wd.between(anchor, on) >= int(step["after_days"]):
                 todo.append((level + 1, step))
         if not todo:
             continue
