@@ -99,21 +99,23 @@ def _ladder(on):
 
 def test_escalation_ladder_and_notice_without_the_petitioner(late, users, units):
     fgw = users["fgw"]
-    r = _ladder(D(2026, 5, 7))                              # first overdue day: 督办单 + 提醒
+    r = _ladder(D(2026, 5, 7))                              # first overdue day: the 督办单 rung
     assert r.notices == 1 and r.escalations == 1
     assert _ladder(D(2026, 5, 8)).escalations == 0          # 催办 waits 3 working days
     assert _ladder(D(2026, 5, 12)).escalations == 1         # 催办
-    assert _ladder(D(2026, 5, 15)).escalations == 1         # 督办单 (escalation)
+    assert _ladder(D(2026, 5, 15)).escalations == 0         # 挂牌督办 waits 5 working days after 催办
+    assert _ladder(D(2026, 5, 19)).escalations == 1         # 挂牌督办
     steps = list(Escalation.objects.filter(source_type="petitions").order_by("level").values_list("kind", flat=True))
-    assert steps == ["remind", "urge", "notice"]
+    assert steps == ["notice", "urge", "listed"]
     notices = SupervisionNotice.objects.filter(source_type="petitions").order_by("id")
-    assert [n.kind for n in notices] == ["auto", "escalation"]
+    assert [n.kind for n in notices] == ["auto"]             # the automatic 督办单 is the ladder's first rung
+    assert Escalation.objects.get(source_type="petitions", level=1).notice_id == notices[0].pk
     notice = notices[0]
     assert notice.task is None and notice.source_id == late.pk and notice.source_url == f"/petitions/{late.pk}/"
     assert notice.lead_unit == units["fgw"] and notice.light == "red" and late.number in notice.reason
     # the unit hears of it, without the petitioner
-    msgs = fgw.notifications.filter(kind__in=("escalation.remind", "escalation.urge", "notice.issued"))
-    assert msgs.count() == 4
+    msgs = fgw.notifications.filter(kind__in=("escalation.urge", "escalation.listed", "notice.issued"))
+    assert sorted(msgs.values_list("kind", flat=True)) == ["escalation.listed", "escalation.urge", "notice.issued"]
     for m in msgs:
         assert NAME not in m.title + m.body and PHONE not in m.title + m.body
     # the petition's 办理过程 shows the supervision steps
@@ -131,9 +133,9 @@ def test_escalation_ladder_and_notice_without_the_petitioner(late, users, units)
     from luoshi.supervision.notices import do_answer_notice
 
     for n in notices:
-        do_answer_notice(fgw, n, "已约见信访人,正在办理。", on=D(2026, 5, 18))  # the simulated day
+        do_answer_notice(fgw, n, "已约见信访人,正在办理。", on=D(2026, 5, 20))  # the simulated day
     # answered after the last step: the ladder waits
-    assert _ladder(D(2026, 5, 25)).escalations == 0
+    assert _ladder(D(2026, 6, 3)).escalations == 0
     # the audit trail of the steps carries no identity
     for e in AuditEntry.objects.filter(action__in=("escalation.step", "notice.issue")):
         assert NAME not in str(e.after) + e.summary + e.object_repr
