@@ -3,7 +3,7 @@ statistics page (问责统计) and of the proposals API.
 
     .venv/bin/python bench/accountability_bench.py [--people 100000] [--units 500] [--requests 50] [--keep]
 
-Without DATABASE_URL the script starts a throwaway PostgreSQL cluster (bench/sweep_bench.py's Cluster);
+Without DATABASE_URL the script starts a throwaway PostgreSQL cluster (bench/_pg.py);
 with DATABASE_URL=postgres://… (a role allowed to CREATE DATABASE) it creates luoshi_bench_acct_<pid>
 there (dropped at the end unless --keep).
 
@@ -25,13 +25,13 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
+from _pg import bench_database  # noqa: E402
 
 TARGET_MS = 200.0
 
@@ -43,37 +43,8 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=50)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
-    cluster = None
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        from sweep_bench import Cluster
-
-        cluster = Cluster()
-        url = cluster.start()
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("bench/accountability_bench.py needs PostgreSQL", file=sys.stderr)
-        return 2
-    os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-bench-data."))
-    import psycopg
-
-    admin_url = url.replace("postgres://", "postgresql://", 1)
-    name = f"luoshi_bench_acct_{os.getpid()}"
-    try:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-        try:
-            return run(args)
-        finally:
-            if not args.keep or cluster:
-                from django.db import connections
-
-                connections.close_all()
-                with psycopg.connect(admin_url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        if cluster:
-            cluster.stop()
+    with bench_database("luoshi_bench_acct", keep=args.keep):
+        return run(args)
 
 
 def run(args) -> int:

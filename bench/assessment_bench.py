@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/assessment_bench.py [--tasks 1000000] [--cases 1000000] [--units 5000] [--requests 50] [--keep]
 
-Database: like bench/sweep_bench.py — with DATABASE_URL=postgres://… (a role allowed to CREATE DATABASE) a
+Database: bench/_pg.py — with DATABASE_URL=postgres://… (a role allowed to CREATE DATABASE) a
 database luoshi_abench_<pid> is created there and dropped at the end (unless --keep); without it a throwaway
 cluster is started.
 
@@ -30,7 +30,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
+from _pg import bench_database  # noqa: E402
 
 
 def main() -> int:
@@ -48,37 +48,8 @@ def main() -> int:
     ap.add_argument("--cases", type=int, default=1_000_000, help="12345 cases (0: none)")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
-    from sweep_bench import Cluster
-
-    cluster = None
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        cluster = Cluster()
-        url = cluster.start()
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("bench/assessment_bench.py needs PostgreSQL", file=sys.stderr)
-        return 2
-    os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-abench-data."))
-    import psycopg
-
-    admin_url = url.replace("postgres://", "postgresql://", 1)
-    name = f"luoshi_abench_{os.getpid()}"
-    try:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-        try:
-            return run(args)
-        finally:
-            if not args.keep or cluster:
-                from django.db import connections
-
-                connections.close_all()
-                with psycopg.connect(admin_url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        if cluster:
-            cluster.stop()
+    with bench_database("luoshi_abench", keep=args.keep):
+        return run(args)
 
 
 def run(args) -> int:

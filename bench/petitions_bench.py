@@ -3,7 +3,7 @@
     .venv/bin/python bench/petitions_bench.py [--petitions 200000] [--findings 100000] [--units 500]
                                               [--at 2026-06-15] [--requests 40]
 
-Like bench/sweep_bench.py: without DATABASE_URL a throwaway PostgreSQL cluster is started; with it, a
+Database (bench/_pg.py): without DATABASE_URL a throwaway PostgreSQL cluster is started; with it, a
 database luoshi_bench_<pid> is created there and dropped at the end. Rows go in with COPY (the services
 are exercised by the tests; here only volume matters).
 
@@ -32,7 +32,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sweep_bench import Cluster  # noqa: E402
+from _pg import Cluster  # noqa: E402
 
 
 def main() -> int:

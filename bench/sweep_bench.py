@@ -25,56 +25,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import glob
 import os
 import random
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
+from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Cluster:
-    """A throwaway PostgreSQL server (like scripts/test.sh start_postgres)."""
-
-    def __init__(self):
-        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
-        if not bins:
-            raise SystemExit("no PostgreSQL server binaries (apt-get install postgresql) and no DATABASE_URL")
-        self.bin = bins[-1]
-        self.dir = tempfile.mkdtemp(prefix="luoshi-bench-pg.")
-        self.port = _free_port()
-        self.as_user = []
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres")
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-
-    def _run(self, *cmd):
-        subprocess.run([*self.as_user, *cmd], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-
-    def start(self) -> str:
-        data = os.path.join(self.dir, "data")
-        self._run(f"{self.bin}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
-        self._run(f"{self.bin}/pg_ctl", "-D", data, "-l", os.path.join(self.dir, "server.log"), "-w", "-t", "60",
-                  "-o", f"-k {self.dir} -h 127.0.0.1 -p {self.port} -c fsync=off -c synchronous_commit=off "
-                        f"-c full_page_writes=off -c shared_buffers=512MB -c max_wal_size=4GB", "start")
-        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-
-    def stop(self):
-        try:
-            self._run(f"{self.bin}/pg_ctl", "-D", os.path.join(self.dir, "data"), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _pg import bench_database  # noqa: E402
 
 
 def main() -> int:
@@ -89,36 +48,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the database (with DATABASE_URL)")
     args = ap.parse_args()
 
-    cluster = None
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        cluster = Cluster()
-        url = cluster.start()
-        print(f"started PostgreSQL on 127.0.0.1:{cluster.port} ({cluster.dir})")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("bench/sweep_bench.py needs PostgreSQL (DATABASE_URL=postgres://… or none)", file=sys.stderr)
-        return 2
-    os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-bench-data."))
-    import psycopg
-
-    admin_url = url.replace("postgres://", "postgresql://", 1)
-    name = f"luoshi_bench_{os.getpid()}"
-    try:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-        try:
-            return run(args)
-        finally:
-            if not args.keep or cluster:
-                from django.db import connections
-
-                connections.close_all()
-                with psycopg.connect(admin_url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        if cluster:
-            cluster.stop()
+    with bench_database("luoshi_bench", keep=args.keep):
+        return run(args)
 
 
 def run(args) -> int:
