@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .anchor import GENESIS, Checkpoint, audit_key, read_checkpoints
+from .keys import GENESIS, Checkpoint, audit_key, read_checkpoints
 from .models import AuditEntry, AuditHead
 
 
