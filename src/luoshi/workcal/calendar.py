@@ -34,7 +34,7 @@ def holiday_name_zh(name: str | None) -> str | None:
     return HOLIDAY_ZH.get(name, name) if name else name
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def statutory_holidays(year: int) -> dict[dt.date, str]:
     """{date: 节日名} of the statutory days off (法定节假日) of `year`, without 调休.
 
@@ -69,6 +69,12 @@ def _package_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
+@lru_cache(maxsize=512)
+def _package_exceptions(year: int) -> tuple[dt.date, ...]:
+    """The days of `year` that chinese-calendar lists as holidays or make-up working days."""
+    return tuple(sorted(d for d in (*chinese_calendar.holidays, *chinese_calendar.workdays) if d.year == year))
+
+
 @lru_cache(maxsize=8192)
 def _package_day(day: dt.date) -> tuple[bool, str | None] | None:
     """(is_workday, name) per chinese-calendar, or None when the year is unpublished."""
@@ -80,6 +86,12 @@ def _package_day(day: dt.date) -> tuple[bool, str | None] | None:
     except NotImplementedError:
         return None
     return (not is_holiday), holiday_name_zh(name)
+
+
+# Years for which holidays and 调休 are looked up; outside them a year is plain Monday–Friday. Dates there
+# are refused on entry (luoshi.core.params: 2000..2100) and only reach the calendar from bad data, whose
+# arithmetic must stay cheap and never overflow.
+HOLIDAY_YEARS = (2000, 2100)  # = luoshi.core.params MIN_DATE..MAX_DATE
 
 
 @dataclass
@@ -160,49 +172,120 @@ class WorkCalendar:
     def is_workday(self, day: dt.date) -> bool:
         return self.day(day).is_workday
 
-    def add_working_days(self, start: dt.date, n: int) -> dt.date:
-        """The n-th working day after `start` (start itself not counted).
+    # ---- counting: weekday arithmetic plus each year's exceptions (never a walk over the whole span) ----
 
-        "3个工作日内" assigned on a Friday before a holiday ends on the third
-        working day after it. n=0 gives the first working day on or after start.
-        """
-        if n < 0:
-            raise ValueError("n must be >= 0")
-        day = start
-        if n == 0:
-            while not self.is_workday(day):
-                day += dt.timedelta(days=1)
-            return day
-        count = 0
-        while count < n:
-            day += dt.timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
-        return day
+    def _signature(self) -> tuple:
+        return (len(self.official), len(self.local), len(self.published_years))
+
+    def _year(self, year: int) -> tuple[dict[dt.date, bool], int]:
+        """({day: is_workday} for the days of `year` that differ from the Monday–Friday rule, the net
+        change those make to the year's working-day count). Years outside HOLIDAY_YEARS have none (no
+        schedule exists for them: such dates only come from bad data). Cached per calendar."""
+        if not HOLIDAY_YEARS[0] <= year <= HOLIDAY_YEARS[1]:
+            return {}, 0
+        cache = self.__dict__.setdefault("_year_cache", {})
+        sig = self._signature()
+        if cache.get("sig") != sig:
+            cache.clear()
+            cache["sig"] = sig
+        got = cache.get(year)
+        if got is None:
+            by_year = cache.get("by_year")
+            if by_year is None:
+                by_year = cache["by_year"] = {}
+                for d in (*self.official, *self.local):
+                    by_year.setdefault(d.year, set()).add(d)
+            # Only these days can differ from Monday–Friday: the package's holidays and 调休 days, the
+            # statutory days of an unpublished year, loaded notices and local overrides.
+            candidates = set(_package_exceptions(year)) | by_year.get(year, set())
+            if not self.is_year_known(year):
+                candidates |= set(statutory_holidays(year))
+            exceptions: dict[dt.date, bool] = {}
+            for day in sorted(candidates):
+                work = self.day(day).is_workday
+                if work != (day.weekday() < 5):
+                    exceptions[day] = work
+            got = cache[year] = (exceptions, sum(1 if w else -1 for w in exceptions.values()))
+        return got
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]; negative when end is before start.
 
-        So add_working_days(s, n) == e implies working_days_between(s, e) == n.
+        So add_working_days(s, n) == e implies working_days_between(s, e) == n. Cost: O(years spanned)
+        after each year's exceptions are known (a few dozen look-ups per year, the first time it is met), so a
+        date like 0001-01-01 or 9999-12-31 written behind the app's back costs milliseconds.
         """
+        start, end = _as_date(start), _as_date(end)
         if end == start:
             return 0
         sign = 1
         if end < start:
             start, end, sign = end, start, -1
-        count = 0
-        day = start
-        # Whole weeks could be skipped, but holidays make that error-prone; spans are short.
-        while day < end:
-            day += dt.timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
+        count = _weekdays_upto(end) - _weekdays_upto(start)
+        lo_year = max(start.year, HOLIDAY_YEARS[0])
+        hi_year = min(end.year, HOLIDAY_YEARS[1])
+        for year in range(lo_year, hi_year + 1):
+            exceptions, net = self._year(year)
+            if start.year < year < end.year:
+                count += net
+                continue
+            for day, work in exceptions.items():
+                if start < day <= end:
+                    count += 1 if work else -1
         return sign * count
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The n-th working day after `start` (start itself not counted).
+
+        "3个工作日内" assigned on a Friday before a holiday ends on the third
+        working day after it. n=0 gives the first working day on or after start.
+        A result past 9999-12-31 saturates at that day (only bad data gets there).
+        """
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        start = _as_date(start)
+        if n == 0:
+            day = start
+            for _ in range(3660):  # a run of days off longer than ten years is not a calendar
+                if self.is_workday(day):
+                    return day
+                if day == dt.date.max:
+                    return day
+                day += dt.timedelta(days=1)
+            return day
+        # Smallest e > start with working_days_between(start, e) >= n (a working day by construction).
+        lo = 1                                                 # offsets in days from start
+        hi = max(14, n * 2 + 60)
+        room = (dt.date.max - start).days
+        if room <= 0:
+            return dt.date.max
+        while hi < room and self.working_days_between(start, start + dt.timedelta(days=hi)) < n:
+            hi *= 2
+        hi = min(hi, room)
+        if self.working_days_between(start, start + dt.timedelta(days=hi)) < n:
+            return dt.date.max
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.working_days_between(start, start + dt.timedelta(days=mid)) >= n:
+                hi = mid
+            else:
+                lo = mid + 1
+        return start + dt.timedelta(days=lo)
 
     def is_provisional(self, start: dt.date, end: dt.date) -> bool:
         """True when any year in [start, end] has no known official schedule."""
         lo, hi = sorted((start, end))
         return any(not self.is_year_known(y) for y in range(lo.year, hi.year + 1))
+
+
+def _as_date(day) -> dt.date:
+    return day.date() if isinstance(day, dt.datetime) else day
+
+
+def _weekdays_upto(day: dt.date) -> int:
+    """Mondays–Fridays in [0001-01-01, day] (0001-01-01 was a Monday): pure arithmetic."""
+    o = day.toordinal()
+    return 5 * (o // 7) + min(o % 7, 5)
 
 
 # Plain package calendar (no overrides), for code with no database at hand.
