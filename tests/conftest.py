@@ -28,10 +28,13 @@ def _data_dir(tmp_path, settings):
     settings.LUOSHI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.jsonl")
     # Real hashing costs ~0.3 s per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Throttle counters (DRF) live in the cache: every test starts with none.
-    from django.core.cache import cache
+    # Throttle counters (DRF) live in the cache: every test starts with none. The default cache is a
+    # database table (shared by every process): a test's writes to it are rolled back with the test.
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
 
-    cache.clear()
+    if not isinstance(caches["default"], DatabaseCache):
+        caches["default"].clear()
     # The type-ahead keeps a per-process index of the unit table: each test's units are new.
     from luoshi.orgs.services import forget_search_index
 

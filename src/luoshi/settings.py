@@ -145,6 +145,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The cache holds counters every worker process must share: the API token throttle (DRF) and the
+# rate limits of the citizen pages. Default: a table in the database (`luoshi_cache`, created by the
+# core migration), so gunicorn workers, the CLI and jobs see the same counts with nothing more to run.
+# LUOSHI_CACHE_URL=redis://host:6379/1 uses Redis instead (atomic increments; e.g. the Redis of
+# LUOSHI_TASKS_BACKEND=rq).
+_cache_url = os.environ.get("LUOSHI_CACHE_URL", "").strip()
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url,
+                          "KEY_PREFIX": "luoshi"}}
+elif _cache_url in ("", "db"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "luoshi_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+else:
+    raise ImproperlyConfigured(f"LUOSHI_CACHE_URL must be empty, 'db' or redis://…, not {_cache_url!r}")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,7 +17,7 @@ from .conftest import COMPLAINANT, jpeg_bytes
 
 
 @pytest.fixture(autouse=True)
-def _cache():
+def _cache(db):
     cache.clear()
 
 

@@ -40,7 +40,7 @@ def test_bad_table_is_refused_in_chinese_and_writes_nothing(client, users):
     table = f"{NEXT}-02-30,放假,不存在的日期\n".encode()
     resp = client.post("/calendar/", {"n-year": NEXT, "n-title": "错", "load_notice": "1",
                                       "n-table": SimpleUploadedFile("t.csv", table)})
-    assert resp.status_code == 200 and "日期" in resp.content.decode() and "无效" in resp.content.decode()
+    assert resp.status_code == 400 and "日期" in resp.content.decode() and "无效" in resp.content.decode()
     assert not HolidayNotice.objects.exists()
 
 

@@ -47,6 +47,12 @@ def _rows_of(name: str, data: bytes):
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        from luoshi.core.safezip import UnsafeArchive, check_ooxml
+
+        try:  # every part inflated once as a stream and counted before openpyxl sees it
+            check_ooxml(data, "xlsx")
+        except UnsafeArchive as exc:
+            raise LuoshiError(exc.message_en, exc.message_zh, field="file") from None
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:

@@ -650,8 +650,11 @@ def govservice_import(request):
         res = gs.do_import_window_records(request.user, get_object_or_404(Unit, pk=request.POST.get("centre") or 0),
                                           f.name, f.read())
         messages.success(request, f"已导入{res['rows']}行,新增{res['created']}条,重复{res['unchanged']}条")
-    except LuoshiError as e:
+    except LuoshiError as e:  # the page again, with the reason, as a 400 (nothing was written)
         messages.error(request, e.message_zh)
+        response = govservice(request)
+        response.status_code = 400
+        return response
     return redirect("assessment:govservice")
 
 

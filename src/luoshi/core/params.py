@@ -6,7 +6,8 @@ Rules (README "Parameters and limits"):
 * id      ASCII digits only, 1 ≤ id ≤ 2**63-1 (a 25-digit id or ``²`` is refused, not a 500);
 * date    ISO ``YYYY-MM-DD`` between 2000-01-01 and 2100-12-31 (``0001-01-01``/``9999-12-31`` refused);
 * number  finite decimal/float with ``|x| ≤ 1e12`` (``1e30``, ``nan``, ``inf`` refused);
-* deadline (完成时限) not before 2000-01-01 and at most 10 years after its assignment date.
+* deadline (完成时限) not before 2000-01-01 and at most 10 years after its assignment date;
+* page    ASCII digits, 1 ≤ page ≤ the number of pages (``page=0``, ``page=x``, a page past the end refused).
 
 Every refusal raises `BadParameter` (a LuoshiError, so nothing is written): the API answers
 400 ``{"detail", "detail_zh", "field"}``, pages answer 400 with the Chinese message
@@ -75,6 +76,35 @@ def parse_number(value, name: str, label_zh: str = "数值", *, limit: Decimal =
         raise BadParameter(f"{name} must be between -{limit:f} and {limit:f}", f"{label_zh}超出允许范围(绝对值不超过{limit:f})",
                            field=name)
     return num
+
+
+MAX_PAGE = 1_000_000
+
+
+def parse_page(value, last: int | None = None, name: str = "page") -> int:
+    """A page number: missing/empty → 1; else ASCII digits, 1 ≤ page ≤ `last` (the number of pages,
+    when known) and ≤ 1,000,000. Anything else (``0``, ``-1``, ``x``, ``1e9``, a page past the end)
+    raises BadParameter → 400."""
+    s = str(value if value is not None else "").strip()
+    if not s:
+        return 1
+    if not (s.isascii() and s.isdigit()) or len(s) > 7 or not 1 <= int(s) <= MAX_PAGE:
+        raise BadParameter(f"{name} must be a page number (a whole number from 1)", "页码应为从1开始的整数",
+                           field=name)
+    page = int(s)
+    if last is not None and page > max(last, 1):
+        raise BadParameter(f"{name} {page} is past the last page ({max(last, 1)})",
+                           f"页码超出范围(共{max(last, 1)}页)", field=name)
+    return page
+
+
+def paginate(items, per_page: int, value, name: str = "page"):
+    """A django Paginator page of `items` for the request value `value` (see parse_page): strict, so a
+    bad or out-of-range page is a 400, never a 500 or a silent other page."""
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(items, per_page)
+    return paginator.page(parse_page(value, paginator.num_pages, name))
 
 
 def get_id(params, name: str, label_zh: str = "编号", default=None):

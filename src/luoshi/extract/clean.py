@@ -160,34 +160,40 @@ def _wrap_width(lines: list[str]) -> int:
     return hi if near >= len(lens) * 0.4 and hi <= 120 else 0
 
 
+_TAIL = 64  # _TITLE_END is anchored at the end and matches at most ~20 characters: look only there
+# (searching the whole growing line made rejoining many unpunctuated lines quadratic)
+
+
 def rejoin(text: str) -> str:
-    """Rejoin lines broken mid-sentence (没有真正认\\n识到)."""
+    """Rejoin lines broken mid-sentence (没有真正认\\n识到). Linear in the text: the line being built
+    is kept as parts, with its length and its last _TAIL characters."""
     lines = text.split("\n")
     if len(lines) < 2:
         return text
     width = _wrap_width(lines)
     out: list[str] = []
-    buf = lines[0]
+    parts, n, tail = [lines[0]], len(lines[0]), lines[0][-_TAIL:]
     for nxt in lines[1:]:
         if not nxt:
             continue
-        last = buf[-1:] if buf else ""
+        last = tail[-1:]
         join = False
-        if buf and last not in _TERMINAL and not _HEADING_START.match(nxt) and not _TITLE_END.search(buf) \
+        if n and last not in _TERMINAL and not _HEADING_START.match(nxt) and not _TITLE_END.search(tail) \
                 and not _DOC_NO_START.match(nxt) and not _PIECE_LINE.search(nxt):
-            n = len(buf)
             if width and n >= width * 0.85:
                 join = True
-            elif n >= 40 and not _HEADING_START.match(buf):
+            elif n >= 40 and not _HEADING_START.match(parts[0] if len(parts[0]) >= 16 else "".join(parts)[:16]):
                 join = True
             elif n >= 40 and last not in "0123456789" and len(nxt) >= 2 and _starts_lower(nxt):
                 join = True
         if join:
-            buf += nxt
+            parts.append(nxt)
+            n += len(nxt)
+            tail = (tail + nxt)[-_TAIL:]
         else:
-            out.append(buf)
-            buf = nxt
-    out.append(buf)
+            out.append("".join(parts))
+            parts, n, tail = [nxt], len(nxt), nxt[-_TAIL:]
+    out.append("".join(parts))
     return "\n".join(out)
 
 

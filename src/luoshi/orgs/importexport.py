@@ -129,6 +129,12 @@ def read_table(source) -> list[list[str]]:
 
     if not hasattr(source, "read") and not Path(name).is_file():
         raise UnitImportError([(None, f"file not found: {name}", f"找不到文件:{name}")])
+    from luoshi.core.safezip import UnsafeArchive, check_ooxml
+
+    try:  # every part inflated once as a stream and counted before openpyxl sees it
+        check_ooxml(source, "xlsx")
+    except UnsafeArchive as exc:
+        raise UnitImportError([(None, f"{Path(name).name}: {exc.message_en}", exc.message_zh)]) from None
     try:
         wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:

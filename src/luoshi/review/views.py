@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from luoshi.core.errors import LuoshiError, NotAllowed
+from luoshi.core.params import paginate, parse_page
 from luoshi.ledger.models import SourceKind
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import suggest_units
@@ -39,17 +40,23 @@ def reviewer_required(view):
 
 # ---- list + upload ------------------------------------------------------------
 
+DRAFTS_PER_PAGE = 50     # the /review/ list of drafts
+ROWS_PER_PAGE = 50       # candidate tasks on one page of a draft
+TEXT_WINDOW = 200_000    # characters of the document text shown beside one page of rows
+
+
 def _index(request, *, error: str = "", pasted: str = "", status: int = 200):
     drafts = ImportDraft.objects.select_related("uploaded_by", "source").order_by("-created_at", "-id")
+    page = paginate(drafts, DRAFTS_PER_PAGE, request.GET.get("page"))
     rows = []
-    for d in drafts[:100]:
+    for d in page.object_list:
         docs = d.documents
         done, total = svc.progress(d)
         rows.append({"draft": d, "docs": len(docs), "tasks": sum(len(x.get("tasks") or []) for x in docs),
                      "partial": f"已导入{done}/{total}篇" if d.status == DraftStatus.DRAFT and done else "",
                      "title": next((x.get("title") for x in docs if x.get("title")), "") or str(d)})
     return render(request, "review/index.html", {
-        "rows": rows, "error": error, "pasted": pasted,
+        "rows": rows, "error": error, "pasted": pasted, "page": page,
         "max_mb": f"{settings.LUOSHI_MAX_UPLOAD_BYTES / (1024 * 1024):.0f}",
         "accept": ",".join(sorted(svc.ALLOWED_EXT)),
     }, status=status)
@@ -134,10 +141,16 @@ def _spans(doc_text: str, rows: list[dict]) -> list[tuple[int, int, int]]:
     return sorted(spans)
 
 
-def marked_text(doc_text: str, rows: list[dict], errors: dict) -> str:
-    """The document text with each row's sentences wrapped in a link to the row."""
-    out, cur = [], 0
-    for s, e, i in _spans(doc_text, rows):
+def marked_text(doc_text: str, rows: list[dict], errors: dict, window: tuple[int, int] | None = None,
+                spans=None) -> str:
+    """The document text (or its `window` [start, end)) with each row's sentences wrapped in a link to
+    the row."""
+    lo, hi = window or (0, len(doc_text))
+    out, cur = [], lo
+    for s, e, i in (spans if spans is not None else _spans(doc_text, rows)):
+        if e <= lo or s >= hi:
+            continue
+        e = min(e, hi)
         s = max(s, cur)
         if e <= s:
             continue
@@ -151,13 +164,16 @@ def marked_text(doc_text: str, rows: list[dict], errors: dict) -> str:
         out.append(format_html('<a class="{}" id="m-{}" href="#row-{}" data-row="{}" title="第{}条">{}</a>',
                                cls, i, i, i, i + 1, doc_text[s:e]))
         cur = e
-    out.append(escape(doc_text[cur:]))
+    out.append(escape(doc_text[cur:hi]))
     return mark_safe("".join(out))
 
 
-def _row_views(rows: list[dict], errors: dict, with_suggestions: bool = True) -> list[dict]:
+def _row_views(rows: list[dict], errors: dict, first: int = 0, stop: int | None = None,
+               with_suggestions: bool = True) -> list[dict]:
+    """Views of rows[first:stop] (indices stay those of the whole document)."""
+    stop = len(rows) if stop is None else stop
     ids, unmatched = set(), set()
-    for r in rows:
+    for r in rows[first:stop]:
         ids.update(r.get("lead_ids") or [])
         ids.update(r.get("co_ids") or [])
         for role, _label in svc.ROLES:
@@ -167,7 +183,7 @@ def _row_views(rows: list[dict], errors: dict, with_suggestions: bool = True) ->
     plain = unit_options_html() if unmatched else ""
     options = {name: (unit_options_html(suggested[name]) if suggested.get(name) else plain) for name in unmatched}
     out = []
-    for i, r in enumerate(rows):
+    for i, r in enumerate(rows[first:stop], first):
         n_sent = len(svc.sentences(r.get("text", "")))
         out.append({
             "i": i, "n": i + 1, "row": r, "error": errors.get(i, ""),
@@ -187,11 +203,32 @@ def _row_views(rows: list[dict], errors: dict, with_suggestions: bool = True) ->
     return out
 
 
+def _text_window(text: str, spans, first: int, stop: int, n_rows: int) -> tuple[int, int, bool]:
+    """[start, end) of the document text beside rows[first:stop]: from the first of them (the text's
+    start on the first page) to the first row of the next page (the text's end on the last page),
+    at most TEXT_WINDOW characters; and whether it was cut."""
+    starts = {i: s for s, _e, i in spans}
+    lo = 0 if first == 0 else min((s for i, s in starts.items() if first <= i < stop), default=0)
+    hi = len(text) if stop >= n_rows else min((s for i, s in starts.items() if i >= stop), default=len(text))
+    hi = max(hi, max((e for _s, e, i in spans if first <= i < stop), default=hi))
+    cut = hi - lo > TEXT_WINDOW
+    return lo, (lo + TEXT_WINDOW if cut else hi), cut
+
+
 def _render_draft(request, draft: ImportDraft, *, errors=None, source_error: str = "", source=None, status=200):
     errors = errors or {}
     doc_index = draft.doc_index if 0 <= draft.doc_index < len(draft.documents) else 0
     doc = draft.document(doc_index)
     rows = doc.get("tasks") or []
+    if errors:  # show the page holding the first row in error
+        number = min(errors) // ROWS_PER_PAGE + 1
+    else:
+        number = parse_page(request.GET.get("page"), max(1, -(-len(rows) // ROWS_PER_PAGE)))
+    page = paginate(range(len(rows)), ROWS_PER_PAGE, str(number))
+    first, stop = page.start_index() - 1 if rows else 0, page.end_index() if rows else 0
+    text = doc.get("text") or ""
+    spans = _spans(text, rows)
+    lo, hi, cut = _text_window(text, spans, first, stop, len(rows))
     meta = dict(svc.source_defaults(doc))
     meta.update(doc.get("source_meta") or {})
     if source:
@@ -207,11 +244,14 @@ def _render_draft(request, draft: ImportDraft, *, errors=None, source_error: str
                   "imported": bool(d.get("source_id")), "source_id": d.get("source_id"),
                   "source_title": d.get("source_title") or ""}
                  for i, d in enumerate(draft.documents)],
-        "marked": marked_text(doc.get("text") or "", rows, errors),
-        "rows": _row_views(rows, errors, with_suggestions=not locked), "errors": errors,
-        "source_error": source_error, "kinds": list(svc.KINDS.items()),
+        "marked": marked_text(text, rows, errors, (lo, hi), spans), "text_window": (lo, hi, cut, len(text)),
+        "rows": _row_views(rows, errors, first, stop, with_suggestions=not locked),
+        "all_row_ids": [r.get("id") for r in rows],
+        "page": page, "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)),
+        "rows_total": len(rows), "errors": errors, "source_error": source_error, "kinds": list(svc.KINDS.items()),
         "source_kinds": SourceKind.choices, "meta": meta,
         "included": sum(1 for r in rows if r.get("include")),
+        "included_elsewhere": sum(1 for i, r in enumerate(rows) if r.get("include") and not first <= i < stop),
     }
     return render(request, "review/draft.html", ctx, status=status)
 
@@ -272,6 +312,9 @@ def draft_page(request, pk):
             draft = svc.do_split_row(request.user, draft, doc_index, int(arg), after, row_ids)
             messages.success(request, f"已将第{int(arg) + 1}条拆分为两条。")
             anchor = f"#row-{int(arg)}"
+        elif op == "page":  # saved above; go to the page asked for
+            number = parse_page(arg, max(1, -(-len(draft.document(doc_index).get("tasks") or []) // ROWS_PER_PAGE)))
+            return redirect(reverse("review:draft", args=[draft.pk]) + (f"?page={number}" if number > 1 else ""))
         elif op == "doc":
             draft = svc.do_choose_document(request.user, draft, int(post.get("doc", 0)))
         elif op == "accept":
@@ -300,7 +343,12 @@ def draft_page(request, pk):
         return render(request, "403.html", {"message": exc.message_zh}, status=403)
     except LuoshiError as exc:
         messages.error(request, exc.message_zh)
-    return redirect(reverse("review:draft", args=[draft.pk]) + anchor)
+    try:  # back to the page the reviewer was on (another document starts at its first page)
+        back = 1 if op == "doc" else parse_page(post.get("page"))
+    except LuoshiError:
+        back = 1
+    query = f"?page={back}" if back > 1 else ""
+    return redirect(reverse("review:draft", args=[draft.pk]) + query + anchor)
 
 
 @reviewer_required

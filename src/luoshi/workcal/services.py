@@ -77,6 +77,12 @@ def read_notice_file(path: str) -> list[tuple[dt.date, bool, str]]:
     if str(path).lower().endswith(".xlsx"):
         import openpyxl
 
+        from luoshi.core.safezip import UnsafeArchive, check_ooxml
+
+        try:  # every part inflated once as a stream and counted before openpyxl sees it
+            check_ooxml(path, "xlsx")
+        except UnsafeArchive as exc:
+            raise CalendarImportError(exc.message_en, exc.message_zh) from None
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:

@@ -56,12 +56,15 @@ def calendar_page(request):
         year = today.year
     can_edit = request.user.is_luoshi_admin
     notice_form, day_form = NoticeForm(prefix="n"), LocalDayForm(prefix="d")
+    status = 200
     if request.method == "POST":
         if not can_edit:
             return render(request, "403.html", {"message": "只有管理员可以调整工作日历。"}, status=403)
         if "load_notice" in request.POST:
             notice_form = NoticeForm(request.POST, request.FILES, prefix="n")
-            if notice_form.is_valid():
+            if not notice_form.is_valid():
+                status = 400
+            else:
                 upload = notice_form.cleaned_data["table"]
                 suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
                 fd, path = tempfile.mkstemp(suffix=suffix)
@@ -72,8 +75,9 @@ def calendar_page(request):
                     days = read_notice_file(path)
                     do_load_holiday_notice(request.user, notice_form.cleaned_data["year"],
                                            notice_form.cleaned_data["title"], days)
-                except CalendarImportError as exc:
+                except CalendarImportError as exc:  # nothing written: the form again with the reason
                     notice_form.add_error(None, exc.message_zh)
+                    status = 400
                 else:
                     messages.success(request, f"已导入{notice_form.cleaned_data['year']}年节假日安排,共{len(days)}天。")
                     return redirect(f"{request.path}?year={notice_form.cleaned_data['year']}")
@@ -81,6 +85,7 @@ def calendar_page(request):
                     os.unlink(path)
         elif "set_day" in request.POST:
             day_form = LocalDayForm(request.POST, prefix="d")
+            status = 200 if day_form.is_valid() else 400
             if day_form.is_valid():
                 d = day_form.cleaned_data
                 do_set_local_day(request.user, d["date"], d["status"] == "work", d["name"])
@@ -93,4 +98,4 @@ def calendar_page(request):
         "notices": HolidayNotice.objects.all(), "can_edit": can_edit,
         "notice_form": notice_form, "day_form": day_form,
         "local_count": CalendarDay.objects.filter(source=CalendarDay.Source.LOCAL, date__year=year).count(),
-    })
+    }, status=status)

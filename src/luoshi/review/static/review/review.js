@@ -21,7 +21,10 @@
           row.classList.toggle("rv-row-off", !box.checked);
           var mark = document.getElementById("m-" + i);
           if (mark) { mark.classList.toggle("mk-off", !box.checked); }
-          if (count) { count.textContent = form.querySelectorAll('input[name$="-include"]:checked').length; }
+          if (count) {  /* rows on other pages keep their count (data-others) */
+            var others = parseInt(count.getAttribute("data-others") || "0", 10);
+            count.textContent = others + form.querySelectorAll('input[name$="-include"]:checked').length;
+          }
         });
       }
     });
