@@ -1,5 +1,7 @@
 """Permission matrix on CONTENTS: every page, export, generated document, chart and API read of
-ledger/supervision/notifications/audit/review/workcal/core, for every role of the `users` fixture.
+ledger/supervision/notifications/audit/review/workcal/core, review drafts (/review/<pk>/) and the
+uploaded-file downloads of every app (ledger, review, cases, inspections, assessment), for every role
+of the `users` fixture.
 
 The one scope rule (luoshi.core.scope via ledger.permissions.visible_tasks) says which tasks a user
 reads; the title and number of every OTHER task must appear nowhere in what the user gets — pages,
@@ -15,10 +17,13 @@ import zipfile
 
 import pytest
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
 from luoshi.core.scope import unit_scope
-from luoshi.ledger.models import Task
+from luoshi.ledger.models import ProgressReport, Task
 from luoshi.ledger.permissions import visible_tasks
-from luoshi.ledger.services import do_create_task
+from luoshi.ledger.services import do_create_source, do_create_task, do_report_progress, do_sign_task
 from luoshi.orgs.models import Unit
 from luoshi.supervision.notices import do_issue_notice
 from luoshi.supervision.rectification import do_create_rectification, do_record_finding
@@ -453,3 +458,170 @@ def test_unit_search_per_role(role, world, users, units, client_for):
     cases = c.get("/api/units/search/", {"q": "", "domain": "cases", "limit": 50})
     assert cases.status_code == (200 if role in ("supervisor", "admin", "operator", "dispatcher", "leader",
                                                    "jia_leader", "fgw", "edu", "jia", "dong", "yi") else 403)
+
+
+# ---- uploaded files and review drafts --------------------------------------------------------------
+# One object with a file in every app that serves files: ledger (任务来源 attachment, 进展反馈 attachment),
+# review (讲话稿 draft page and its original file), cases (complaint photo: original with EXIF, and the
+# public re-encoded copy), inspections (暗访 evidence, before and after the plan is published) and assessment
+# (佐证材料 of a reported figure). Petitions and accountability keep no uploaded files (nothing to serve).
+# A reader entitled by the app's one rule gets 200 and exactly the stored bytes; anyone else 403/404 (or
+# the login redirect) and not one byte of the file, nor the draft's text. The rules are pinned by hand
+# where it matters most (the inspected unit before publication, a co-unit, the unit a complaint is about).
+
+SECRET_DRAFT = "保密讲话稿专属句子"
+
+
+def _jpeg(color, gps=True) -> bytes:
+    im = Image.new("RGB", (40, 30), color)
+    ex = Image.Exif()
+    if gps:
+        ex.get_ifd(0x8825).update({1: "N", 2: (30.0, 15.0, 0.0), 3: "E", 4: (120.0, 10.0, 30.0)})
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", exif=ex)
+    return buf.getvalue()
+
+
+def _body(resp) -> bytes:
+    return b"".join(resp.streaming_content) if getattr(resp, "streaming", False) else resp.content
+
+
+@pytest.fixture
+def files(users, units):
+    """{name: (url, stored bytes, who may read it: set of role names)} and the objects behind them."""
+    from luoshi.assessment import services as asvc
+    from luoshi.cases.models import CasePhoto, Category, Kind, LimitUnit, RoutingRule
+    from luoshi.cases.services import do_create_case
+    from luoshi.inspections import services as isvc
+    from luoshi.inspections.models import Evidence
+    from luoshi.review.services import do_create_draft
+
+    sup = users["supervisor"]
+    out = {}
+    # ledger: a source with an attachment and a progress report with one, on a task of fgw (co-unit edu)
+    src_bytes = b"%PDF-1.4 source attachment \xe6\x9d\xa5\xe6\xba\x90 SECRET-SOURCE"
+    source = do_create_source(sup, title="保密来源", attachment=SimpleUploadedFile("laiyuan.pdf", src_bytes))
+    task = do_create_task(sup, title="保密附件任务", lead_units=[units["fgw"]], co_units=[units["edu"]],
+                          deadline=dt.date.today() + dt.timedelta(days=60), assign=True, source=source)
+    task = do_sign_task(users["fgw"], task)
+    rep_bytes = b"progress attachment SECRET-REPORT \x00\x01"
+    do_report_progress(users["fgw"], task, text="已完成一半", percent=50,
+                       attachment=SimpleUploadedFile("jinzhan.txt", rep_bytes))
+    report = ProgressReport.objects.get(task=task)
+    readers = {r for r in ROLES if visible_tasks(users[r]).filter(pk=task.pk).exists()}
+    assert {"supervisor", "admin", "fgw", "edu"} <= readers and "yi" not in readers and "operator" not in readers
+    out["ledger-source"] = (f"/sources/{source.pk}/attachment/", src_bytes, readers | {"supervisor", "admin"})
+    out["ledger-report"] = (f"/reports/{report.pk}/attachment/", rep_bytes, readers)
+
+    # review: a draft made from an uploaded file (kept as the original)
+    speech = (f"{dt.date.today().year + 1}年工作要点\n一、主要任务\n{SECRET_DRAFT},市发改委牵头,6月底前完成。\n").encode()
+    draft = do_create_draft(sup, data=speech, filename="jianghua.txt")
+    reviewers = {r for r in ROLES if users[r].sees_everything}
+    assert reviewers >= {"supervisor", "admin"} and "leader" not in reviewers
+    out["review-draft"] = (f"/review/{draft.pk}/", SECRET_DRAFT.encode(), reviewers)
+    out["review-file"] = (f"/review/{draft.pk}/file/", speech, reviewers)
+
+    # cases: a 效能投诉 about fgw with a photo (original keeps EXIF/GPS, the public copy does not)
+    slow = Category.objects.create(code="XN-SLOW", name="慢作为", kind=Kind.COMPLAINT, limit_value=5,
+                                   limit_unit=LimitUnit.WORKING_DAYS)
+    RoutingRule.objects.create(category=slow, area=None, unit=units["duchashi"])
+    photo_bytes = _jpeg((10, 200, 10))
+    case, _code = do_create_case(users["operator"], kind="complaint", category="XN-SLOW",
+                                 description="窗口人员推诿,多次往返", subject_unit="市发改委", address="市民中心",
+                                 reporter_name="陈秘密", reporter_phone="13912345678",
+                                 photos=[SimpleUploadedFile("p.jpg", photo_bytes, content_type="image/jpeg")])
+    photo = CasePhoto.objects.get(case=case)
+    from luoshi.cases import permissions as cperm
+
+    can_read = {r for r in ROLES if cperm.can_read(users[r], case)}
+    can_see = {r for r in ROLES if cperm.can_see_reporter(users[r], case)}
+    assert "fgw" not in can_see  # the unit complained about never gets the original (GPS, EXIF)
+    out["case-photo-original"] = (f"/cases/photos/{photo.pk}/original/", photo_bytes, can_read & can_see)
+    out["case-photo-public"] = (f"/cases/photos/{photo.pk}/public/", photo.public.open("rb").read(), can_read)
+
+    # inspections: an unannounced visit of fgw with a photo; invisible to fgw until published
+    inspector = users["inspector"]
+    checklist = isvc.do_save_checklist(sup, name="窗口作风检查表", items=isvc.DEFAULT_ITEMS)
+    plan = isvc.do_create_plan(sup, title="保密暗访", mode="unannounced", checklist=checklist,
+                               units=[units["fgw"]], inspectors=[inspector], start_on=dt.date(2026, 3, 2),
+                               end_on=dt.date(2026, 3, 6), places="市民中心")
+    items = list(plan.checklist.items.all())
+    ev_bytes = _jpeg((200, 10, 10))
+    answers = {i.pk: ("ok", "") for i in items}
+    answers[items[0].pk] = ("problem", "窗口工作人员离岗20分钟")  # a finding: its photo is the evidence
+    isvc.do_record_visit(inspector, plan, unit=units["fgw"], answers=answers, files=[("a.jpg", ev_bytes)],
+                         severities={items[0].pk: "serious"})
+    evidence = Evidence.objects.get()
+    from luoshi.inspections.scope import visible_evidence
+
+    ev_readers = {r for r in ROLES if visible_evidence(users[r]).filter(pk=evidence.pk).exists()}
+    assert "fgw" not in ev_readers and "inspector" in ev_readers
+    out["inspection-evidence"] = (f"/inspections/evidence/{evidence.pk}/", evidence.file.open("rb").read(),
+                                  ev_readers)
+
+    # assessment: a reported figure of fgw with its evidence file
+    plan = asvc.do_save_plan(sup, code="KH-DL", name="考核", period=str(dt.date.today().year), group="city_dept",
+                             missing_policy="zero")
+    ind = asvc.do_save_indicator(sup, plan, parent=None, code="1", name="能耗下降率", weight=100,
+                                 method="reported", kind="scored", params={"rule": "target", "target": 3}, cap=None)
+    fig_bytes = b"evidence of the figure SECRET-FIGURE"
+    fig = asvc.do_submit_figure(users["fgw"], ind, 3.5, note="统计局核定", unit=units["fgw"],
+                                evidence=SimpleUploadedFile("zuozheng.txt", fig_bytes))
+    fig_readers = {r for r in ROLES if asvc.visible_figures(users[r]).filter(pk=fig.pk).exists()}
+    assert "fgw" in fig_readers and "edu" not in fig_readers
+    out["assessment-figure"] = (f"/assessment/figures/{fig.pk}/", fig_bytes, fig_readers)
+    out["_objects"] = {"plan": plan, "inspection_plan": evidence.record.plan, "evidence": evidence}
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_download_and_draft_is_served_to_its_readers_only(role, files, users, client_for):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(users[role])
+    for name, value in files.items():
+        if name.startswith("_"):
+            continue
+        url, stored, readers = value
+        r = c.get(url)
+        body = _body(r)
+        assert r.status_code < 500, (role, name, r.status_code)
+        if role in readers:
+            assert r.status_code == 200, (role, name, r.status_code)
+            if name == "review-draft":
+                assert stored.decode() in body.decode()
+            else:
+                assert body == stored, (role, name, "served bytes differ from the stored file")
+        else:
+            assert r.status_code in (302, 403, 404), (role, name, r.status_code)
+            assert stored[:64] not in body, (role, name, "file bytes leaked")
+            if name.startswith("review"):
+                assert SECRET_DRAFT.encode() not in body, (role, name)
+
+
+def test_inspected_unit_gets_the_evidence_only_after_publication(files, users):
+    from django.test import Client
+
+    from luoshi.inspections.services import do_publish_plan
+
+    url, stored, _ = files["inspection-evidence"]
+    fgw, edu = Client(), Client()
+    fgw.force_login(users["fgw"])
+    edu.force_login(users["edu"])
+    assert fgw.get(url).status_code == 404
+    do_publish_plan(users["supervisor"], files["_objects"]["inspection_plan"])
+    r = fgw.get(url)
+    assert r.status_code == 200 and _body(r) == stored
+    assert edu.get(url).status_code == 404  # another unit: still nothing
+
+
+def test_anonymous_gets_no_file(files):
+    from django.test import Client
+
+    for name, value in files.items():
+        if name.startswith("_"):
+            continue
+        r = Client().get(value[0])
+        assert r.status_code in (302, 403, 404), (name, r.status_code)
+        assert value[1][:64] not in _body(r)

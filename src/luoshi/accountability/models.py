@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from luoshi.core.models import YearCounter
+
 
 class MeasureCategory(models.TextChoices):
     MEASURE = "measure", "问责措施"
@@ -53,17 +55,11 @@ class CauseType(models.TextChoices):
     MANUAL = "manual", "人工录入"
 
 
-class ProposalCounter(models.Model):
+class ProposalCounter(YearCounter):
     """Per-year counter for proposal numbers (问责〔2026〕第0001号)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "问责编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}年已编至第{self.last}号"
 
 
 class Proposal(models.Model):
@@ -226,15 +222,11 @@ class AssessmentEffect(models.Model):
         indexes = [models.Index(fields=["year", "unit", "is_active"], name="acct_effect_year_unit")]
 
 
-class BulletinCounter(models.Model):
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+class BulletinCounter(YearCounter):
+    """Per-year counter for 典型问题通报 numbers (问责通报〔2026〕第0001号)."""
 
     class Meta:
         verbose_name = verbose_name_plural = "通报编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}年已编至第{self.last}号"
 
 
 class Bulletin(models.Model):

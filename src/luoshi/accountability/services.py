@@ -77,10 +77,7 @@ def _date(value, label_zh: str, field: str, *, default: dt.date | None = None) -
 
 
 def _next(counter_model, year: int, prefix: str) -> str:
-    counter, _ = counter_model.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}〔{year}〕第{counter.last:04d}号"
+    return f"{prefix}〔{year}〕第{counter_model.next_number(year):04d}号"
 
 
 # ---- the ladder ----------------------------------------------------------------------------

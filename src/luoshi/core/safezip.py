@@ -50,7 +50,7 @@ class Limits:
 # openpyxl's read-only mode keeps every shared string): these caps keep an accepted file under ~200 MB of
 # parser memory. Real documents are far smaller (a 100-page .docx has 1-3 MB of XML).
 LIMITS = {
-    "docx": Limits(max_member=12 * MiB, max_total=40 * MiB),
+    "docx": Limits(max_member=8 * MiB, max_total=24 * MiB),
     "xlsx": Limits(max_member=32 * MiB, max_total=64 * MiB),
 }
 REQUIRED = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}

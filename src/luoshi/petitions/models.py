@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from luoshi.core.models import YearCounter
+
 
 class Channel(models.TextChoices):
     LETTER = "letter", "来信"
@@ -62,17 +64,11 @@ class Petitioner(models.Model):
         return mask_name(self.name)
 
 
-class PetitionCounter(models.Model):
-    """Per-year counter for petition numbers (信〔2026〕000001号)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+class PetitionCounter(YearCounter):
+    """Per-year counter for petition numbers (XF2026000001)."""
 
     class Meta:
         verbose_name = verbose_name_plural = "信访编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}年已编至第{self.last}号"
 
 
 class Petition(models.Model):

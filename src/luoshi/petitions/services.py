@@ -67,10 +67,7 @@ def _unit_liaisons(unit):
 
 
 def _next_number(year: int) -> str:
-    counter, _ = PetitionCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"XF{year}{counter.last:06d}"
+    return f"XF{year}{PetitionCounter.next_number(year):06d}"
 
 
 def _date(value, label_zh: str, field: str, *, default: dt.date | None = None) -> dt.date:

@@ -354,13 +354,8 @@ def insert_links(through, columns, rows) -> None:
 
 def next_numbers(year: int, n: int) -> int:
     """Reserve `n` consecutive notice numbers of `year`; returns the first seq."""
-    NoticeCounter.objects.get_or_create(year=year)
-    counter = NoticeCounter.objects.select_for_update().get(year=year)
     used = SupervisionNotice.objects.filter(year=year).order_by("-seq").values_list("seq", flat=True).first() or 0
-    first = max(counter.last, used) + 1
-    counter.last = first + n - 1
-    counter.save(update_fields=["last"])
-    return first
+    return NoticeCounter.next_number(year, n, floor=used)
 
 
 def issue_notices(specs: list[dict], on: dt.date, cal, cfg, *, units=None, recipients=None, outbox=None,

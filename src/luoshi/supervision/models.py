@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from luoshi.core.models import YearCounter
+
 
 class Color(models.TextChoices):
     GREEN = "green", "绿灯(正常)"
@@ -124,17 +126,11 @@ class Finding(models.Model):
         return self.detail
 
 
-class NoticeCounter(models.Model):
+class NoticeCounter(YearCounter):
     """Per-year counter for notice numbers (督办〔2026〕第0001号)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "督办单编号计数"
-
-    def __str__(self) -> str:
-        return f"{self.year}年已编至第{self.last}号"
 
 
 class SupervisionNotice(models.Model):

@@ -45,12 +45,9 @@ def visible_notices(user, qs=None):
 # ---- notices -------------------------------------------------------------------
 
 def _next_number(year: int) -> tuple[int, str]:
-    NoticeCounter.objects.get_or_create(year=year)
-    counter = NoticeCounter.objects.select_for_update().get(year=year)
     used = SupervisionNotice.objects.filter(year=year).order_by("-seq").values_list("seq", flat=True).first() or 0
-    counter.last = max(counter.last, used) + 1
-    counter.save(update_fields=["last"])
-    return counter.last, f"督办〔{year}〕第{counter.last:04d}号"
+    seq = NoticeCounter.next_number(year, floor=used)
+    return seq, f"督办〔{year}〕第{seq:04d}号"
 
 
 def _create_notice(task: Task, *, light: str, kind: str, reason: str, required_action: str, on: dt.date,
