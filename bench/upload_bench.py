@@ -6,7 +6,7 @@
 Each file goes through the real entry point in a fresh Python process (Django set up, SQLite in a temp
 data dir): the extractor behind /review/ and `luoshi extract` for .docx; the unit import
 (`luoshi units import`), the holiday notice import (`luoshi calendar load`, /calendar/) and the 政务服务
-window-record import for .xlsx. The peak is the child's ru_maxrss (wait4). Target: ≤ 300 MB each.
+window-record import for .xlsx. The peak is the child's own VmHWM (/proc/self/status). Target: ≤ 300 MB each.
 
 Hostile files (about 1 MB each, built by tests/core/test_upload_bounds.py): a .docx whose headers claim
 4 KB for a 1 GiB word/document.xml, and the same honest; an .xlsx with a 1 GiB cell or a 1 GiB shared

@@ -230,37 +230,46 @@ ENTRIES = {"docx": ["extract", "review"], "pdf": ["extract", "review"], "xlsx": 
 def _child_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(DJANGO_SETTINGS_MODULE="luoshi.settings", PYTHONPATH=str(ROOT / "src"),
-               LUOSHI_DATA_DIR=str(tmp_path / "data"))
+               LUOSHI_DATA_DIR=str(tmp_path / "data"), DATABASE_URL="")  # a SQLite file of its own
     (tmp_path / "data" / "static").mkdir(parents=True, exist_ok=True)
     return env
 
 
-def _measured(args: list[str], env: dict, timeout: int = 300) -> tuple[int, str, str, float]:
-    """Run a child; (exit code, stdout, stderr, peak RSS of the child in MB, from wait4's rusage)."""
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    deadline = time.monotonic() + timeout
-    out, err = b"", b""
-    # read both pipes without reaping the child, then reap it with wait4 to get its own rusage
-    import selectors
+# The child reports its own peak: VmHWM of /proc/self/status, the high-water mark of the memory of the
+# program it runs. (ru_maxrss from wait4 would not do: Linux carries the parent's high-water mark into a
+# vforked child at exec, so a child of a big test process would report the parent's size.)
+_PEAK = textwrap.dedent("""
+    import atexit, os, runpy, sys
 
-    sel = selectors.DefaultSelector()
-    sel.register(p.stdout, selectors.EVENT_READ, "out")
-    sel.register(p.stderr, selectors.EVENT_READ, "err")
-    while sel.get_map():
-        if time.monotonic() > deadline:
-            p.kill()
-            raise AssertionError(f"{args} did not finish in {timeout} s")
-        for key, _ in sel.select(timeout=1):
-            chunk = os.read(key.fileobj.fileno(), 65536)
-            if not chunk:
-                sel.unregister(key.fileobj)
-            elif key.data == "out":
-                out += chunk
-            else:
-                err += chunk
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return p.returncode, out.decode(), err.decode(), usage.ru_maxrss / 1024
+    def _report():
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    os.write(2, ("\\nLUOSHI_PEAK_KB %s\\n" % line.split()[1]).encode())
+
+    atexit.register(_report)
+    mode, target, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if mode == "-m":
+        sys.argv = [target, *args]
+        runpy.run_module(target, run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = ["-c", *args]
+        exec(compile(target, "<probe>", "exec"), {"__name__": "__main__"})
+""")
+
+
+def _measured(args: list[str], env: dict, timeout: int = 300) -> tuple[int, str, str, float]:
+    """Run `python -c CODE ARGS…` or `python -m MODULE ARGS…` (args[1:] of `args`) in a fresh process;
+    (exit code, stdout, stderr, the child's peak resident memory in MB)."""
+    assert args[0] == sys.executable and args[1] in ("-c", "-m"), args
+    p = subprocess.run([sys.executable, "-c", _PEAK, *args[1:]], capture_output=True, env=env, cwd=ROOT,
+                       timeout=timeout)
+    err = p.stderr.decode()
+    marks = [line for line in err.splitlines() if line.startswith("LUOSHI_PEAK_KB ")]
+    assert marks, ("the child did not report its peak", err[-2000:])
+    peak = int(marks[-1].split()[1]) / 1024
+    err = "\n".join(line for line in err.splitlines() if not line.startswith("LUOSHI_PEAK_KB "))
+    return p.returncode, p.stdout.decode(), err, peak
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
