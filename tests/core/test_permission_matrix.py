@@ -487,8 +487,9 @@ def _body(resp) -> bytes:
 
 
 @pytest.fixture
-def files(users, units):
+def files(with_expert, units):
     """{name: (url, stored bytes, who may read it: set of role names)} and the objects behind them."""
+    users = with_expert
     from luoshi.assessment import services as asvc
     from luoshi.cases.models import CasePhoto, Category, Kind, LimitUnit, RoutingRule
     from luoshi.cases.services import do_create_case
