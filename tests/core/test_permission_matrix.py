@@ -571,6 +571,17 @@ def files(with_expert, units):
     fig_readers = {r for r in ROLES if asvc.visible_figures(users[r]).filter(pk=fig.pk).exists()}
     assert "fgw" in fig_readers and "edu" not in fig_readers
     out["assessment-figure"] = (f"/assessment/figures/{fig.pk}/", fig_bytes, fig_readers)
+    # assessment: fgw appeals its published score with an evidence file (申诉材料)
+    asvc.do_review_figure(sup, fig, accept=True)
+    run = asvc.do_publish_run(sup, asvc.do_run_scores(sup, plan))
+    item = run.units.get(unit=units["fgw"]).items.get(indicator__code="1")
+    appeal_bytes = b"appeal evidence SECRET-APPEAL \x00\x02"
+    appeal = asvc.do_submit_appeal(users["fgw"], item, "能耗数据已经统计局核定,请复核",
+                                   evidence=SimpleUploadedFile("shensu.txt", appeal_bytes))
+    appeal_readers = {r for r in ROLES if asvc.visible_appeals(users[r]).filter(pk=appeal.pk).exists()}
+    assert {"fgw", "supervisor", "admin"} <= appeal_readers and "edu" not in appeal_readers
+    assert "expert" not in appeal_readers and "operator" not in appeal_readers
+    out["assessment-appeal"] = (f"/assessment/appeals/{appeal.pk}/evidence/", appeal_bytes, appeal_readers)
     out["_objects"] = {"plan": plan, "inspection_plan": evidence.record.plan, "evidence": evidence}
     return out
 
