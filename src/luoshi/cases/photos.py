@@ -6,13 +6,15 @@ import io
 import warnings
 
 from django.core.files.base import ContentFile
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from luoshi.core.errors import LuoshiError
+from luoshi.core.images import reduced_upright, too_big_to_decode
 
 MAX_PHOTOS = 5
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000          # 40 MP; Pillow's own bomb check is at 2x this
+PUBLIC_BOX = 2560                # the public copy's longer side, px (a page shows far less)
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
@@ -42,6 +44,9 @@ def _exif(img) -> dict:
 def check_photo(upload) -> dict:
     """Validate one upload; return {"original": bytes, "public": bytes, "ext", "exif", "width", "height"}.
 
+    "public" is an upright JPEG without metadata, at most PUBLIC_BOX px on its longer side; "width" and
+    "height" are the original's. Peak memory stays bounded (core.images.reduced_upright).
+
     Errors (LuoshiError, field "photos"): too big, not an image (e.g. a renamed file),
     unsupported format, too many pixels / decompression bomb."""
     name = getattr(upload, "name", "photo")
@@ -57,27 +62,26 @@ def check_photo(upload) -> dict:
             img = Image.open(io.BytesIO(data))
             if img.format not in FORMATS:
                 _bad(f"{name}: format {img.format} is not accepted", f"照片“{name}”格式不支持(仅限JPG/PNG/WEBP/GIF)")
-            if img.width * img.height > MAX_PIXELS:
+            if img.width * img.height > MAX_PIXELS or too_big_to_decode(img):
                 _bad(f"{name}: too many pixels ({img.width}x{img.height})", f"照片“{name}”像素过大")
             img.verify()
             img = Image.open(io.BytesIO(data))
             exif = _exif(img)
-            img.load()
-            fmt = img.format
-            clean = ImageOps.exif_transpose(img)
+            fmt, width, height = img.format, img.width, img.height
+            clean = reduced_upright(img, PUBLIC_BOX)  # decodes (a broken file raises here), bounded memory
+        except LuoshiError:  # a ValueError too: keep its own message
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             _bad(f"{name}: image too large (decompression bomb)", f"照片“{name}”像素过大,已拒绝")
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             _bad(f"{name}: not a valid image", f"文件“{name}”不是有效的图片")
     # Re-encode the pixels only: no EXIF, GPS, comments or ICC text survive in the public copy.
-    if clean.mode not in ("RGB", "L"):
-        clean = clean.convert("RGB")
     out = io.BytesIO()
     bare = Image.new(clean.mode, clean.size)
     bare.paste(clean)
     bare.save(out, "JPEG", quality=85)
     return {"original": data, "public": out.getvalue(), "ext": FORMATS[fmt], "exif": exif,
-            "width": img.width, "height": img.height}
+            "width": width, "height": height}
 
 
 def check_photos(uploads) -> list[dict]:

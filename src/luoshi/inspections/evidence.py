@@ -100,6 +100,8 @@ def _jsonable(v):
 def _photo(data: bytes, info: EvidenceInfo) -> EvidenceInfo:
     from PIL import ExifTags, Image, UnidentifiedImageError
 
+    from luoshi.core.images import too_big_to_decode
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -109,11 +111,12 @@ def _photo(data: bytes, info: EvidenceInfo) -> EvidenceInfo:
                     raise LuoshiError(f"photos must be JPEG, PNG or WebP (got {fmt})",
                                       "照片应为JPEG、PNG或WebP格式", field="files")
                 w, h = im.size
-                if w * h > MAX_PIXELS:
+                if w * h > MAX_PIXELS or too_big_to_decode(im):
                     raise LuoshiError("the photo has too many pixels", "照片像素过大(超过4000万像素)", field="files")
                 im.verify()
             with Image.open(io.BytesIO(data)) as im:
-                im.load()
+                if fmt != "JPEG":  # a PNG/WebP may keep its EXIF after the pixels; a JPEG's is read at open
+                    im.load()
                 exif = im.getexif()
     except LuoshiError:
         raise
@@ -301,11 +304,12 @@ def check_upload(name: str, data: bytes) -> EvidenceInfo:
 
 def thumbnail_jpeg(data: bytes, box: int = 1000) -> bytes:
     """A JPEG at most `box` px on its longer side (for documents; the original is untouched)."""
-    from PIL import Image, ImageOps
+    from PIL import Image
+
+    from luoshi.core.images import reduced_upright
 
     with Image.open(io.BytesIO(data)) as im:
-        im = ImageOps.exif_transpose(im).convert("RGB")
-        im.thumbnail((box, box))
+        im = reduced_upright(im, box).convert("RGB")
         out = io.BytesIO()
         im.save(out, "JPEG", quality=80)
         return out.getvalue()
