@@ -128,3 +128,24 @@ def test_audit_page_shows_actions_and_objects_in_chinese(client_for, busy_ledger
     assert object_text("ledger.instruction", 3, "Instruction object (3)") == "领导批示 #3"
     html = client_for("supervisor").get("/audit/").content.decode()
     assert "签发督办单" in html or "督办单·签发" in html
+
+
+def test_login_protection_admin_lists_speak_chinese_with_rows(client_for):
+    """django-axes' own admin lists, with a row in each (column headers and filters come from its fields)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone
+
+    common = {"user_agent": "Mozilla/5.0", "ip_address": "10.0.0.9", "username": "fgw", "http_accept": "*/*",
+              "path_info": "/accounts/login/"}
+    AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=3)
+    AccessLog.objects.create(**common, attempt_time=timezone.now())
+    AccessFailureLog.objects.create(**common, locked_out=True)
+    client = client_for("admin")
+    for model in ("accessattempt", "accesslog", "accessfailurelog"):
+        r = client.get(f"/admin/axes/{model}/")
+        assert r.status_code == 200, model
+        html = r.content.decode()
+        assert "10.0.0.9" in html and "IP地址" in html, model
+        text = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+        for pattern in UNTRANSLATED + [re.compile(r"IP Address|Attempt Time|User Agent|Failed Logins")]:
+            assert not pattern.search(text), (model, pattern.search(text).group(0))

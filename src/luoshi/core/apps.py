@@ -12,6 +12,13 @@ _MODEL_NAMES = {"django_tasks_database.dbtaskresult": ("后台任务结果", "�
                 "axes.accessattempt": ("登录失败记录", "登录失败记录"), "axes.accesslog": ("登录日志", "登录日志"),
                 "axes.accessfailurelog": ("登录失败日志", "登录失败日志")}
 
+# Their fields as column headers and filters (django-axes ships English verbose names).
+_AXES_FIELDS = {"user_agent": "浏览器标识", "ip_address": "IP地址", "username": "用户名", "http_accept": "HTTP Accept头",
+                "path_info": "访问路径", "attempt_time": "尝试时间", "get_data": "GET数据", "post_data": "POST数据",
+                "failures_since_start": "失败次数", "logout_time": "退出时间", "session_hash": "会话标识(哈希)",
+                "locked_out": "是否锁定"}
+_FIELD_NAMES = {f"axes.{m}": _AXES_FIELDS for m in ("accessattempt", "accesslog", "accessfailurelog")}
+
 
 class CoreConfig(AppConfig):
     name = "luoshi.core"
@@ -31,3 +38,12 @@ class CoreConfig(AppConfig):
             except LookupError:
                 continue
             meta.verbose_name, meta.verbose_name_plural = one, many
+        for label, names in _FIELD_NAMES.items():
+            app_label, _, model = label.partition(".")
+            try:
+                meta = apps.get_model(app_label, model)._meta
+            except LookupError:
+                continue
+            for field in meta.get_fields():
+                if field.name in names:
+                    field.verbose_name = names[field.name]
