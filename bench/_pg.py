@@ -65,13 +65,17 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def bench_database(prefix: str, keep: bool = False):
+def bench_database(prefix: str, keep: bool = False, *, name: str | None = None, reuse: bool = False):
     """Yield the URL of a fresh, empty PostgreSQL database `<prefix>_<pid>` (also put in DATABASE_URL).
 
+    `name`: the database's name instead of `<prefix>_<pid>`. `reuse`: the database `name` exists already
+    (left by an earlier run with `keep`): it is neither created nor dropped.
     LUOSHI_DATA_DIR is set to a temp dir unless already set. Exits with status 2 when DATABASE_URL names
     something other than PostgreSQL. The database (and a cluster started here) is removed at the end,
-    except with `keep` on a server given by DATABASE_URL.
+    except with `keep` or `reuse` on a server given by DATABASE_URL.
     """
+    if reuse and not name:
+        raise ValueError("reuse needs the name of the database to reuse")
     cluster = None
     url = os.environ.get("DATABASE_URL", "")
     if not url:
@@ -86,15 +90,16 @@ def bench_database(prefix: str, keep: bool = False):
     import psycopg
 
     admin_url = url.replace("postgres://", "postgresql://", 1)
-    name = f"{prefix}_{os.getpid()}"
+    name = name or f"{prefix}_{os.getpid()}"
     try:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        if not reuse:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
         try:
             yield os.environ["DATABASE_URL"]
         finally:
-            if not keep or cluster:
+            if not (keep or reuse) or cluster:
                 if "django" in sys.modules:
                     from django.db import connections
 

@@ -28,11 +28,10 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _pg import Cluster  # noqa: E402
+from _pg import bench_database  # noqa: E402
 
 
 def main() -> int:
@@ -47,34 +46,9 @@ def main() -> int:
     ap.add_argument("--reuse", metavar="DB", help="time the pages against database DB left by --keep (no load, "
                                                   "no sweep)")
     args = ap.parse_args()
-    cluster = None
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        cluster = Cluster()
-        url = cluster.start()
-        print(f"started PostgreSQL on 127.0.0.1:{cluster.port}")
-    os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-bench-data."))
-    import psycopg
-
-    admin_url = url.replace("postgres://", "postgresql://", 1)
-    name = args.reuse or args.keep or f"luoshi_bench_{os.getpid()}"
-    try:
-        if not args.reuse:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-        try:
-            return run(args)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if not (args.keep or args.reuse):
-                with psycopg.connect(admin_url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        if cluster:
-            cluster.stop()
+    name = args.reuse or args.keep or None
+    with bench_database("luoshi_bench", keep=bool(args.keep), name=name, reuse=bool(args.reuse)):
+        return run(args)
 
 
 PET_COLS = ("number", "channel", "petitioner_id", "batch", "people", "collective", "title", "content",

@@ -10,6 +10,10 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 from django.test import Client
@@ -39,6 +43,32 @@ def _data_dir(tmp_path, settings):
     from luoshi.orgs.services import forget_search_index
 
     forget_search_index()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server of this test's own (Debian package redis-server) on a free loopback port, nothing
+    saved to disk; its URL (database 0). Skips the test when the binary is absent."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture

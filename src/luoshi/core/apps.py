@@ -20,6 +20,15 @@ _AXES_FIELDS = {"user_agent": "浏览器标识", "ip_address": "IP地址", "user
 _FIELD_NAMES = {f"axes.{m}": _AXES_FIELDS for m in ("accessattempt", "accesslog", "accessfailurelog")}
 
 
+def _meta(apps, label: str):
+    """The _meta of model `label` ("app_label.model"), None when that app is not installed."""
+    app_label, _, model = label.partition(".")
+    try:
+        return apps.get_model(app_label, model)._meta
+    except LookupError:
+        return None
+
+
 class CoreConfig(AppConfig):
     name = "luoshi.core"
     label = "core"
@@ -32,18 +41,11 @@ class CoreConfig(AppConfig):
             if apps.is_installed(label) or label in apps.app_configs:
                 apps.app_configs[label].verbose_name = name
         for label, (one, many) in _MODEL_NAMES.items():
-            app_label, _, model = label.partition(".")
-            try:
-                meta = apps.get_model(app_label, model)._meta
-            except LookupError:
-                continue
-            meta.verbose_name, meta.verbose_name_plural = one, many
+            meta = _meta(apps, label)
+            if meta is not None:
+                meta.verbose_name, meta.verbose_name_plural = one, many
         for label, names in _FIELD_NAMES.items():
-            app_label, _, model = label.partition(".")
-            try:
-                meta = apps.get_model(app_label, model)._meta
-            except LookupError:
-                continue
-            for field in meta.get_fields():
+            meta = _meta(apps, label)
+            for field in meta.get_fields() if meta is not None else ():
                 if field.name in names:
                     field.verbose_name = names[field.name]

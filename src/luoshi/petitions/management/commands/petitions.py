@@ -11,12 +11,10 @@ writes nothing unless --force is given; --dry-run shows what it would do on any 
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-from django.core.management.base import CommandError
-
 from luoshi.core.management.base import LuoshiCommand
+from luoshi.supervision.management.commands.sweep import sweep_date
 
 
 class Command(LuoshiCommand):
@@ -34,25 +32,12 @@ class Command(LuoshiCommand):
 
     def handle(self, *args, **opts):
         from django.db import transaction
-        from django.utils import timezone
 
         from luoshi.petitions.sweep import run_petition_sweep
         from luoshi.petitions.tasks import petition_sweep_task
 
         at = opts.get("at")
-        on = None
-        if at:
-            try:
-                on = dt.date.fromisoformat(at)
-            except ValueError:
-                raise CommandError(f"--at: {at!r} is not a date (YYYY-MM-DD)") from None
-        today = timezone.localdate()
-        if opts["dry_run"] and opts["enqueue"]:
-            raise CommandError("--dry-run runs here; it cannot be combined with --enqueue")
-        if on and on != today and not (opts["force"] or opts["dry_run"]):
-            raise CommandError(f"--at {at} is not today ({today}): a sweep as of that day would send real reminders "
-                               "and list 积案 dated then. Nothing was written; add --force to do it anyway, or "
-                               "--dry-run to see what it would do")
+        on = sweep_date(opts, "send real reminders and list 积案")
         if opts["enqueue"]:
             result = petition_sweep_task.enqueue(at)
             self.stdout.write(f"enqueued petition sweep {result.id} ({result.status})")

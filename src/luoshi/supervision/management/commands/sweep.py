@@ -15,6 +15,29 @@ from django.core.management.base import CommandError
 from luoshi.core.management.base import LuoshiCommand
 
 
+def sweep_date(opts, would: str) -> dt.date | None:
+    """The checks every sweep command makes of --at/--force/--dry-run/--enqueue (`luoshi sweep`, `luoshi
+    petitions sweep`): the --at date (None: today), or CommandError when --at is not a date, --dry-run is
+    combined with --enqueue, or --at is another day than today without --force or --dry-run. `would` says
+    what a sweep as of that day would do ("issue real notices")."""
+    from luoshi.supervision.common import today
+
+    at = opts.get("at")
+    on = None
+    if at:
+        try:
+            on = dt.date.fromisoformat(at)
+        except ValueError:
+            raise CommandError(f"--at: {at!r} is not a date (YYYY-MM-DD)") from None
+    if opts.get("dry_run") and opts.get("enqueue"):
+        raise CommandError("--dry-run runs here; it cannot be combined with --enqueue")
+    if on and on != today() and not (opts.get("force") or opts.get("dry_run")):
+        raise CommandError(f"--at {at} is not today ({today()}): a sweep as of that day would {would} dated "
+                           "then. Nothing was written; add --force to do it anyway, or --dry-run to see what it "
+                           "would do")
+    return on
+
+
 class Command(LuoshiCommand):
     help = "Supervision sweep: lights, report slots, notices, escalation (督查督办巡检)"
 
@@ -29,21 +52,10 @@ class Command(LuoshiCommand):
                             help="show what a sweep would do and write nothing (any date)")
 
     def handle(self, *args, **opts):
+        on = sweep_date(opts, "issue real notices")
         at = opts.get("at")
-        if at:
-            try:
-                dt.date.fromisoformat(at)
-            except ValueError:
-                raise CommandError(f"--at: {at!r} is not a date (YYYY-MM-DD)") from None
-        from luoshi.supervision.common import today
         from luoshi.supervision.tasks import sweep_task
 
-        if opts["dry_run"] and opts["enqueue"]:
-            raise CommandError("--dry-run runs here; it cannot be combined with --enqueue")
-        if at and dt.date.fromisoformat(at) != today() and not (opts["force"] or opts["dry_run"]):
-            raise CommandError(f"--at {at} is not today ({today()}): a sweep as of that day would issue real "
-                               "notices dated then. Nothing was written; add --force to do it anyway, or "
-                               "--dry-run to see what it would do")
         if opts["enqueue"]:
             result = sweep_task.enqueue(at)
             self.stdout.write(f"enqueued sweep {result.id} ({result.status})")
@@ -52,7 +64,6 @@ class Command(LuoshiCommand):
 
         from luoshi.supervision.sweep import run_sweep
 
-        on = dt.date.fromisoformat(at) if at else None
         if opts["dry_run"]:
             with transaction.atomic():
                 summary = run_sweep(on, checkpoint=False).as_dict()
