@@ -151,6 +151,25 @@ _DUTY_HEADING = re.compile(r"^(?:工作要求|保障措施|组织保障|实施�
 _FORWARD = re.compile(r"印发给你们|现予印发|现印发给|请(?:结合实际)?认真(?:抓好)?(?:贯彻(?:落实|执行)|组织实施)")
 
 
+# Cheap literal pre-checks: each pattern below can only match where one of these
+# substrings occurs, so the regular expression runs only on the sentences that have one.
+def _preamble(body: str) -> bool:
+    return ("如下" in body or "制定" in body or "制订" in body or "提出" in body) and _PREAMBLE.search(body) is not None
+
+
+def _forward(body: str) -> bool:
+    return ("印发" in body or "认真" in body) and _FORWARD.search(body) is not None
+
+
+def _question(body: str) -> bool:
+    return ("?" in body or "吗" in body or "呢" in body) and _QUESTION.search(body) is not None
+
+
+def _problem(body: str) -> bool:
+    return ("不" in body or "差距" in body or "薄弱" in body or "滞后" in body or "欠缺" in body) \
+        and _PROBLEM.search(body) is not None
+
+
 def label_sentence(text: str, heading: bool = False, planlike: bool = False, subject_unit=None,
                    timed: bool = False, counted: bool = False) -> str:
     """Return 'action', 'principle' or 'none' for one sentence.
@@ -163,9 +182,9 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
     s = text.strip()
     body, marked = strip_marker(s)
     body = body.strip()
-    if _FURNITURE.match(body) or _PREAMBLE.search(body) or (len(body) <= 30 and _INTRO.search(body)):
+    if _FURNITURE.match(body) or _preamble(body) or (len(body) <= 30 and _INTRO.search(body)):
         return "none"  # 附件:…, 现将…如下, 特制定本方案, 今年要在以下四个方面…
-    if _FORWARD.search(body):
+    if _forward(body):
         return "principle"  # 现印发给你们,请认真贯彻落实: the notice that carries a plan
     mm = _MEETING.match(body)
     if mm and len(body) > mm.end() + 4:
@@ -175,14 +194,14 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
         body, marked = body2.strip(), marked or marked2
         if ("指出" in said or "认为" in said) and not _STRONG.search(body):
             return "principle" if re.search(r"不能|决不|绝不|不得", body) else "none"
-    if planlike and not heading and _WORK_VERB.search(body) and not _QUESTION.search(body) \
+    if planlike and not heading and _WORK_VERB.search(body) and not _question(body) \
             and not _PAST_FACT.search(body) and not _NONE_START.match(body) \
             and ((timed() if callable(timed) else timed) or (counted() if callable(counted) else counted)):
         return "action"
     if (heading or marked) and len(body) <= 20 and _DUTY_HEADING.search(body):
         return "principle"  # 工作要求, 保障措施, 加强组织领导, 压实领导责任: how, not what
     if planlike and (heading or marked) and len(body) <= 40 and not _KNOW_HEADING.search(body) \
-            and not _QUESTION.search(body) and not _PAST_FACT.search(body) and not s.endswith(":"):
+            and not _question(body) and not _PAST_FACT.search(body) and not s.endswith(":"):
         head_plan = True
     else:
         head_plan = False
@@ -190,10 +209,10 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
         return "none"
     if s.endswith(":") and len(s) < 60 and not _STRONG.search(s):
         return "none"  # addressee lines, "现就…提出如下意见:"
-    if _QUESTION.search(body) or _NONE_START.match(body) or _NONE_START2.match(body):
+    if _question(body) or _NONE_START.match(body) or _NONE_START2.match(body):
         return "none"
     strong = _STRONG.search(body)
-    if not strong and (_COPULA.search(body) or _PAST2.search(body) or _PROBLEM.search(body)
+    if not strong and (_COPULA.search(body) or _PAST2.search(body) or _problem(body)
                        or _MEETING_NARRATIVE.search(body)):
         return "none"
     head = marked or heading

@@ -11,7 +11,7 @@ from .deadlines import find_deadline
 from .outline import build_outline, split_sentences
 from .split import Document, parse_date_line, split_documents
 from .targets import find_targets
-from .units import find_units, is_label_line, leads_with_unit, split_roles
+from .units import clear_caches, find_units, is_label_line, leads_with_unit, split_roles
 
 SCHEMA = "luoshi.extract/1"
 
@@ -340,6 +340,7 @@ def extract_clean_text(text: str, source: str) -> dict:
     if paused:
         gc.disable()
     try:
+        clear_caches()  # memos live for one extraction (bounded, and no state between calls)
         cleaned = clean(text_tables(text))
         conv = _t2s(cleaned) if cleaned.strip() and _traditional(cleaned) else None
         docs = split_documents(conv if conv is not None else cleaned) if cleaned.strip() else []

@@ -39,6 +39,12 @@ _ANCHOR = re.compile(
     rf"|(?P<num>{_NUMV})\s*(?:(?P<sep>—|–|-|~|～|至|到)\s*(?P<num2>{_NUMV}))?\s*(?P<unit>{_UNITS})"
 )
 _QUICK = re.compile(rf"[\d%百两二三四五六七八九十≥≤]|前[一二三四五六七八九十]|一(?:次|个|轮)")
+_QUICK_SET = re.compile(r"[\d%百两二三四五六七八九十≥≤]")  # one character set: scanned in C
+
+
+def _quick(s: str) -> bool:
+    """_QUICK.search(s) is not None, cheaply (前二…前十 hold a character of the set)."""
+    return _QUICK_SET.search(s) is not None or ("一" in s and _QUICK.search(s) is not None)
 _WIDTH_SAME = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 _FULL = re.compile("[\uff01-\uff5e\u3000]")
 _CLAUSE = re.compile(r"[^,;:。!?，；：！？]+")
@@ -175,7 +181,7 @@ def find_targets(sentence: str) -> list[dict]:
     """Every quantitative goal of one sentence: [{text, metric, op, value, unit}]."""
     if _FULL.search(sentence):
         sentence = sentence.translate(_WIDTH_SAME)
-    if not _QUICK.search(sentence):
+    if not _quick(sentence):
         return []
     out: list[dict] = []
     seen: set = set()
@@ -192,7 +198,7 @@ def find_targets(sentence: str) -> list[dict]:
 
     for cm in _CLAUSE.finditer(sentence):
         clause = cm.group()
-        if not _QUICK.search(clause):
+        if not _quick(clause):
             continue
         used: list[tuple[int, int]] = []
         # 每个街道建成两个示范小区

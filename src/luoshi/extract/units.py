@@ -8,6 +8,7 @@ position (before 要/应/必须/牵头/负责…), after 由 (lead), after 与/�
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -132,6 +133,13 @@ def is_place(name: str) -> bool:
 def is_unit(name: str) -> bool:
     """True if the string looks like an organisation or set of organisations (or a named
     administrative area standing for its government, see is_place)."""
+    return _is_unit(name)
+
+
+# Unit names recur within a document (市发改委, 各区县 …): the pure tests on them are
+# memoised; clear_caches() empties the memos at the start of every extraction.
+@functools.lru_cache(maxsize=16384)
+def _is_unit(name: str) -> bool:
     if not name or len(name) > 30 or (_VERB_START.match(name) and not _BODY_NAME.match(name)):
         return False
     if _PEOPLE.search(name) or _NOT_UNIT.match(name) or _GARBAGE.search(name):
@@ -146,9 +154,22 @@ def _clean_name(n: str) -> str:
     return n
 
 
-def _items(chunk: str) -> list[str]:
-    """Split '市委组织部、市委宣传部和市人事局等部门' into unit names ([] if not a unit list)."""
-    chunk = chunk.strip(" 、")
+def _items(chunk: str) -> tuple[str, ...]:
+    """Split '市委组织部、市委宣传部和市人事局等部门' into unit names (() if not a unit list)."""
+    return _items_of(chunk.strip(" 、"))
+
+
+@functools.lru_cache(maxsize=16384)
+def _items_of(chunk: str) -> tuple[str, ...]:
+    return tuple(_split_items(chunk))
+
+
+def clear_caches() -> None:
+    _is_unit.cache_clear()
+    _items_of.cache_clear()
+
+
+def _split_items(chunk: str) -> list[str]:
     core = _DENG.sub("", chunk)
     parts = [p for p in _TOP_SPLIT.split(core) if p]
     # '省、清远市垂直部门', '市、区县政务服务中心': bare levels belong to the next name
@@ -170,17 +191,17 @@ def _items(chunk: str) -> list[str]:
     for name, part in merged:
         # split on 和/及/与 only where both sides are units (市劳动和社会保障局 stays whole)
         m = _AND_SPLIT.match(name) if ("和" in name or "及" in name or "与" in name) else None
-        if m and is_unit(m.group(1)) and is_unit(m.group(2)):
+        if m and _is_unit(m.group(1)) and _is_unit(m.group(2)):
             out.extend([(m.group(1), m.group(1)), (m.group(2), m.group(2))])
         else:
             out.append((name, part))
-    if out and all(is_unit(part) for _, part in out):
+    if out and all(_is_unit(part) for _, part in out):
         return [_clean_name(name) for name, _ in out]
     # "各区县国税、地税、公安、质监等部门": the whole list is one set
     if chunk != core and len(chunk) <= 30 and not _LIST_STOP.search(chunk):
         # "机关工委和组织、人事、监察等部门": a named unit, then the set
         m = _AND_SPLIT.match(chunk)
-        if m and is_unit(m.group(1)) and "、" in m.group(2):
+        if m and _is_unit(m.group(1)) and "、" in m.group(2):
             return [_clean_name(m.group(1)), m.group(2)]
         return [chunk]
     return []
@@ -191,18 +212,37 @@ _SUFFIX_FIRST = re.compile("[" + "".join(sorted({w[0] for w in re.findall(r"[\u4
 
 # Every unit name holds a suffix/bare word or a set word (各, 每, 有关, 相关):
 # clauses without any of these cannot name a unit and are skipped.
-_UNIT_CHAR = re.compile(_SUFFIX_FIRST.pattern + "|各|每|有关|相关")
+# (有 and 相 open suffix words too, so 有关/相关 need no alternatives of their own: one
+# character set, which `re` scans in C.)
+_UNIT_CHAR = re.compile(_SUFFIX_FIRST.pattern[:-1] + "各每]")
+assert "有" in _SUFFIX_FIRST.pattern and "相" in _SUFFIX_FIRST.pattern
+
+
+# _SUFFIX_END with every alternative opening on a literal character (the same
+# alternatives in the same order, _BARE's optional prefixes spelled out): `re` then
+# finds the next candidate position with its first-character set, in C.
+_P = r"(?:\([\u4e00-\u9fff、]{1,10}\))?"
+_BARE_FLAT = "|".join(
+    [w + r"各?(?:有关|相关)?(?:部门|单位|机关)" + _P for w in "市直 省直 区直 县直 市级 区级 县级".split()]
+    + [w + r"(?:牵头|责任|主管)(?:部门|单位)" + _P for w in ("有关", "相关")]
+    + [w + r"(?:部门|单位)" + _P for w in ("牵头", "责任", "主管")]
+    + [w + _P for w in "政府 党委 企业 高校 科研机构 科研院所 学校 医院 新闻媒体 媒体 社会组织 金融机构 行业协会 市里 省里 区里 县里".split()]
+)
+_SUFFIX_END_FLAT = re.compile("(?:" + _SUFFIX[3:-1] + "|" + _BARE_FLAT + ")" + _P + r"(?:等(?:部门|单位|有关部门|相关部门|部门单位))?")
 
 
 def _ends(head: str) -> list[int]:
     """Every position where a unit suffix ends (overlapping: 宣传部 and 部门)."""
-    out = set()
-    match = _SUFFIX_END.match
-    for c in _SUFFIX_FIRST.finditer(head):
-        m = match(head, c.start())
-        if m is not None:
-            out.add(m.end())
-    return sorted(out)
+    out = []
+    search = _SUFFIX_END_FLAT.search
+    m = search(head)
+    while m is not None:
+        e = m.end()
+        if e not in out:
+            out.append(e)
+        m = search(head, m.start() + 1)
+    out.sort()
+    return out
 
 
 def _longest_units(span: str) -> list[str]:
@@ -293,7 +333,7 @@ def note_units(sentence: str) -> list[tuple[str, str, int]]:
         if not items:
             raw = [x for x in _VALUE_SPLIT.split(value) if x]
             items = [x for x in raw if not _is_label_like(x)
-                     and (is_unit(x) or (bracketed and len(x) <= 20 and not _GARBAGE.search(x)
+                     and (_is_unit(x) or (bracketed and len(x) <= 20 and not _GARBAGE.search(x)
                                          and not _VERB_START.match(x)))]
             if len(items) < len(raw) and not bracketed:
                 items = []  # prose after a colon, not a list of units
