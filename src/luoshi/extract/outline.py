@@ -17,7 +17,8 @@ from dataclasses import dataclass
 # A sentence ends in 。！？!?；; (plus closing quotes) or a line break.
 # Parenthesised notes are atomic, and a trailing (牵头单位:…) note belongs to its sentence.
 _SENT = re.compile(
-    r"(?:\([^()\n]{0,300}\)|[^。!?;\n(]|\()+(?:[。!?;]+[”’\"』」)]*)?"
+    # (runs of ordinary characters are taken whole: the same matches, far fewer steps)
+    r"(?:[^。!?;\n(]+|\([^()\n]{0,300}\)|\()+(?:[。!?;]+[”’\"』」)]*)?"
     r"(?:[ ]*\((?:牵头|责任|主办|承办|配合|协办|主责|完成时限|时限|(?=[^()\n]{2,40}(?:牵头|负责|配合)[,)]))[^()\n]{0,300}\)[。;]?)?"
     r"|[。!?;]+[”’\"』」)]*"
 )

@@ -59,6 +59,11 @@ _PRE_OPS = [
     ("~", "稳定在 保持在 维持在 在 为 是 占 实现 完成 增长 提高 提升 下降 降低 减少 压减 压降 缩短 增加 新增 新建 确保 力争"),
 ]
 _PRE = sorted(((w, op) for op, ws in _PRE_OPS for w in ws.split()), key=lambda x: -len(x[0]))
+# the same search as a lookup: word lengths, longest first, and for each the first word in _PRE order
+_PRE_LENS = sorted({len(w) for w, _ in _PRE}, reverse=True)
+_PRE_BY_WORD: dict[str, str] = {}
+for _w, _op in _PRE:
+    _PRE_BY_WORD.setdefault(_w, _op)
 _POST = re.compile(r"^(?:\s*)(以上|以下|以内|之内|左右|内|及以上|及以下)")
 _VERB_BEFORE = re.compile(
     r"(?:完成|实现|组建|新建|建成|建设|设置|设立|建立|培育|认定|打造|配备|改造|修复|新增|引进|举办|开展|召开|组织|安排|"
@@ -77,7 +82,9 @@ _LEAD_TIME = re.compile(
     r"^(?:(?:于|在|到)?(?:(?:19|20)\d\d年(?:度)?|今年|明年|全年|年内|年底前|上半年|下半年|[一二三四]季度末?(?:前)?|第[一二三四]季度|"
     r"\d{1,2}月(?:\d{1,2}日)?(?:底)?前|届时|到期|同步|同时|力争|实现|对)(?:完成)?\s*)+"
 )
-_PAST = re.compile(r"未(?:完成|按|达到|开工|整改)|尚未|仍有|已经|已(?!于)|了$|了[,。]|累计|共有|现有|先后|曾经|(?<![较比])(?:去年|上年)(?!基础|同期)")
+_PAST = re.compile(r"未(?:完成|按|达到|开工|整改)|尚未|仍有|已经|已(?!于)|了$|了[,。]|累计|共有|现有|先后|曾经|"
+                   # (?<![较比])(?:去年|上年), written so that every branch opens on a literal
+                   r"去年(?<![较比]去年)(?!基础|同期)|上年(?<![较比]上年)(?!基础|同期)")
 _FREQ = re.compile(
     r"每(?:个|一个)?(?P<per>月|季度|周|星期|年|半年|日|天|两年|学期|次)"
     r"(?P<mid>[^,;。]{0,16}?)"
@@ -114,9 +121,10 @@ def _value(num: str):
 def _pre_op(before: str):
     """(op, word) of the comparison word that ends ``before`` (fillers such as 年度计划的 skipped)."""
     b = before.rstrip()
-    for w, op in _PRE:
-        if b.endswith(w):
-            return op, w, len(b) - len(w)
+    for n in _PRE_LENS:
+        op = _PRE_BY_WORD.get(b[-n:])
+        if op is not None and len(b) >= n:
+            return op, b[-n:], len(b) - n
     # 达到年度计划的75%: the comparison word a few characters before 的
     m = re.search(r"(达到|不低于|不少于|控制在|保持在|稳定在|提高到|在)[\u4e00-\u9fff]{1,8}的$", b)
     if m:

@@ -228,7 +228,49 @@ _BARE_FLAT = "|".join(
     + [w + r"(?:部门|单位)" + _P for w in ("牵头", "责任", "主管")]
     + [w + _P for w in "政府 党委 企业 高校 科研机构 科研院所 学校 医院 新闻媒体 媒体 社会组织 金融机构 行业协会 市里 省里 区里 县里".split()]
 )
-_SUFFIX_END_FLAT = re.compile("(?:" + _SUFFIX[3:-1] + "|" + _BARE_FLAT + ")" + _P + r"(?:等(?:部门|单位|有关部门|相关部门|部门单位))?")
+
+
+def _top_alternatives(p: str) -> list[str]:
+    """The top-level alternatives of a regular expression source."""
+    out, depth, cur, i, in_class = [], 0, "", 0, False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            cur += p[i:i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+            i += 1
+            continue
+        cur += c
+        i += 1
+    out.append(cur)
+    return out
+
+
+def _by_first_char(alternatives: list[str]) -> str:
+    """The same alternation grouped by first (literal) character: at a position only the
+    group of its character is tried, and within it the alternatives keep their order."""
+    groups: dict[str, list[str]] = {}
+    for a in alternatives:
+        assert a and a[0] not in "\\()[]{}.^$|?*+", a
+        groups.setdefault(a[0], []).append(a[1:])
+    return "|".join(c + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")") for c, rests in groups.items())
+
+
+_SUFFIX_END_FLAT = re.compile(
+    "(?:" + _by_first_char(_top_alternatives(_SUFFIX[3:-1]) + _top_alternatives(_BARE_FLAT)) + ")"
+    + _P + r"(?:等(?:部门|单位|有关部门|相关部门|部门单位))?")
 
 
 def _ends(head: str) -> list[int]:
@@ -467,15 +509,14 @@ def find_units(sentence: str) -> list[UnitMention]:
             if cm.start() + om.start() == 0:
                 continue
             kw = om.group()
-            items = _longest_units(clause[om.end():])
-            if not items:
-                continue
+            # the role first: an object that would get none (…与…, no lead yet) is not parsed
             if kw in ("督促", "责成") and not lead_seen:
                 role = "lead"
             elif lead_seen or has_lead_word or kw in ("会同", "配合", "协助"):
                 role = "co"
             else:
                 continue
+            items = _longest_units(clause[om.end():])
             for it in items:
                 add(it, role, cm.start() + om.end())
     return list(found.values())
