@@ -138,6 +138,11 @@ def _matches(sentence: str):
             yield m
 
 
+_MONTH_PER = re.compile(rf"({_NUM})月(?:份)?(?:({_NUM})(?:日|号)|(上旬|中旬|下旬|底|末))?")
+_BARE_MONTH = re.compile(rf"{_NUM}月(?:份)?")
+_EXPLICIT_END = re.compile(r"底|末|日|号|旬")
+
+
 def _last_day(y: int, m: int) -> int:
     return calendar.monthrange(y, m)[1]
 
@@ -151,6 +156,7 @@ def _iso(y, m, d) -> str | None:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
+@functools.lru_cache(maxsize=64)
 def _parse_iso(s: str | None):
     try:
         return _dt.date.fromisoformat(s) if s else None
@@ -221,7 +227,7 @@ def _period_end(per: str, y: int | None) -> str | None:
     if "季度" in per:
         q = cn_to_int(per.lstrip("第")[0])
         return _iso(y, q * 3, _last_day(y, q * 3)) if q and 1 <= q <= 4 else None
-    m = re.match(rf"({_NUM})月(?:份)?(?:({_NUM})(?:日|号)|(上旬|中旬|下旬|底|末))?", per)
+    m = _MONTH_PER.match(per)
     if not m:
         return None
     mo = cn_to_int(m.group(1))
@@ -263,7 +269,7 @@ def _abs(m, sentence: str, plan_year, written):
         return None
     elif per == "全年" and (_ATTR_AFTER.match(after) or sentence[m.start() - 1:m.start()] in ("比", "较", "的")):
         return None
-    elif not y_tok and re.fullmatch(rf"{_NUM}月(?:份)?", per) and "份" not in per and not suf and not per2:
+    elif not y_tok and _BARE_MONTH.fullmatch(per) and "份" not in per and not suf and not per2:
         return None  # a bare month name ("3月") without 底/末/份/前
     elif not y_tok and per in ("上半年", "下半年", "年内", "年中", "年底", "年末") and _PAST_AFTER.match(after):
         return None
@@ -277,7 +283,7 @@ def _abs(m, sentence: str, plan_year, written):
     date = _period_end(end_per or "全年", y) if (end_per or y_tok) else None
     if suf == "完成":
         text = text[:-2]
-    explicit = bool(suf and suf != "完成") or bool(per2) or bool(end_per and re.search(r"底|末|日|号|旬", end_per)) \
+    explicit = bool(suf and suf != "完成") or bool(per2) or bool(end_per and _EXPLICIT_END.search(end_per)) \
         or g["pre"] in ("到", "至", "截至", "截止")
     return {"text": text, "date": date, "recurrence": None}, (3 if explicit else 2)
 

@@ -75,9 +75,19 @@ _NARRATIVE_SECTION = re.compile(
 _MODAL = re.compile(r"要(?![求点素])|必须|务必|须|应当|应(?![用对])|确保|力争|不得|严禁|请")
 # Lines above the body of an official document: 文号, addressee, date, title lines.
 _DOC_NO = re.compile(r"^[^\n。]{0,20}[〔\[(]\s*(?:19|20)\d\d\s*[〕\])]\s*(?:第)?\s*\d{1,4}\s*(?:号|期)$")
+_TITLE_WORDS = ("纪要", "通报", "通知", "要点", "方案", "意见", "计划", "规划", "办法", "细则", "清单", "报告", "决定", "讲话",
+                "发言", "致辞", "安排", "任务分解", "任务分解表")
 _TITLE_LINE = re.compile(
     r"^[^。!?;,]{4,80}(?:纪要|通报|通知|要点|方案|意见|计划|规划|办法|细则|清单|报告|决定|讲话|发言|致辞|安排|任务分解表?)$"
 )
+
+
+def _title_line(text: str) -> bool:
+    return text.endswith(_TITLE_WORDS) and _TITLE_LINE.match(text) is not None
+
+
+def _doc_no(text: str) -> bool:
+    return ("〔" in text or "[" in text or "(" in text) and _DOC_NO.match(text) is not None
 # "由A牵头,B配合。" / "A牵头,B、C按职责分工负责": a line that only names who does the item above
 _ROLE_ONLY_REST = re.compile(r"^[由和与及、,;:。()\s等]*(?:(?:牵头|负责|主责|配合|协助|协办|参与|按职责分工负责|共同负责|分工负责|具体负责|落实)[由和与及、,;:。()\s等]*)+$")
 _GROUP_NOTE = re.compile(r"^\((?:牵头|责任|主责|主办|配合|协办)[^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)[。;]?$")
@@ -107,8 +117,18 @@ def _past_year_opening(body: str, year) -> bool:
     return bool(m and year and int(m.group(1)) < year)
 
 
-def _narrative_section(section) -> bool:
-    return any(_NARRATIVE_SECTION.search(t or "") for t in section)
+def _narrative_section(section, _memo: dict = {}) -> bool:
+    # consecutive sentences share their section: the answer is kept per section (bounded)
+    try:
+        return _memo[section]
+    except KeyError:
+        pass
+    except TypeError:  # pragma: no cover - sections are tuples of strings
+        return any(_NARRATIVE_SECTION.search(t or "") for t in section)
+    if len(_memo) > 4096:
+        _memo.clear()
+    got = _memo[section] = any(_NARRATIVE_SECTION.search(t or "") for t in section)
+    return got
 
 
 def _give_units(task: dict, line: str, year, month, date, override: bool = False) -> bool:
@@ -155,8 +175,8 @@ def extract_document(doc: Document, index: int) -> dict:
             owner = None
             continue
         line_alone = s.para_start and (s.end >= len(text) or text[s.end] == "\n")
-        if line_alone and (_DOC_NO.match(s.text) or parse_date_line(s.text) or (
-                s.heading is None and _TITLE_LINE.match(s.text)
+        if line_alone and (_doc_no(s.text) or parse_date_line(s.text) or (
+                s.heading is None and _title_line(s.text)
                 and (head_zone or s.text == doc.title or not (_MODAL.search(s.text) or _IMPERATIVE.match(s.text))))):
             continue  # the title of the document (or of the plan a notice carries), its 文号
         if s.start == 0 and doc.title and s.text == first_line and s.text == doc.title:

@@ -87,6 +87,8 @@ _ISSUER = re.compile(r"(?:委员会|办公室|办公厅|人民政府|政府|党�
 
 
 def parse_date_line(line: str) -> str | None:
+    if "年" not in line and "19" not in line and "20" not in line:
+        return None  # every shape below holds 年 or a year 19xx/20xx
     line = line.strip()
     m = _DATE_DECOR.match(line)
     if m and (m["by"] or m["act"]) and bool(m["open"]) == bool(m["close"]) \

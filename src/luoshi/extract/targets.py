@@ -118,6 +118,11 @@ def _value(num: str):
     return cn_to_int(num)
 
 
+_OP_BEFORE_OF = re.compile(r"(达到|不低于|不少于|控制在|保持在|稳定在|提高到|在)[\u4e00-\u9fff]{1,8}的$")
+_YEAR4 = re.compile(r"\d{4}$")
+_PER_UNIT = re.compile(r"每(平方米|立方米|公里|千米|人|户|万人|百人|千人|亩|吨)$")
+
+
 def _pre_op(before: str):
     """(op, word) of the comparison word that ends ``before`` (fillers such as 年度计划的 skipped)."""
     b = before.rstrip()
@@ -126,7 +131,7 @@ def _pre_op(before: str):
         if op is not None and len(b) >= n:
             return op, b[-n:], len(b) - n
     # 达到年度计划的75%: the comparison word a few characters before 的
-    m = re.search(r"(达到|不低于|不少于|控制在|保持在|稳定在|提高到|在)[\u4e00-\u9fff]{1,8}的$", b)
+    m = _OP_BEFORE_OF.search(b) if b.endswith("的") else None
     if m:
         w = m.group(1)
         return dict(_PRE)[w], w, m.start()
@@ -271,13 +276,13 @@ def find_targets(sentence: str) -> list[dict]:
             after = clause[alast.end():]
             if a0["num"] and unit in ("月", "日", "年") or (a0["num"] and after[:1] in ("月", "日", "号", "年")):
                 continue  # a date (6月30日), a year (2026年)
-            if a0["num"] and re.match(r"\d{4}$", a0["num"]) and unit in ("年",):
+            if a0["num"] and _YEAR4.match(a0["num"]) and unit in ("年",):
                 continue
             pm = _POST.match(after)
             post = pm.group(1) if pm else ""
             before = clause[:a0.start()]
             # "每平方米5克": the per-unit belongs to the figure
-            per = re.search(r"每(平方米|立方米|公里|千米|人|户|万人|百人|千人|亩|吨)$", before)
+            per = _PER_UNIT.search(before) if "每" in before else None
             if per:
                 before = before[:per.start()]
                 unit = f"{unit}/{per.group(1)}"
