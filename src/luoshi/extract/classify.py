@@ -147,6 +147,12 @@ _PREAMBLE = re.compile(r"^[^。,]{0,10}(?:纪要|通报|报告|汇报|部署|安
                        r"^现将[^。]{0,30}(?:如下|通报如下|纪要如下)[。:]?$")
 _INTRO = re.compile(r"(?:以下|如下)(?:[一二三四五六七八九十几]+)?(?:个)?(?:方面|几点|要求|工作|事项)[^。]{0,6}[。:]?$")
 _MEETING_NARRATIVE = re.compile(r"主持召开|主持会议|召开了|举行了|出席会议|列席会议")
+# Tests asked together in label_sentence, each as one pattern (a match exists iff one of the
+# parts has one): 不是指令 = copula, past, problem or meeting narrative; none-openers.
+_PROBLEM_ANY = (r"差距(?:较大|很大|明显)|薄弱[。;]?$|滞后[。;]?$|不足[。;]?$|欠缺[。;]?$|不到位[。;]?$"
+                r"|不够(?:高|强|好|完善|健全)[。;]?$")  # _PROBLEM without its optional opening words
+_NOT_DIRECTIVE = re.compile("|".join([_COPULA.pattern, _PAST2.pattern, _PROBLEM_ANY, _MEETING_NARRATIVE.pattern]))
+_NONE_OPEN = re.compile("^(?:" + _NONE_START.pattern[4:-1] + "|" + _NONE_START2.pattern[4:-1] + ")")
 _DUTY_HEADING = re.compile(r"^(?:工作要求|保障措施|组织保障|实施保障|工作保障|(?:加强|强化)组织(?:领导|保障)|(?:强化|压实|落实)(?:领导|工作|主体)?责任(?:落实)?|提高思想认识)[。]?$")
 _FORWARD = re.compile(r"印发给你们|现予印发|现印发给|请(?:结合实际)?认真(?:抓好)?(?:贯彻(?:落实|执行)|组织实施)")
 
@@ -209,11 +215,10 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
         return "none"
     if s.endswith(":") and len(s) < 60 and not _STRONG.search(s):
         return "none"  # addressee lines, "现就…提出如下意见:"
-    if _question(body) or _NONE_START.match(body) or _NONE_START2.match(body):
+    if _question(body) or _NONE_OPEN.match(body):
         return "none"
     strong = _STRONG.search(body)
-    if not strong and (_COPULA.search(body) or _PAST2.search(body) or _problem(body)
-                       or _MEETING_NARRATIVE.search(body)):
+    if not strong and _NOT_DIRECTIVE.search(body):
         return "none"
     head = marked or heading
     if head and _TOPIC.match(body) and not planlike:

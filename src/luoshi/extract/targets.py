@@ -40,11 +40,13 @@ _ANCHOR = re.compile(
 )
 _QUICK = re.compile(rf"[\d%百两二三四五六七八九十≥≤]|前[一二三四五六七八九十]|一(?:次|个|轮)")
 _QUICK_SET = re.compile(r"[\d%百两二三四五六七八九十≥≤]")  # one character set: scanned in C
+_QUICK_ONE = re.compile(r"前一|一次|一个|一轮")
 
 
 def _quick(s: str) -> bool:
     """_QUICK.search(s) is not None, cheaply (前二…前十 hold a character of the set)."""
-    return _QUICK_SET.search(s) is not None or ("一" in s and _QUICK.search(s) is not None)
+    # without a character of the set, only 前一 and 一次/一个/一轮 are left of _QUICK
+    return _QUICK_SET.search(s) is not None or ("一" in s and _QUICK_ONE.search(s) is not None)
 _WIDTH_SAME = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 _FULL = re.compile("[\uff01-\uff5e\u3000]")
 _CLAUSE = re.compile(r"[^,;:。!?，；：！？]+")

@@ -300,25 +300,32 @@ def _modal_soon(rest: str) -> bool:
     return m is not None and not _PEOPLE_IN.search(m.group())
 
 
+# The three predicate tests of _subject in one anchored match at the end of the unit list
+# (leading blanks skipped as str.lstrip does: `re`'s \s is the same set); tried in order.
+_PREDICATE = re.compile(r"\s*(?:(?P<people>" + _PEOPLE_AFTER.pattern + ")|(?P<co>" + _CO_AFTER.pattern.lstrip("^")
+                        + ")|(?P<lead>" + _AFTER_SUBJ.pattern.lstrip("^") + "))")
+
+
 def _subject(clause: str):
     """Unit list at the start of a clause followed by a predicate: (names, rest) or None."""
     head = clause[:70]
     ends = _ends(head)
+    pred = _PREDICATE.match
     for end in reversed(ends):
         # the cheap predicate test first, the unit list parse only where it fits
-        rest = clause[end:].lstrip()
-        if _PEOPLE_AFTER.match(rest):
-            continue  # 机关干部都要…, 企业员工要…: the people, not the organisation
-        if _CO_AFTER.match(rest):
-            role = "co"
-        elif _AFTER_SUBJ.match(rest) or _modal_soon(rest):
+        m = pred(clause, end)
+        if m is None:
+            if not _modal_soon(clause[end:].lstrip()):
+                continue
             # 市、区县政务服务中心现场办结率要… / 科研机构、高校的产业技术研究也要…
             role = "lead"
+        elif m.group("people") is not None:
+            continue  # 机关干部都要…, 企业员工要…: the people, not the organisation
         else:
-            continue
+            role = "co" if m.group("co") is not None else "lead"
         items = _items(head[:end])
         if items:
-            return items, role, rest
+            return items, role, clause[end:].lstrip()
     return None
 
 
