@@ -42,6 +42,35 @@ _DATE_LINE = re.compile(
 _CN_DATE_LINE = re.compile(
     r"^[(\[]?\s*(?P<y>[〇零一二三四五六七八九○]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?:(?P<d>[一二三四五六七八九十]{1,3})日)?\s*[)\]]?$"
 )
+# _PIECE and _TITLE match within one line, from its start to its end; a line can only match
+# if it holds one of these (篇/范文/第, or ends in a title word), so only such lines are tried.
+_PIECE_HINT = re.compile(r"篇|范文|第")
+_TITLE_HINT = re.compile(
+    r"(?:讲话|发言|致辞|报告|主持词|稿|提纲|讲话稿|发言稿|工作要点|实施意见|实施方案|工作方案|工作计划|任务分解|表|方案|"
+    r"责任分工方案|通知|意见|决定|办法|规划|会议纪要|纪要|督查通报|通报|任务清单|清单|台账)$", re.M)
+
+
+def _line_matches(rx: re.Pattern, hint: re.Pattern, text: str) -> list:
+    """The matches of rx.finditer(text) for a line-bound, ^…$-anchored multi-line rx:
+    rx is tried at the start of each line where hint finds something."""
+    out = []
+    nxt = 0  # first position of the next line not tried yet
+    for h in hint.finditer(text):
+        if h.start() < nxt:
+            continue
+        line_start = text.rfind("\n", 0, h.start()) + 1
+        if line_start < nxt:
+            line_start = nxt
+        m = rx.match(text, line_start)
+        if m is not None:
+            out.append(m)
+        line_end = text.find("\n", h.start())
+        if line_end < 0:
+            break
+        nxt = line_end + 1
+    return out
+
+
 _PLAN_TITLE = re.compile(r"要点|计划|方案|安排|任务|清单|台账|意见|规划")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*年")
 
@@ -173,7 +202,7 @@ def _meta(text: str, piece_title: str | None) -> Document:
 
 def split_documents(text: str) -> list[Document]:
     """Split cleaned text into documents; a plain speech gives one document."""
-    pieces = list(_PIECE.finditer(text))
+    pieces = _line_matches(_PIECE, _PIECE_HINT, text)
     if len(pieces) >= 2 or (len(pieces) == 1 and pieces[0].start() < 400):
         docs = []
         for i, m in enumerate(pieces):
@@ -207,7 +236,7 @@ def _header_only(text: str) -> bool:
 
 def _split_titles(text: str) -> list[Document]:
     """Split on repeated title lines (several speeches pasted one after another)."""
-    titles = [m for m in _TITLE.finditer(text) if len(m.group()) <= 50]
+    titles = [m for m in _line_matches(_TITLE, _TITLE_HINT, text) if len(m.group()) <= 50]
     if len(titles) >= 2:
         starts = []
         last = -10**9
