@@ -295,7 +295,14 @@ def _longest_units(span: str) -> list[str]:
     return []
 
 
+# The modal of _MODAL_SOON starts at index 1..11 of rest (的?, then 1-10 characters).
+_MODAL_FIRST = re.compile("[也要应必务争力不达控稳]")
+assert set(_MODAL_FIRST.pattern[1:-1]) == {w[0] for w in _top_alternatives(_MODAL_SOON.pattern.split("?(?:", 1)[1][:-1])}
+
+
 def _modal_soon(rest: str) -> bool:
+    if _MODAL_FIRST.search(rest, 1, 12) is None:
+        return False
     m = _MODAL_SOON.match(rest)
     return m is not None and not _PEOPLE_IN.search(m.group())
 
@@ -306,6 +313,15 @@ _PREDICATE = re.compile(r"\s*(?:(?P<people>" + _PEOPLE_AFTER.pattern + ")|(?P<co
                         + ")|(?P<lead>" + _AFTER_SUBJ.pattern.lstrip("^") + "))")
 
 
+# Characters a predicate of _PREDICATE can open on (a superset: the first character of every
+# word in the three patterns, 第/一二三四 of 第三季度 and decimal digits of 6月底前; a blank is
+# skipped by \s*): any other character after a unit list fails _PREDICATE without trying it.
+_PRED_CHARS = frozenset(
+    {w[0] for w in re.findall(r"[\u4e00-\u9fff]+", _PREDICATE.pattern)} | set("第一二三四"))
+assert all(a[0] in _PRED_CHARS for a in _top_alternatives(_AFTER_SUBJ.pattern[4:-1])
+           if "\u4e00" <= a[0] <= "\u9fff"), "a predicate word opens on a character not listed"
+
+
 def _subject(clause: str):
     """Unit list at the start of a clause followed by a predicate: (names, rest) or None."""
     head = clause[:70]
@@ -313,7 +329,8 @@ def _subject(clause: str):
     pred = _PREDICATE.match
     for end in reversed(ends):
         # the cheap predicate test first, the unit list parse only where it fits
-        m = pred(clause, end)
+        ch = clause[end:end + 1]
+        m = pred(clause, end) if ch in _PRED_CHARS or ch.isspace() or ch.isdecimal() else None
         if m is None:
             if not _modal_soon(clause[end:].lstrip()):
                 continue
