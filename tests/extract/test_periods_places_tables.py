@@ -82,6 +82,29 @@ def test_a_place_as_location_or_a_generic_area_is_no_unit(sentence):
     assert roles(sentence) == ([], [])
 
 
+# ---- place names as the object of 会同 / 配合 / 督促 ----------------------------------------
+
+@pytest.mark.parametrize("sentence,lead,co", [
+    ("市水利局要会同江城区开展河道清淤疏浚。", ["市水利局"], ["江城区"]),
+    ("市应急局会同江城区、河口县组织防汛应急演练。", ["市应急局"], ["江城区", "河口县"]),
+    ("由市住建局牵头,会同青山区做好雨污管网改造。", ["市住建局"], ["青山区"]),
+    ("市生态环境局要会同白沙镇于9月底前完成整改销号。", ["市生态环境局"], ["白沙镇"]),
+    # a unit of the place is still the unit named, and 组织 after a body is the work it does
+    ("市卫健委会同江城区政府建设发热门诊。", ["市卫健委"], ["江城区政府"]),
+    ("市商务局会同新区管委会组织招商推介活动。", ["市商务局"], ["新区管委会"]),
+])
+def test_a_place_name_as_the_object_of_huitong_is_a_co_unit(sentence, lead, co):
+    assert roles(sentence) == (lead, co)
+
+
+@pytest.mark.parametrize("sentence", [
+    "市交通局要会同城区开展交通秩序整治。",          # 城区 is a generic area, no name
+    "市文旅局会同江城区景点负责人开展安全检查。",    # the place only qualifies the people named after it
+])
+def test_a_place_object_needs_a_proper_name_and_work_after_it(sentence):
+    assert roles(sentence)[1] == []
+
+
 def test_a_place_name_in_a_duty_line():
     text = "2026年农房安全工作要点\n(2026年3月1日)\n1.开展农村自建房安全隐患排查。\n责任单位:市住建局、青山区、河口县\n"
     task = next(t for t in extract_text(text)["documents"][0]["tasks"] if "自建房" in t["text"])

@@ -288,11 +288,40 @@ def _ends(head: str) -> list[int]:
 
 
 def _longest_units(span: str) -> list[str]:
-    for end in reversed(_ends(span[:80])):
+    """The unit list that opens span (the object of 会同/督促/与 …), longest first; a named
+    district, county, city or town there stands for its government (会同江城区开展…)."""
+    ends = _ends(span[:80])
+    for k in range(len(ends) - 1, -1, -1):
+        end = ends[k]
         items = _items(span[:end])
         if items:
+            if items[-1].endswith("组织"):
+                # "会同新区管委会组织招商", "会同甲区、乙县组织演练": 组织 is the work done, and the
+                # units are the list before it
+                for e in reversed(ends[:k]):
+                    if span.startswith("组织", e):
+                        shorter = _items(span[:e])
+                        if shorter:
+                            return shorter
+                places = _place_objects(span)
+                if places:
+                    return places
             return items
-    return []
+    return _place_objects(span)
+
+
+def _place_objects(span: str) -> list[str]:
+    """Named places opening span ("江城区、河口县开展…") when work follows them, else []."""
+    if not _PLACE_CHAR.search(span, 0, 60):
+        return []
+    m = _PLACE_OBJ.match(span)
+    if m is None:
+        return []
+    rest = span[m.end():].lstrip()
+    if rest and not (_AFTER_SUBJ.match(rest) or _SUBJ_WORK.match(rest)):
+        return []
+    names = m.group("p").split("、")
+    return names if all(is_place(x) for x in names) else []
 
 
 # The modal of _MODAL_SOON starts at index 1..11 of rest (的?, then 1-10 characters).
@@ -449,6 +478,8 @@ _FULL = re.compile("[\uff01-\uff5e\u3000]")
 
 _PLACE_NAME = r"(?:[\u4e00-\u9fff]{1,6}?(?:自治县|自治旗|新区|区|县|市|旗|镇|乡|街道))"
 # "翠屏区要…", "青石县于6月底前…", "甲区、乙县要…": place names opening a clause, then a modal or a time
+_PLACE_OBJ = re.compile(r"(?P<p>" + _PLACE_NAME + r"(?:、" + _PLACE_NAME + r"){0,5})")
+_PLACE_CHAR = re.compile("[区县市旗镇乡道]")
 _PLACE_SUBJ = re.compile(
     r"(?P<p>" + _PLACE_NAME + r"(?:、" + _PLACE_NAME + r"){0,5})"
     r"(?=也要|还要|都要|均要|要|应当|应|须|必须|务必|负责|牵头|将于|于\s*(?:\d|[一二三四五六七八九十]|年|今|本|明|当|上|下)"
