@@ -111,6 +111,30 @@ def test_a_place_name_in_a_duty_line():
     assert (task["lead_units"], task["co_units"]) == (["市住建局"], ["青山区", "河口县"])
 
 
+# ---- a list pasted with mixed numbering ------------------------------------------------
+
+MIXED = ["一是建立重点项目调度会商制度。", "(三)组织开展燃气安全隐患排查整治。", "4.完善城市书房运营管理办法。",
+         "第一,推动老旧小区加装电梯工作。"]
+
+
+@pytest.mark.parametrize("closing", ["我们要把这几件事办好办实。", "以上工作请各单位抓好落实。"])
+def test_a_list_with_mixed_numbering_is_a_list_of_work_items(closing):
+    """Each new numbering style is a deeper outline level, but no line is the chapter of the
+    next: in a speech too, every line stays a work item (action)."""
+    tasks = extract_text("\n".join(MIXED + [closing]))["documents"][0]["tasks"]
+    kinds = {t["text"]: t["kind"] for t in tasks}
+    assert [kinds.get(x) for x in MIXED] == ["action"] * 4
+
+
+def test_a_chapter_over_its_sub_items_stays_a_theme_in_a_speech():
+    text = ("同志们,我讲三点意见。\n一、提高政治站位\n(一)开展理论学习。\n(二)组织专题研讨。\n"
+            "二、狠抓工作落实\n1.建立周调度制度。\n2.开展季度督查。\n")
+    kinds = {t["text"]: t["kind"] for t in extract_text(text)["documents"][0]["tasks"]}
+    assert kinds.get("一、提高政治站位") != "action"
+    assert kinds.get("二、狠抓工作落实") != "action"
+    assert kinds.get("(一)开展理论学习。") == "action" and kinds.get("1.建立周调度制度。") == "action"
+
+
 # ---- metrics: the measured thing ----------------------------------------------------
 
 @pytest.mark.parametrize("sentence,metric,op,value", [

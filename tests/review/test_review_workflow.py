@@ -118,6 +118,33 @@ def test_numbered_lines_pasted_alone_are_ticked_with_their_details(sup_client, u
     assert page.count('-include" value="1" checked') == len(lines)
 
 
+@pytest.mark.parametrize("narrative", [
+    "（五）去年以来，我们共走访企业300余家，收集意见建议80多条。",  # a speech's "we": read as a speech
+    "（五）去年全区共走访企业300余家，收集意见建议80多条。",  # read as a plan
+])
+def test_a_pasted_list_with_mixed_numbering_is_ticked_without_deadlines_or_targets(sup_client, users, units,
+                                                                                      narrative):
+    """一是…, (三)…, 4.…, 第一,… pasted together: each new numbering style is a deeper outline
+    level to the extractor, yet every line is a work item of its own (no deadline or target
+    needed); the narrative line is not ticked, and a heading whose 1./2. items follow stays a
+    chapter."""
+    lines = ["一是建立重点项目调度会商制度。", "（三）组织开展燃气安全隐患排查整治。", "4.完善城市书房运营管理办法。",
+             "第一，推动老旧小区加装电梯工作。"]
+    chapter = ["（六）强化食品安全监管。", "1.开展校园食堂专项检查。", "2.建立农贸市场快检制度。"]
+    draft = svc.do_create_draft(users["supervisor"], text=f"{YEAR}年3月1日\n" + "\n".join(lines + [narrative] + chapter))
+    rows = draft.document()["tasks"]
+    for line in lines:
+        _i, row = row_of(draft, line[3:10])
+        assert row["heading"] and not row["deadline_date"] and not row["targets_text"], line
+        assert row["include"] is True, line
+    assert not any(r["include"] for r in rows if "走访企业" in r["text"])
+    assert row_of(draft, "强化食品安全监管")[1]["include"] is False
+    assert row_of(draft, "校园食堂专项检查")[1]["include"] is True
+    assert row_of(draft, "农贸市场快检制度")[1]["include"] is True
+    page = sup_client.get(reverse("review:draft", args=[draft.pk])).content.decode()
+    assert page.count('-include" value="1" checked') == len(lines) + 2
+
+
 def test_headings_with_items_under_them_are_not_ticked(users, units):
     text = f"""{YEAR}年节水工作要点
 {YEAR}年2月1日

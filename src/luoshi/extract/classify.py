@@ -250,6 +250,6 @@ def label_sentence(text: str, heading: bool = False, planlike: bool = False, sub
     p = len(_PRINCIPLE.findall(body))
     strong_a = _strong_action(body)
     score = a - 1.2 * p + (1.5 if strong_a else 0) - (1.0 if _EMPHATIC.search(body) else 0)
-    if a == p == 0 and not strong_a and marked and _NUM_ITEM.match(s):
+    if a == p == 0 and not strong_a and marked and (_NUM_ITEM.match(s) or _IMPERATIVE.match(body)):
         return "action"  # "1、学习政治理论知识。": a numbered item of a plan names a piece of work
     return "action" if score >= 1.0 else "principle"

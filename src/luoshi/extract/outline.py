@@ -105,6 +105,60 @@ def marker_of(sentence: str):
     return None
 
 
+_MARKER_NUMBER = re.compile(r"[一二三四五六七八九十]+|\d+")
+_SEQ_NUMBER = {"首先": 1, "其次": 2, "再次": 3}
+_CN_VALUE = {c: i + 1 for i, c in enumerate(_N)}
+
+
+def marker_number(sentence: str):
+    """(style, number) of the outline marker opening the sentence (一是 → ("shi", 1),
+    (三) → ("pcn", 3), 4. → ("num", 4), ② → ("circ", 2), 其次 → ("seq", 2)); the number is
+    None where the marker has none (最后, 另外); None without a marker."""
+    mk = marker_of(sentence)
+    if mk is None:
+        return None
+    style, marker = mk
+    if style == "seq":
+        return style, _SEQ_NUMBER.get(marker[:2])
+    if style == "circ":
+        return style, ord(marker[0]) - ord("①") + 1
+    m = _MARKER_NUMBER.search(marker)
+    if m is None:
+        return style, None
+    v = m.group()
+    if v.isdigit():
+        return style, int(v)
+    if len(v) == 1:
+        return style, _CN_VALUE[v]
+    if v[0] == "十":  # 十一 … 十九
+        return style, 10 + _CN_VALUE.get(v[1:], 0)
+    tens, _, ones = v.partition("十")  # 二十, 二十三
+    return style, _CN_VALUE.get(tens, 0) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
+
+
+# 公文 层次序号: 第一章 > 一、 > (一) > 1. > (1) > ①; a deeper style of this order under a
+# heading is its sub-item even when it is the only one.
+_STYLE_RANK = {"zhang": 0, "cn": 1, "pcn": 2, "num": 3, "pnum": 4, "circ": 5}
+
+
+def opens_sub_items(parent: str, first_child: str, more_of_style: bool) -> bool:
+    """Whether a heading whose next, deeper heading is first_child has sub-items (a chapter),
+    or whether that line is the next item of a list pasted with mixed numbering (一是…,
+    (三)…, 4.…, 第一,…: each new style is a deeper outline level). Sub-items open at the
+    first number (一/(一)/1./①/第一/首先) and follow the 公文 order of styles (一、 → (一) →
+    1. → (1) → ①), or go on as a list or have sentences under them (more_of_style)."""
+    first = marker_number(first_child)
+    if first is None or first[1] is None:
+        return True  # unnumbered or run-in: a sub-heading
+    if first[1] != 1:
+        return False
+    top = marker_number(parent)
+    if top is None or (top[0] in _STYLE_RANK and first[0] in _STYLE_RANK
+                       and _STYLE_RANK[first[0]] > _STYLE_RANK[top[0]]):
+        return True
+    return more_of_style
+
+
 def heading_title(sentence: str, marker: str) -> str:
     rest = sentence[len(marker):].lstrip(" ,、:")
     m = _TITLE_END.search(rest)

@@ -8,7 +8,7 @@ from .classify import _IMPERATIVE, hard_action, label_sentence, strip_marker
 from .clean import clean
 from .ingest import text_tables
 from .deadlines import find_deadline
-from .outline import build_outline, split_sentences
+from .outline import build_outline, marker_number, opens_sub_items, split_sentences
 from .split import Document, parse_date_line, split_documents
 from .targets import find_targets
 from .units import clear_caches, find_units, is_label_line, leads_with_unit, split_roles
@@ -44,14 +44,27 @@ def _planlike(text: str) -> bool:
 
 
 def _container_headings(sentences) -> set[int]:
-    """Starts of top-level headings that have numbered sub-headings under them."""
+    """Starts of top-level headings that have numbered sub-headings under them (not the next
+    lines of a list pasted with mixed numbering, see outline.opens_sub_items)."""
     out: set[int] = set()
-    top = None
-    for s in sentences:
-        if s.heading == 1:
-            top = s.start
-        elif s.heading is not None and s.heading > 1 and top is not None:
-            out.add(top)
+    tops = [i for i, s in enumerate(sentences) if s.heading == 1] + [len(sentences)]
+    for a, b in zip(tops, tops[1:]):
+        child = next((k for k in range(a + 1, b) if sentences[k].heading is not None), None)
+        if child is None:
+            continue
+        first = marker_number(sentences[child].text)
+        more = False
+        for t in sentences[child + 1:b]:
+            if t.heading is None or t.heading > sentences[child].heading:
+                more = True  # the sub-heading has text of its own
+                break
+            if t.heading == sentences[child].heading and first is not None:
+                mk = marker_number(t.text)
+                if mk is not None and mk[0] == first[0]:
+                    more = True
+                    break
+        if opens_sub_items(sentences[a].text, sentences[child].text, more):
+            out.add(sentences[a].start)
     return out
 
 

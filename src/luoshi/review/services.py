@@ -37,7 +37,7 @@ from luoshi.core.errors import LuoshiError, NotAllowed, check_plain_text
 from luoshi.ledger.models import SourceKind, Target
 from luoshi.ledger.services import do_create_source, do_create_task
 from luoshi.orgs.models import Unit
-from luoshi.extract.outline import heading_title, marker_of
+from luoshi.extract.outline import heading_title, marker_number, marker_of, opens_sub_items
 from luoshi.extract.units import is_label_line
 from luoshi.orgs.services import match_units
 
@@ -113,13 +113,36 @@ def _own_title(row: dict) -> str:
     return _one_line(heading_title(text, m[1])) if m else ""
 
 
+def _has_sub_items(rows: list[dict], i: int) -> bool:
+    """True if the deeper heading rows after heading row i are its own sub-items (see
+    luoshi.extract.outline.opens_sub_items): lines pasted with mixed numbering (一是…, (三)…,
+    4.…, 第一,…) give each new style a deeper outline level, yet each is the next item."""
+    level, child_level = rows[i]["heading"], rows[i + 1]["heading"]
+    first = marker_number((rows[i + 1].get("text") or "").strip())
+    more = False
+    for row in rows[i + 2:]:
+        h = row.get("heading")
+        if h is not None and h <= level:
+            break
+        if h is None:
+            more = True  # a sentence under the sub-item: a chapter with its sections
+            break
+        if h == child_level and first is not None:
+            mk = marker_number((row.get("text") or "").strip())
+            if mk is not None and mk[0] == first[0]:
+                more = True
+                break
+    return opens_sub_items((rows[i].get("text") or "").strip(), (rows[i + 1].get("text") or "").strip(), more)
+
+
 def is_task_line(rows: list[dict], i: int) -> bool:
     """True if heading row i is a task of its own (编号任务行), not a container of the rows below it.
 
     A numbered line pasted alone (一是…, (三)…, 4.…, 第一,…) is an outline heading to the
     extractor; it is a task when it states its own deadline or a quantified target, or
     when nothing sits under it (the next row is a heading of the same or a higher level,
-    or none follows). A heading with sentences or sub-items under it is a chapter.
+    none follows, or the deeper headings after it are not its sub-items, see
+    _has_sub_items). A heading with sentences or sub-items under it is a chapter.
     """
     row = rows[i]
     level = row.get("heading")
@@ -130,7 +153,9 @@ def is_task_line(rows: list[dict], i: int) -> bool:
     if i + 1 >= len(rows):
         return True
     nxt = rows[i + 1].get("heading")
-    return bool(nxt) and nxt <= level
+    if not nxt:
+        return False
+    return nxt <= level or not _has_sub_items(rows, i)
 
 
 def _default_include(rows: list[dict], i: int) -> bool:
