@@ -170,7 +170,125 @@ def free_port():
     return port
 
 
-def bench_open311(workers, concurrency, seconds):
+def _ticks(pids) -> dict:
+    """utime + stime (clock ticks) of each live pid, from /proc/<pid>/stat."""
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = int(fields[11]) + int(fields[12])
+    return out
+
+
+def _children(pid) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _db_backends() -> list[int]:
+    """PIDs of the PostgreSQL backends connected to this database (the server runs on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return [r[0] for r in cur.fetchall()]
+
+
+WRK_LUA = """
+local key = "%(key)s"
+local words = {%(words)s}
+local n = 0
+request = function()
+  n = n + 1
+  local d = {}
+  for i = 1, math.random(6, 14) do d[#d + 1] = words[math.random(#words)] end
+  local body = "api_key=" .. key .. "&service_code=B01&lat=" .. (30 + math.random()) .. "&long=" ..
+    (114 + math.random()) .. "&description=" .. table.concat(d) .. "&phone=13900000000&first_name=%%E6%%9F%%90"
+  return wrk.format("POST", "/open311/v2/requests.json",
+                    {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests, e.status,
+    e.connect + e.read + e.write + e.timeout, summary.duration, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency.max / 1000))
+end
+"""
+
+
+def _load_wrk(port, key, concurrency, seconds):
+    """wrk (Debian package `wrk`, C + LuaJIT): `concurrency` connections, each sending its next POST when
+    the previous answer came (bounded load); form-encoded bodies vary (random point and text)."""
+    import shutil
+    import tempfile
+    from urllib.parse import quote
+
+    if not shutil.which("wrk"):
+        sys.exit("the Open311 part needs wrk as its load client: apt-get install wrk "
+                 "(or pass --client python for the slower in-process client)")
+    words = ", ".join(f'"{quote(w)}"' for w in WORDS)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_LUA % {"key": key, "words": words})
+    try:
+        threads = max(1, min(2, concurrency))
+        out = subprocess.run(["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds}s",
+                              "--timeout", "30s", "-s", f.name, f"http://127.0.0.1:{port}"],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    n, status_err, sock_err, duration_us, p50, p95, mx = line.split()[1:]
+    n, bad = int(n), int(status_err) + int(sock_err)
+    return {"ok": n - bad, "errors": bad, "rps": (n - bad) / (int(duration_us) / 1e6), "p50": float(p50),
+            "p95": float(p95), "max": float(mx)}
+
+
+def _load_python(port, key, concurrency, seconds):
+    """The earlier client: Python threads with http.client (costs ~1-2 ms of CPU per request itself)."""
+    import http.client
+    from urllib.parse import urlencode
+
+    lat_ms, errors = [], []
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def client(i):
+        rng = random.Random(i)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        while time.perf_counter() < stop:
+            body = urlencode({"api_key": key, "service_code": "B01", "lat": 30 + rng.random(),
+                              "long": 114 + rng.random(), "description": text(rng), "phone": "13900000000",
+                              "first_name": "某"})
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            t = time.perf_counter()
+            conn.request("POST", "/open311/v2/requests.json", body=body, headers=headers)
+            r = conn.getresponse()
+            r.read()
+            conn.close()
+            ms = (time.perf_counter() - t) * 1000
+            with lock:
+                (lat_ms if r.status == 201 else errors).append(ms if r.status == 201 else r.status)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {"ok": len(lat_ms), "errors": len(errors), "rps": len(lat_ms) / wall,
+            "p50": pct(lat_ms, 50) if lat_ms else None, "p95": pct(lat_ms, 95) if lat_ms else None,
+            "max": max(lat_ms) if lat_ms else None}
+
+
+def bench_open311(workers, concurrency, seconds, client="wrk"):
+    """POST /open311/v2/requests.json against gunicorn (`workers` sync workers) for `seconds` with
+    `concurrency` connections; also CPU ms per request of the gunicorn processes and of the PostgreSQL
+    backends serving them (/proc ticks; the server must run on this machine)."""
     import requests
 
     from luoshi.cases.open311 import do_add_key
@@ -181,6 +299,7 @@ def bench_open311(workers, concurrency, seconds):
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "luoshi.wsgi:application", "-w", str(workers),
                              "-b", f"127.0.0.1:{port}", "--log-level", "warning"], env=env, cwd=str(ROOT),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    load = _load_wrk if client == "wrk" else _load_python
     try:
         for _ in range(120):
             try:
@@ -188,44 +307,31 @@ def bench_open311(workers, concurrency, seconds):
                 break
             except requests.RequestException:
                 time.sleep(0.5)
-        lat_ms, errors = [], []
-        stop = time.perf_counter() + seconds
-        lock = threading.Lock()
-
-        def client(i):
-            # http.client with keep-alive: a light client (requests costs ~2 ms of CPU per call, which on
-            # 2 cores is taken from the server being measured)
-            import http.client
-            from urllib.parse import urlencode
-
-            rng = random.Random(i)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            headers = {"Content-Type": "application/x-www-form-urlencoded"}
-            while time.perf_counter() < stop:
-                body = urlencode({"api_key": key, "service_code": "B01", "lat": 30 + rng.random(),
-                                  "long": 114 + rng.random(), "description": text(rng), "phone": "13900000000",
-                                  "first_name": "某"})
-                t = time.perf_counter()
-                conn.request("POST", "/open311/v2/requests.json", body=body, headers=headers)
-                r = conn.getresponse()
-                r.read()
-                ms = (time.perf_counter() - t) * 1000
-                with lock:
-                    (lat_ms if r.status == 201 else errors).append(ms if r.status == 201 else r.status)
-            conn.close()
-
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - t0
+        load(port, key, max(concurrency, workers * 2), 3)  # warm-up: every worker imports and connects
+        app_pids = [proc.pid, *_children(proc.pid)]
+        db_pids = _db_backends()
+        before = {**_ticks(app_pids), **_ticks(db_pids)}
+        t0 = os.times()
+        r = load(port, key, concurrency, seconds)
+        t1 = os.times()
+        after_app, after_db = _ticks(app_pids), _ticks(db_pids)
+        hz = os.sysconf("SC_CLK_TCK")
+        per = 1000 / hz / max(1, r["ok"] + r["errors"])
+        r["app_ms"] = sum(v - before.get(p, 0) for p, v in after_app.items()) * per
+        r["db_ms"] = sum(v - before.get(p, 0) for p, v in after_db.items()) * per
+        r["client_ms"] = ((t1.children_user + t1.children_system) - (t0.children_user + t0.children_system)
+                          + (t1.user + t1.system) - (t0.user + t0.system)) * 1000 / max(1, r["ok"] + r["errors"])
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    return {"ok": len(lat_ms), "errors": len(errors), "rps": len(lat_ms) / wall,
-            "p50": pct(lat_ms, 50) if lat_ms else None, "p95": pct(lat_ms, 95) if lat_ms else None}
+    return r
+
+
+def _print_open311(a, r):
+    print(f"Open311 POST ({a.workers} gunicorn workers, {a.concurrency} connections, {a.seconds} s, client "
+          f"{a.client}): {r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, max {r['max']:.0f} ms, "
+          f"{r['ok']} created, {r['errors']} errors; CPU per request: app {r['app_ms']:.2f} ms + PostgreSQL "
+          f"{r['db_ms']:.2f} ms (+ client {r['client_ms']:.2f} ms); load average {os.getloadavg()[0]:.2f}")
 
 
 def main():
@@ -237,6 +343,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--seed", type=int, default=311)
     ap.add_argument("--sweep-actions", type=int, default=2000, help="督办单/escalation steps per sweep")
+    ap.add_argument("--client", choices=["wrk", "python"], default="wrk",
+                    help="Open311 load client: wrk (Debian package, needed by default) or python threads")
     ap.add_argument("--only-open311", action="store_true", help="skip loading and the other measurements")
     ap.add_argument("--reuse", action="store_true", help="measure on the cases loaded by an earlier run")
     ap.add_argument("--parts", default="dedup,list,sweep,fullsweep,open311",
@@ -249,17 +357,21 @@ def main():
         import django
 
         django.setup()
-        r = bench_open311(a.workers, a.concurrency, a.seconds)
-        print(f"Open311 POST ({a.workers} gunicorn workers, {a.concurrency} clients, {a.seconds} s): "
-              f"{r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, {r['ok']} created, "
-              f"{r['errors']} errors")
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        _print_open311(a, bench_open311(a.workers, a.concurrency, a.seconds, a.client))
         return
     parts = set(a.parts.split(","))
     if a.reuse:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
         from luoshi.cases.models import Case, Category
+
+        call_command("migrate", verbosity=0)
 
         d = {"cats": list(Category.objects.filter(code__startswith="B")), "units": None}
         print(f"reusing {Case.objects.count():,} cases")
@@ -280,10 +392,7 @@ def main():
     if "fullsweep" in parts:
         _full_sweeps(a)
     if "open311" in parts:
-        r = bench_open311(a.workers, a.concurrency, a.seconds)
-        print(f"Open311 POST ({a.workers} gunicorn workers, {a.concurrency} clients, {a.seconds} s): "
-              f"{r['rps']:.1f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, {r['ok']} created, "
-              f"{r['errors']} errors")
+        _print_open311(a, bench_open311(a.workers, a.concurrency, a.seconds, a.client))
 
 
 def _full_sweeps(a):

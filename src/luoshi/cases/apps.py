@@ -24,8 +24,12 @@ class CasesConfig(AppConfig):
         finding_referred.connect(on_finding_referred, dispatch_uid="cases.finding_referred")
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Area
+        from . import refcache
+        from .models import Area, Category, Open311Key
         from .routing import forget_areas
 
         post_save.connect(forget_areas, sender=Area, dispatch_uid="cases-forget-areas")
         post_delete.connect(forget_areas, sender=Area, dispatch_uid="cases-forget-areas-del")
+        for model in (Category, Open311Key):
+            post_save.connect(refcache.forget, sender=model, dispatch_uid=f"cases-refcache-{model.__name__}")
+            post_delete.connect(refcache.forget, sender=model, dispatch_uid=f"cases-refcache-{model.__name__}-del")

@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from luoshi.audit.services import record
 from luoshi.core.errors import LuoshiError
 
+from . import refcache
 from .models import Case, Category, Channel, Kind, Open311Key, OPEN_STATUSES, Status
 from .services import do_create_case
 
@@ -71,10 +72,10 @@ def do_revoke_key(actor, name_or_prefix: str) -> int:
     return len(keys)
 
 
-def check_key(key: str) -> Open311Key | None:
-    if not key:
-        return None
-    return Open311Key.objects.filter(key_hash=key_hash(key), revoked_at__isnull=True).first()
+def check_key(key: str) -> bool:
+    """Whether `key` is a known, unrevoked key. Read from the per-process copy (refcache), which one
+    fingerprint query keeps exact: a key revoked in any process is refused on the next request."""
+    return bool(key) and refcache.active_key_id(key_hash(key)) is not None
 
 
 # ---- rendering -------------------------------------------------------------
@@ -226,11 +227,17 @@ def requests_view(request, fmt):
 
 
 def _create(request, fmt):
+    # One fingerprint query stands for the key, category and area look-ups (refcache).
+    with refcache.snapshot():
+        return _create_in(request, fmt)
+
+
+def _create_in(request, fmt):
     p = request.POST
-    if check_key(p.get("api_key", "")) is None:
+    if not check_key(p.get("api_key", "")):
         return _error(fmt, 403, "api_key is missing, unknown or revoked")
     code = p.get("service_code", "")
-    cat = Category.objects.filter(code=code, is_active=True).first()
+    cat = refcache.active_category(code) if code else None
     if cat is None:
         return _error(fmt, 404 if code else 400, f"service_code {code!r} not found" if code else "service_code is required")
     lat, long, address = p.get("lat"), p.get("long"), p.get("address_string", "")

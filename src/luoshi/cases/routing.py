@@ -16,6 +16,8 @@ from shapely.prepared import prep
 
 from luoshi.orgs.services import subtree_ids
 
+from .refcache import areas_fingerprint
+
 from .models import Area, RoutingRule
 
 
@@ -37,11 +39,10 @@ def forget_areas(*_args, **_kwargs) -> None:
 def _areas() -> list[tuple[Area, object, list[str]]]:
     """[(area, prepared shape or None, names)]: every intake calls find_area, and boundaries are large and
     change rarely, so they are parsed once and kept per process; re-read when an Area is saved or deleted
-    here, when the areas' count or highest id changed (one cheap aggregate), and every AREA_CACHE_SECONDS."""
-    from django.db.models import Count, Max
-
+    here, when the areas' count or highest id changed (refcache.fingerprint, one query shared with the key
+    and category checks), and every AREA_CACHE_SECONDS."""
     now = time.monotonic()
-    key = tuple(Area.objects.aggregate(n=Count("id"), top=Max("id")).values())
+    key = areas_fingerprint()
     if _cache["rows"] is None or _cache["key"] != key or now - _cache["at"] > AREA_CACHE_SECONDS:
         rows = []
         for a in Area.objects.select_related("unit").order_by("name"):

@@ -22,7 +22,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from luoshi.audit.services import record
@@ -33,6 +33,7 @@ from luoshi.orgs.services import subtree_ids
 from luoshi.workcal.services import current_calendar
 
 from . import permissions as perm
+from . import refcache
 from .models import (Case, CaseEvent, Category, Channel, Finding, Kind, LimitUnit, Rating, Status)
 from .photos import check_photos, save_photos
 from .routing import find_area, route
@@ -147,9 +148,10 @@ def get_category(value, kind: str | None = None) -> Category:
     if isinstance(value, Category):
         cat = value
     else:
-        cat = Category.objects.filter(code=str(value or "").strip(), is_active=True).first()
-        if cat is None and str(value or "").isdigit():
-            cat = Category.objects.filter(pk=int(value), is_active=True).first()
+        text = str(value or "").strip()
+        cat = refcache.active_category(text) if text else None
+        if cat is None and text.isdigit():
+            cat = refcache.active_category(pk=int(text))
     if cat is None or not cat.is_active:
         raise LuoshiError(f"unknown category {value!r}", f"案件类别“{value}”不存在", field="category")
     if kind and cat.kind != kind:
@@ -194,6 +196,27 @@ def deadline_for(category: Category, start: dt.datetime) -> dt.datetime:
 
 
 # ---- intake ----------------------------------------------------------------
+
+def _case_number(case: Case) -> str:
+    """案件编号: the local date of receipt and the case's id, e.g. 202611300001234."""
+    return f"{timezone.localtime(case.created_at):%Y%m%d}{case.pk:07d}"
+
+
+def _save_numbered(case: Case) -> None:
+    """INSERT a new case with its number. On PostgreSQL the id is drawn from the table's sequence
+    first, so the number goes into the INSERT (an UPDATE of the new row would rewrite it and every
+    index entry: the number is not HOT-updatable); elsewhere INSERT, then set the number."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+            case.pk = cur.fetchone()[0]
+        case.number = _case_number(case)
+        case.save(force_insert=True)
+        return
+    case.save()
+    case.number = _case_number(case)
+    case.save(update_fields=["number"])
+
 
 @transaction.atomic
 def do_create_case(actor, *, kind: str = Kind.PROBLEM, category, description: str, address: str = "",
@@ -251,9 +274,7 @@ def do_create_case(actor, *, kind: str = Kind.PROBLEM, category, description: st
     code = new_query_code()
     case.query_hash = hash_code(code)
     case.open311_token = secrets.token_hex(16)
-    case.save()
-    case.number = f"{timezone.localtime(case.created_at):%Y%m%d}{case.pk:07d}"
-    case.save(update_fields=["number"])
+    _save_numbered(case)
     save_photos(case, checked)
     _event(case, actor, "receive", "", note=f"{case.get_channel_display()}受理", public=True)
     record(actor if getattr(actor, "pk", None) else (actor or PUBLIC_ACTOR), "case.receive", case,
