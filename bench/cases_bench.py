@@ -9,8 +9,19 @@
 4. the sweep over open cases (cases.sweep.case_lights): seconds; then the whole daily sweep
    (supervision.sweep.run_sweep: lights of every kind, then 督办单 and escalation steps on overdue cases,
    at most --sweep-actions of them, the rest deferred to the next sweeps): seconds and what it did;
-5. Open311 POST (gunicorn, --workers, bounded load of --concurrency clients for --seconds): requests/s, p95.
-The database named in DATABASE_URL is wiped of cases (not of anything else) first.
+5. Open311 POST (gunicorn, --workers sync workers; bounded load: --concurrency connections for --seconds,
+   each sending its next POST when the previous answer came; form-encoded bodies with a random point and
+   text): requests/s, p50/p95/max, and CPU ms per request of the gunicorn processes and of the PostgreSQL
+   backends serving them (utime+stime from /proc/<pid>/stat; the server must run on this machine), and of
+   the client.
+
+The Open311 load client is **wrk** (Debian package `wrk`: `apt-get install wrk`; C and LuaJIT, ~0.1 ms of
+CPU per request, so on a 2-core machine it leaves the CPU to the server measured). Without it the bench
+stops with that message; `--client python` uses Python threads instead (~1-2 ms of CPU per request,
+taken from the server).
+
+--reuse measures on the cases an earlier run loaded (migrating first); without it, the database named in
+DATABASE_URL is wiped of cases (not of anything else) and loaded again.
 """
 from __future__ import annotations
 
