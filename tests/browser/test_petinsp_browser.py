@@ -129,3 +129,69 @@ def test_phone_finding_to_rectification_after_publication(browser, live_server, 
     sup.fill("input[name=note]", "整改到位")
     _act(sup, "form[action*='/do/accept/'] button[type=submit]")
     assert RectificationItem.objects.get().state == "closed"
+
+
+def test_phone_finding_with_accountability_proposal_at_375px(browser, live_server, users, units, tmp_path):
+    """At 375 px an inspector records a problem with a photo, ticks 提出问责建议 and names the person; before
+    publication the unit sees neither the plan nor an 整改 item and no proposal exists; after it the unit
+    has its 整改 item and the 纪检 officer a proposal naming the person (the unit's liaison: unit level only)."""
+    from luoshi.accountability.models import Proposal
+    from luoshi.inspections import services as svc
+    from luoshi.inspections.models import Finding
+    from luoshi.supervision.models import RectificationItem
+    from tests.conftest import make_user
+
+    inspector = make_user("jianchayuan", "inspector", units["duchashi"], display_name="郑检查")
+    officer = make_user("jijian", "discipline", units["city"], display_name="纪检员")
+    cl = svc.do_save_checklist(users["supervisor"], name="窗口检查表", items=svc.DEFAULT_ITEMS)
+    plan = svc.do_create_plan(users["supervisor"], title="窗口作风暗访(第三轮)", mode="unannounced", checklist=cl,
+                              units=[units["fgw"]], inspectors=[inspector], start_on=dt.date(2026, 3, 2),
+                              end_on=dt.date(2026, 3, 6))
+    base = live_server.url
+    phone = session_for(browser, live_server, inspector, viewport={"width": 375, "height": 812},
+                        is_mobile=True, has_touch=True)
+    phone.goto(f"{base}/inspections/plans/{plan.pk}/record/")
+    last = cl.items.order_by("sort_order").last()  # 工作纪律
+    box = f"#problem-{last.pk}"
+    assert not phone.is_visible(box)  # the problem fields open with 存在问题
+    phone.check(f"input[name=r{last.pk}][value=problem]")
+    assert phone.is_visible(box)
+    phone.fill(f"input[name=n{last.pk}]", "工作人员上班时间玩手机游戏")
+    phone.select_option(f"select[name=s{last.pk}]", "serious")
+    phone.check(f"input[name=a{last.pk}]")
+    phone.fill(f"input[name=p{last.pk}]", "钱国栋")
+    photo = tmp_path / "IMG_0002.jpg"
+    photo.write_bytes(jpeg(size=(800, 600)))
+    phone.set_input_files("#files", str(photo))
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the record page scrolls sideways at 375 px ({width}px)"
+    tick = phone.locator(f"input[name=a{last.pk}]").bounding_box()
+    assert tick["width"] >= 20 and tick["height"] >= 20  # a tick a thumb can hit
+    phone.screenshot(path=str(tmp_path / "record-375.png"), full_page=True)
+    _act(phone, "#save-record")
+    assert "发现问题1个" in phone.content() and "提出问责建议的问题将在通报发布时移送" in phone.content()
+    finding = phone.locator("#findings .finding")
+    assert "提出问责建议" in finding.inner_text() and "钱**" in finding.inner_text()
+    assert "钱国栋" not in phone.content()
+    assert phone.locator("#findings img").count() == 1
+    assert Finding.objects.get().staff_name == "钱国栋"
+
+    unit = session_for(browser, live_server, users["fgw"])
+    unit.goto(f"{base}/supervision/workspace/")
+    assert "玩手机游戏" not in unit.content()
+    unit.goto(f"{base}/inspections/")
+    assert "窗口作风暗访" not in unit.content()
+    assert not Proposal.objects.exists() and not RectificationItem.objects.exists()
+
+    sup = session_for(browser, live_server, users["supervisor"])
+    sup.goto(f"{base}/inspections/plans/{plan.pk}/")
+    _act(sup, "#publish-btn")
+
+    unit.goto(f"{base}/supervision/workspace/")
+    assert "玩手机游戏" in unit.content()  # the 整改 item, now
+    p = Proposal.objects.get()
+    jj = session_for(browser, live_server, officer)
+    jj.goto(f"{base}/accountability/{p.pk}/")
+    assert "窗口作风暗访" in jj.content() and "钱国栋" in jj.content()
+    unit.goto(f"{base}/accountability/{p.pk}/")
+    assert "钱国栋" not in unit.content()

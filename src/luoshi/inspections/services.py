@@ -148,13 +148,21 @@ def _store(actor, rec: Record, name: str, data: bytes) -> Evidence:
 @transaction.atomic
 def do_record_visit(actor, plan: Plan, *, unit, answers: dict, notes: str = "", place: str = "",
                     latitude=None, longitude=None, files=(), severities: dict | None = None,
-                    visited_at=None) -> Record:
+                    referrals: dict | None = None, visited_at=None) -> Record:
     """现场检查记录 from the phone page.
 
     answers: {item_id: (result "ok"|"problem"|"na", note)} — every item of the plan's checklist must be
     answered; files: [(name, bytes)] photos/videos (≤ 10; checked by evidence.check_upload);
     each "problem" answer becomes a Finding (severity from `severities[item_id]`, default 一般) carrying
     the record's evidence. Returns the Record.
+
+    referrals: {item_id: {"refer_case": bool, "refer_accountability": bool, "staff_name": str}} for
+    "problem" answers only — 转效能投诉 (a 效能投诉 case against the unit) and 提出问责建议 (a proposal
+    naming `staff_name`, ≤ 64 characters, as a pending 问责对象), both carried out when the plan is
+    published (never before: a 暗访 stays secret) through signals.finding_referred. The name is kept on
+    the Finding only: never in the audit entry, masked (王*) wherever the finding is shown.
+    LuoshiError (field "referrals") for a referral on an item not answered 存在问题, an unknown item, or a
+    name that is too long / not plain text.
     """
     if not works_on(actor, plan):
         deny("record visits for this plan", "登记此计划的检查记录")
@@ -180,6 +188,7 @@ def do_record_visit(actor, plan: Plan, *, unit, answers: dict, notes: str = "", 
     if missing:
         raise LuoshiError("every checklist item needs an answer", f"请填写检查项:{'、'.join(missing)}",
                           field="answers")
+    refer = _clean_referrals(referrals, items, clean)
     files = list(files or [])
     if len(files) > MAX_FILES:
         raise LuoshiError(f"at most {MAX_FILES} files", f"每次最多上传{MAX_FILES}个文件", field="files")
@@ -198,14 +207,42 @@ def do_record_visit(actor, plan: Plan, *, unit, answers: dict, notes: str = "", 
             if sev not in Severity.values:
                 raise LuoshiError("unknown severity", "严重程度不正确", field="severity")
             f = Finding.objects.create(plan=plan, record=rec, unit=unit, item_id=item_id, description=note,
-                                       severity=sev, created_by=actor)
+                                       severity=sev, created_by=actor, **refer.get(item_id, {}))
             f.evidence.set(stored)
             findings.append(f)
     _audit(actor, "inspection.record", rec, {
         "plan": plan.pk, "unit": unit.name, "problems": len(findings), "files": [e.sha256 for e in stored],
+        "refer_case": sum(f.refer_case for f in findings),
+        "refer_accountability": sum(f.refer_accountability for f in findings),
         "position": [str(rec.latitude), str(rec.longitude)] if rec.latitude is not None else None},
         f"现场检查记录 计划{plan.pk}")
     return rec
+
+
+def _clean_referrals(referrals, items: dict, answers: dict) -> dict[int, dict]:
+    """do_record_visit's `referrals`, checked: {item_id: {refer_case, refer_accountability, staff_name}}."""
+    out = {}
+    for key, value in (referrals or {}).items():
+        try:
+            item_id = int(key)
+        except (TypeError, ValueError):
+            raise LuoshiError("unknown checklist item", "检查项不存在", field="referrals")
+        if item_id not in items:
+            raise LuoshiError("unknown checklist item", "检查项不存在", field="referrals")
+        value = value or {}
+        if not isinstance(value, dict):
+            raise LuoshiError("referrals are {refer_case, refer_accountability, staff_name}", "移送选项格式不正确",
+                              field="referrals")
+        case, acc = bool(value.get("refer_case")), bool(value.get("refer_accountability"))
+        name = check_plain_text(value.get("staff_name") or "", "涉及人员", "referrals", max_length=64)
+        if not (case or acc or name):
+            continue
+        if answers[item_id][0] != Answer.Result.PROBLEM:
+            raise LuoshiError("referrals and a named person need the answer 'problem'",
+                              f"“{items[item_id].title}”未选“存在问题”,不能转效能投诉、提出问责建议或填写涉及人员",
+                              field="referrals")
+        out[item_id] = {"refer_case": case, "refer_accountability": acc, "staff_name": name}
+    return out
 
 
 @transaction.atomic

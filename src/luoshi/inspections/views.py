@@ -17,7 +17,7 @@ from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
 
 from . import services as svc
-from .bulletin import bulletin_file
+from .bulletin import bulletin_file, mask_person
 from .exports import findings_xlsx
 from .models import Answer, Checklist, ChecklistItem, Evidence, Mode, Plan, Severity
 from .scope import is_office, visible_evidence, visible_findings, visible_plans, works_on
@@ -85,8 +85,10 @@ def plan_new(request):
 def plan_detail(request, pk: int):
     plan = _plan(request, pk)
     insider = works_on(request.user, plan)
-    fs = (visible_findings(request.user).filter(plan=plan).select_related("unit", "item", "rectification")
-          .prefetch_related("evidence"))
+    fs = list(visible_findings(request.user).filter(plan=plan).select_related("unit", "item", "rectification")
+              .prefetch_related("evidence"))
+    for f in fs:
+        f.staff_masked = mask_person(f.staff_name)  # the name in full only on the accountability record
     return render(request, "inspections/plan.html", {
         "plan": plan, "units": plan.units.order_by("sort_order", "id"), "inspectors": plan.inspectors.all(),
         "insider": insider, "office": is_office(request.user), "findings": fs,
@@ -104,10 +106,17 @@ def record_visit(request, pk: int):
     items = list(plan.checklist.items.all())
     ctx = {"plan": plan, "items": items, "units": plan.units.order_by("sort_order", "id"),
            "severities": Severity.choices, "results": Answer.Result.choices}
+
+    def rows(d):  # each item with what was typed (kept when the form comes back with an error)
+        return [{"item": i, "r": d.get(f"r{i.pk}") or "ok", "n": d.get(f"n{i.pk}", ""),
+                 "s": d.get(f"s{i.pk}") or Severity.MINOR, "c": bool(d.get(f"c{i.pk}")),
+                 "a": bool(d.get(f"a{i.pk}")), "p": d.get(f"p{i.pk}", "")} for i in items]
     if request.method == "POST":
         d = request.POST
         answers = {i.pk: (d.get(f"r{i.pk}", ""), d.get(f"n{i.pk}", "")) for i in items}
         severities = {i.pk: d.get(f"s{i.pk}") or Severity.MINOR for i in items}
+        referrals = {i.pk: {"refer_case": bool(d.get(f"c{i.pk}")), "refer_accountability": bool(d.get(f"a{i.pk}")),
+                            "staff_name": d.get(f"p{i.pk}", "")} for i in items}
         try:
             files = []
             for f in request.FILES.getlist("files"):
@@ -117,13 +126,17 @@ def record_visit(request, pk: int):
             rec = svc.do_record_visit(
                 request.user, plan, unit=plan.units.filter(pk=d.get("unit") or 0).first(), answers=answers,
                 notes=d.get("notes", ""), place=d.get("place", ""), latitude=d.get("latitude") or None,
-                longitude=d.get("longitude") or None, files=files, severities=severities)
+                longitude=d.get("longitude") or None, files=files, severities=severities, referrals=referrals)
         except LuoshiError as e:
-            messages.error(request, e.message_zh)
-            return render(request, "inspections/record.html", {**ctx, "d": d}, status=400)
-        messages.success(request, f"已保存检查记录,发现问题{rec.findings.count()}个。")
+            messages.error(request, e.message_zh + ("(请重新选择照片/视频)" if request.FILES else ""))
+            return render(request, "inspections/record.html", {**ctx, "d": d, "rows": rows(d)}, status=400)
+        fs = list(rec.findings.all())
+        sent = "、".join(x for x, n in (("转效能投诉", sum(f.refer_case for f in fs)),
+                                       ("提出问责建议", sum(f.refer_accountability for f in fs))) if n)
+        messages.success(request, f"已保存检查记录,发现问题{len(fs)}个。" +
+                         (f"其中{sent}的问题将在通报发布时移送。" if sent else ""))
         return redirect("inspections:plan", pk=plan.pk)
-    return render(request, "inspections/record.html", {**ctx, "d": {}})
+    return render(request, "inspections/record.html", {**ctx, "d": {}, "rows": rows({})})
 
 
 @login_required

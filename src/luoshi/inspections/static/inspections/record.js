@@ -1,5 +1,16 @@
-// 现场检查: fill the inspector's position if the phone allows it (never required).
+// 现场检查: fill the inspector's position if the phone allows it (never required); show an item's
+// 问题说明 / 严重程度 / 转效能投诉 / 提出问责建议 / 涉及人员 only when 存在问题 is chosen (without script all show).
 document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("fieldset.check-item").forEach(function (fs) {
+    var box = fs.querySelector(".problem");
+    if (!box) return;
+    function sync() {
+      var chosen = fs.querySelector("input[type=radio]:checked");
+      box.hidden = !(chosen && chosen.value === "problem");
+    }
+    fs.querySelectorAll("input[type=radio]").forEach(function (r) { r.addEventListener("change", sync); });
+    sync();
+  });
   if (!navigator.geolocation || !document.getElementById("lat")) return;
   navigator.geolocation.getCurrentPosition(function (p) {
     document.getElementById("lat").value = p.coords.latitude.toFixed(6);
