@@ -14,9 +14,10 @@ class CasesConfig(AppConfig):
         register_nav("热线登记", "cases:hotline", order=41, visible=is_office)
         from luoshi.supervision.kinds import register_kind
 
-        from .sweep import case_lights, overdue_items, supervision_event
+        from .sweep import case_lights, case_lights_in, overdue_items, supervision_event
 
-        register_kind("cases", "诉求案件", lights=case_lights, overdue=overdue_items, on_event=supervision_event)
+        register_kind("cases", "诉求案件", lights=case_lights, overdue=overdue_items, on_event=supervision_event,
+                      lights_in=case_lights_in, links={"all": "/cases/"})
         from luoshi.supervision.hooks import finding_referred
 
         from .referrals import on_finding_referred

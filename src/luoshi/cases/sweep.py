@@ -28,6 +28,26 @@ def case_lights(now=None) -> dict[int, dict[str, int]]:
     return dict(out)
 
 
+def case_lights_in(now=None, units=None) -> dict[int, dict[str, int]]:
+    """`case_lights` counted in the database (one GROUP BY, nothing streamed) for the responsible units
+    `units` (None = every unit): what the supervision overview and dashboard show a reader, scoped.
+    Same rule: red deadline < now; yellow when 5 × (deadline − now) < deadline − dispatched_at; else green."""
+    from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Value
+
+    now = now or timezone.now()
+    qs = Case.objects.filter(status__in=UNIT_STATUSES, deadline__isnull=False, responsible_unit__isnull=False)
+    if units is not None:
+        qs = qs.filter(responsible_unit_id__in=units)
+    qs = qs.annotate(left5=ExpressionWrapper((F("deadline") - Value(now)) * 5, output_field=DurationField()),
+                     span=ExpressionWrapper(F("deadline") - F("dispatched_at"), output_field=DurationField()))
+    rows = (qs.order_by().values("responsible_unit_id")
+            .annotate(n=Count("id"), red=Count("id", filter=Q(deadline__lt=now)),
+                      yellow=Count("id", filter=Q(deadline__gte=now, dispatched_at__isnull=False,
+                                                  left5__lt=F("span")))))
+    return {r["responsible_unit_id"]: {"red": r["red"], "yellow": r["yellow"], "green": r["n"] - r["red"] - r["yellow"]}
+            for r in rows}
+
+
 def overdue_cases(now=None):
     """Open cases past their deadline (超期), oldest deadline first."""
     now = now or timezone.now()

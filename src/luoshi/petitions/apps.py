@@ -17,4 +17,5 @@ class PetitionsConfig(AppConfig):
         # Overdue petitions light up in the supervision sweep, get a red 督办单 and climb its escalation
         # ladder (supervision.items); their 督办单 and 通报 rows are read under the "petitions" scope domain.
         register_kind("petitions", "信访事项", lights=petition_lights, overdue=overdue_petitions,
-                      on_event=supervision_event, domain="petitions")
+                      on_event=supervision_event, domain="petitions", lights_in=petition_lights,
+                      links={"red": "/petitions/?light=red", "yellow": "/petitions/?light=blue", "all": "/petitions/"})

@@ -147,19 +147,22 @@ def _remind(on: dt.date) -> int:
     return n
 
 
-def petition_lights(now=None) -> dict[int, dict[str, int]]:
+def petition_lights(now=None, units=None) -> dict[int, dict[str, int]]:
     """The supervised-kind view of petitions (registered as kind "petitions" in supervision.kinds):
     {handling_unit_id: {"red": n, "yellow": n, "green": n}} over the petitions whose limit runs on a unit.
     red 逾期 (the running limit has passed), yellow 临期 (at most `warn_days` working days left — the
     petition's own "blue"), green otherwise; computed from the deadlines in one GROUP BY (not from the
-    stored lights, so it holds even before today's petition sweep). Counts only: no petitioner data."""
+    stored lights, so it holds even before today's petition sweep). Counts only: no petitioner data.
+    `units`: only these handling units' ids (None = every unit) — the pages' scoped view (lights_in)."""
     from django.utils import timezone
 
     now = now or timezone.now()
     on = timezone.localdate(now) if isinstance(now, dt.datetime) else now
     cutoff = blue_cutoff(on, limits.config()["warn_days"])
-    rows = (Petition.objects.filter(status__in=OPEN_STATUSES, deadline__isnull=False, handling_unit__isnull=False)
-            .order_by().values("handling_unit_id")
+    qs = Petition.objects.filter(status__in=OPEN_STATUSES, deadline__isnull=False, handling_unit__isnull=False)
+    if units is not None:
+        qs = qs.filter(handling_unit_id__in=units)
+    rows = (qs.order_by().values("handling_unit_id")
             .annotate(red=Count("id", filter=Q(deadline__lt=on)),
                       yellow=Count("id", filter=Q(deadline__gte=on, deadline__lt=cutoff)),
                       green=Count("id", filter=Q(deadline__gte=cutoff))))

@@ -37,6 +37,8 @@ class SupervisedKind:
     overdue: Callable | None = None
     on_event: Callable | None = None
     domain: str = ""   # the luoshi.core.scope domain its notices and 通报 rows are read under (default: name)
+    lights_in: Callable | None = None  # lights_in(now, units): `lights` for the unit ids `units` (None = all)
+    links: dict | None = None  # {"red"|"yellow"|"green"|"all": url} of the kind's own list, filtered
 
     @property
     def scope_domain(self) -> str:
@@ -65,10 +67,14 @@ _KINDS: dict[str, SupervisedKind] = {}
 
 
 def register_kind(name: str, label: str, *, lights: Callable, overdue: Callable | None = None,
-                  on_event: Callable | None = None, domain: str = "") -> None:
+                  on_event: Callable | None = None, domain: str = "", lights_in: Callable | None = None,
+                  links: dict | None = None) -> None:
     """Register (or replace) a supervised kind (see the module docstring for the callables). `domain`: the
-    luoshi.core.scope domain that decides who reads its notices and 通报 rows (default: the kind's name)."""
-    _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event, domain)
+    luoshi.core.scope domain that decides who reads its notices, 通报 rows and lights (default: the kind's
+    name). `lights_in(now, units)`: the same counts as `lights(now)` restricted in the database to the unit
+    ids `units` (None = every unit) — what the pages use (scoped_kind_lights); without it the pages filter
+    `lights(now)`. `links`: the kind's own list per light ({"red": url, "yellow": url, "all": url})."""
+    _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event, domain, lights_in, links)
 
 
 def kinds() -> list[SupervisedKind]:
@@ -87,6 +93,46 @@ def kind_lights(now=None) -> dict[str, dict]:
         by_unit = k.lights(now)
         totals = {c: sum(v.get(c, 0) for v in by_unit.values()) for c in ("red", "yellow", "green")}
         out[k.name] = {"label": k.label, "by_unit": by_unit, "totals": totals}
+    return out
+
+
+def scoped_kind_lights(user, now=None, *, top: int = 10) -> list[dict]:
+    """The lights of every supervised kind (信访事项, 诉求案件 …) that `user` may read, for the overview and the
+    dashboard: the one scope rule (luoshi.core.scope.unit_scope in the kind's domain) decides which units
+    count; a kind whose scope is empty for the user is left out. Counts and unit names only — never a
+    complainant or petitioner.
+
+    Returns [{"name", "label", "totals": {red, yellow, green}, "units": [{"unit_id", "unit", red, yellow,
+    green}] (≤ `top`, most red then yellow first), "unit_count": n, "links": {...}}] in registration order;
+    a kind whose counting fails is logged and given as {"name", "label", "error": True}."""
+    from luoshi.core.scope import unit_scope
+    from luoshi.orgs.models import Unit
+
+    now = now or timezone.now()
+    out = []
+    for k in kinds():
+        units = unit_scope(user, k.scope_domain)
+        if units is not None and not units:
+            continue
+        try:
+            if k.lights_in is not None:
+                by_unit = k.lights_in(now, units)
+            else:
+                by_unit = k.lights(now)
+                if units is not None:
+                    by_unit = {u: v for u, v in by_unit.items() if u in units}
+        except Exception:  # noqa: BLE001 - another app's bug must not take the page down
+            log.exception("lights of supervised kind %s failed", k.name)
+            out.append({"name": k.name, "label": k.label, "error": True})
+            continue
+        by_unit = {u: v for u, v in by_unit.items() if u is not None and any(v.get(c) for c in ("red", "yellow", "green"))}
+        totals = {c: sum(v.get(c, 0) for v in by_unit.values()) for c in ("red", "yellow", "green")}
+        worst = sorted(by_unit.items(), key=lambda kv: (-kv[1].get("red", 0), -kv[1].get("yellow", 0), kv[0]))[:top]
+        names = dict(Unit.objects.filter(pk__in=[u for u, _ in worst]).values_list("id", "name"))
+        rows = [{"unit_id": u, "unit": names.get(u, ""), **{c: v.get(c, 0) for c in ("red", "yellow", "green")}}
+                for u, v in worst]
+        out.append({"name": k.name, "label": k.label, "totals": totals, "units": rows, "unit_count": len(by_unit),
+                    "links": dict(k.links or {})})
     return out
 
 

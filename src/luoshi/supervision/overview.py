@@ -12,6 +12,8 @@ overview(user, on) -> {
                  their deadline, over those tasks (the statistics' definition, supervision.stats)
   "reds":        [SupervisionState] (≤ 10) red tasks, longest overdue first, with .reason_now (today's
                  已逾期N个工作日)
+  "kinds":       the other supervised kinds' lights (信访事项, 诉求案件 …) in the user's scope of each kind's
+                 domain: supervision.kinds.scoped_kind_lights (counts and unit names only)
 }
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db.models import Count
 from luoshi.ledger.models import OPEN_STATUSES, Status
 from luoshi.ledger.permissions import visible_tasks
 
+from .kinds import scoped_kind_lights
 from .lights import with_reasons_now
 from .models import Color, SupervisionNotice, SupervisionState
 from .notices import visible_notices
@@ -62,4 +65,4 @@ def overview(user, on: dt.date) -> dict:
     return {"lights": lights, "awaiting": awaiting, "awaiting_count": awaiting_qs.count(),
             "due_week": list(week_qs[:20]), "due_week_count": week_qs.count(), "monday": monday, "sunday": sunday,
             "month": {"start": start, "end": on, "due": n_due, "on_time": on_time, "rate": rate},
-            "reds": reds, "on": on}
+            "reds": reds, "on": on, "kinds": scoped_kind_lights(user, top=5)}

@@ -232,7 +232,9 @@ def dashboard(request):
     if request.GET.get("format") == "json":
         return JsonResponse(data)
     totals = stats.light_totals(units)
-    return render(request, "supervision/dashboard.html", {"data": data,
+    from .kinds import scoped_kind_lights
+
+    return render(request, "supervision/dashboard.html", {"data": data, "kinds": scoped_kind_lights(request.user),
                                                           "totals": totals, "labels": LIGHT_LABELS})
 
 
