@@ -104,3 +104,16 @@ def test_counts_follow_the_registry_and_the_scope_rule(petitions, users, units):
     svc.do_answer_petition(users["fgw"], petitions["fgw1"], "经核查,已按规定发放补贴。")
     (k,) = [k for k in scoped_kind_lights(users["fgw"]) if k["name"] == "petitions"]
     assert k["totals"]["red"] == 1
+
+
+def test_overview_names_a_petitions_notice_by_its_number_and_matter(petitions, users):
+    """A 督办单 on an overdue petition (no task) awaits the unit's answer on the overview: shown with the
+    petition's number and 信访事由 (it used to read “红色督办单:” and nothing)."""
+    from luoshi.petitions.sweep import supervise
+
+    assert supervise(timezone.localdate())["notices"] == 3
+    html = _c(users["fgw"]).get("/supervision/").content.decode()
+    box = re.search(r'<section class="card" id="ov-awaiting">(.*?)</section>', html, re.S).group(1)
+    for p in (petitions["fgw1"], petitions["fgw2"]):
+        assert f"红色督办单:{p.number} {p.title}" in box
+    assert petitions["jia"].number not in box and NAME not in html
