@@ -38,6 +38,11 @@ def test_demo_petitions_and_inspections(demo_ctx):
     assert set(Status.values) == statuses
     assert Petition.objects.filter(backlog=True, resolved_on__isnull=True).exists()
     assert Petition.objects.filter(backlog=True, resolved_on__isnull=False).exists()
+    # the 积案 list reads as a new user expects: each open 积案 has its handling unit (the repeats of the
+    # repeated matter were answered 不予受理: in progress as the first one, not three more 积案 without a unit)
+    open_backlog = Petition.objects.filter(backlog=True, resolved_on__isnull=True)
+    assert not open_backlog.filter(handling_unit__isnull=True).exists()
+    assert open_backlog.filter(backlog_reason__startswith="重复信访").count() == 1
     assert Petition.objects.filter(status="terminated").exists() and Petition.objects.filter(status="repeat").exists()
     fgw = demo_ctx.users["fgw"]
     assert Petition.objects.filter(handling_unit=fgw.unit).count() >= 3
@@ -52,3 +57,12 @@ def test_demo_petitions_and_inspections(demo_ctx):
     assert "机关作风暗访" not in body and "政务服务窗口作风明查" not in body  # fgw is in neither's published scope
     assert c.get(f"/inspections/plans/{secret.pk}/").status_code == 404
     assert secret.findings.get().evidence.filter(kind="photo").exists()
+    # the phone page's referrals: the published plan's 转效能投诉 became a case; the secret plan's 提出问责建议
+    # (naming a person) waits for publication
+    from luoshi.cases.models import Case
+
+    referred = plans["open"].findings.get(refer_case=True)
+    assert Case.objects.filter(source_type="inspections.finding", source_id=referred.pk).exists()
+    assert referred.referrals[0]["kind"] == "case"
+    waiting = secret.findings.get()
+    assert waiting.refer_accountability and waiting.staff_name == "孙浩然"

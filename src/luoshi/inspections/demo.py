@@ -1,6 +1,8 @@
 """Demo 明查暗访 data: the default checklist, an inspector (login `jianchayuan`), one open plan already
-published (findings with photos → 限期整改: one closed after 验收, one submitted, one open) and one
-unannounced plan NOT yet published that covers 市发改委 (so `fgw` sees nothing of it). Photos are small
+published (findings with photos → 限期整改: one closed after 验收, one submitted, one open; one referred
+to a 效能投诉 case, one to 问责 naming the person) and one unannounced plan NOT yet published that covers
+市发改委 (so `fgw` sees nothing of it; its finding is marked 提出问责建议 naming a person, raised only at
+publication). Photos are small
 JPEGs drawn with Pillow, with EXIF time and GPS.
 
 `build(ctx)`: ctx has `users`, `unit(name)`, `today`, `out`; an `inspector` user is created if missing.
@@ -60,7 +62,7 @@ def build(ctx) -> dict:
                                    end_on=today - dt.timedelta(days=25), places="市民中心一楼大厅;江城区便民服务中心")
     from django.utils import timezone
 
-    def visit(plan, unit, problems, days, seed, lat, lon):
+    def visit(plan, unit, problems, days, seed, lat, lon, referrals=None):
         when = timezone.localtime() - dt.timedelta(days=days, hours=2)
         answers = {i.pk: ("ok", "") for i in items}
         sev = {}
@@ -71,10 +73,12 @@ def build(ctx) -> dict:
                                                                        photo(seed + 1, when, lat, lon))]
         return svc.do_record_visit(inspector, plan, unit=unit, answers=answers, notes="上午10时到达,检查约40分钟。",
                                    place=plan.places.split(";")[0], latitude=lat, longitude=lon, files=files,
-                                   severities=sev, visited_at=when)
+                                   severities=sev, visited_at=when,
+                                   referrals={items[k].pk: v for k, v in (referrals or {}).items()})
 
     visit(open_plan, zw, {0: ("3号窗口工作人员离岗25分钟,无人值守", "serious"),
-                          2: ("未提供一次性告知单,群众往返两次", "minor")}, 29, 1, 28.6712, 121.4203)
+                          2: ("未提供一次性告知单,群众往返两次", "minor")}, 29, 1, 28.6712, 121.4203,
+          referrals={2: {"refer_case": True}})  # 转效能投诉 on the phone page: a case at publication
     visit(open_plan, jc, {4: ("工作人员上班时间玩手机游戏", "serious")}, 27, 3, 28.6600, 121.4100)
     svc.do_record_finding(sup, open_plan, unit=jc, item=items[4], description="工作人员上班时间玩手机游戏,被群众拍照投诉",
                           severity="grave", staff_name="周立伟", refer_accountability=True)
@@ -95,7 +99,9 @@ def build(ctx) -> dict:
     secret = svc.do_create_plan(sup, title="机关作风暗访(市直部门)", mode="unannounced", checklist=checklist,
                                 units=[fgw_u, sw], inspectors=[inspector], start_on=today - dt.timedelta(days=3),
                                 end_on=today + dt.timedelta(days=4), places="市行政中心各办事窗口")
-    visit(secret, fgw_u, {1: ("咨询项目备案时被告知“不归我管”,未指引到责任处室", "serious")}, 2, 7, 28.6650, 121.4300)
+    # 提出问责建议 naming the person, ticked on the phone page: nothing leaves the plan before it is published
+    visit(secret, fgw_u, {1: ("咨询项目备案时被告知“不归我管”,未指引到责任处室", "serious")}, 2, 7, 28.6650, 121.4300,
+          referrals={1: {"refer_accountability": True, "staff_name": "孙浩然"}})
     ctx.out.write("inspections: 2 plans (明查 published with 限期整改; 暗访 covering 市发改委, unpublished), "
                   f"{open_plan.findings.count() + secret.findings.count()} findings with photos")
     return {"open": open_plan, "secret": secret}

@@ -124,7 +124,10 @@ def build(ctx) -> dict:
     base = reg(6, 150, "安置房产权证办理遥遥无期", "安置房交付三年仍未办理产权证。", channel="visit")
     handle(base, zj_unit, 149, 148)
     for k, days in enumerate((120, 100, 60)):
-        reg(6, days, "安置房产权证至今没办", f"第{k + 2}次反映:安置房交付多年仍无产权证。", channel="visit")
+        again = reg(6, days, "安置房产权证至今没办", f"第{k + 2}次反映:安置房交付多年仍无产权证。", channel="visit")
+        # the office tells the petitioner the matter is already being handled (it is not a new 积案 itself)
+        svc.do_refuse_petition(sup, again, f"同一事项已作为{base.number}受理,正在办理中,不再重复受理,已告知信访人。",
+                               on=d(days - 3))
     plan = svc.do_save_resolution_plan(sup, base, summary="市住建局牵头,会同自然资源局逐户核查,分批办证。",
                                        target_on=today + dt.timedelta(days=30),
                                        steps=[("逐户核查产权资料", d(20)), ("补缴土地出让金方案报批", d(5)),
