@@ -206,3 +206,24 @@ def test_phone_page_records_with_photo(secret_plan, inspector, units):
     bad = dict(data, **{f"n{items[1].pk}": ""})
     bad["files"] = []
     assert c.post(f"/inspections/plans/{secret_plan.pk}/record/", bad).status_code == 400
+
+
+def test_bulletin_numbers_each_photo_as_its_own_figure(secret_plan, inspector, users, units):
+    """Two problems with two photos each: 图1–图4, each caption naming its problem (before, both photos of a
+    problem were captioned 图N alike)."""
+    from docx import Document
+
+    from tests.inspections.conftest import jpeg
+
+    items = list(secret_plan.checklist.items.all())
+    answers = {i.pk: ("ok", "") for i in items}
+    answers[items[0].pk] = ("problem", "窗口无人")
+    answers[items[1].pk] = ("problem", "首问推诿")
+    svc.do_record_visit(inspector, secret_plan, unit=units["fgw"], answers=answers,
+                        files=[("a.jpg", jpeg((200, 0, 0))), ("b.jpg", jpeg((0, 200, 0)))])
+    svc.do_publish_plan(users["supervisor"], secret_plan)
+    d = _c(users["fgw"]).get(f"/inspections/plans/{secret_plan.pk}/bulletin.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(d.content)).paragraphs)
+    captions = [line.strip() for line in text.splitlines() if line.strip().startswith("图")]
+    assert captions == ["图1 市发展和改革委员会现场照片(问题1)", "图2 市发展和改革委员会现场照片(问题1)",
+                        "图3 市发展和改革委员会现场照片(问题2)", "图4 市发展和改革委员会现场照片(问题2)"]

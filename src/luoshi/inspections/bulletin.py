@@ -32,7 +32,7 @@ def bulletin_doc(plan: Plan, findings) -> OfficialDocument:
     by_unit: dict = {}
     for f in findings:
         by_unit.setdefault(f.unit, []).append(f)
-    n = 0
+    n = fig = 0
     for k, (unit, items) in enumerate(by_unit.items()):
         body.append(("h2", f"({NUMERALS[k] if k < 10 else k + 1}){unit.name}"))
         for f in items:
@@ -41,8 +41,9 @@ def bulletin_doc(plan: Plan, findings) -> OfficialDocument:
             item = f"【{f.item.title}】" if f.item_id else ""
             body.append(f"{n}. {item}{f.description}(问题程度:{f.get_severity_display()})。{who}")
             for e in [e for e in f.evidence.all() if e.kind == "photo"][:MAX_PHOTOS_PER_FINDING]:
+                fig += 1  # each photo its own figure number (two photos of one problem are 图3 and 图4)
                 with e.file.open("rb") as fh:
-                    body.append(Figure(thumbnail_jpeg(fh.read()), f"图{n} {unit.name}现场照片"))
+                    body.append(Figure(thumbnail_jpeg(fh.read()), f"图{fig} {unit.name}现场照片(问题{n})"))
     body += [("h1", "三、整改要求"),
              "请被通报单位高度重视,对照问题清单逐项整改,在规定时限内通过系统报送整改情况,"
              "督查室将组织验收,整改不到位的将予以通报问责。"]

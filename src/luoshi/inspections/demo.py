@@ -62,7 +62,7 @@ def build(ctx) -> dict:
                                    end_on=today - dt.timedelta(days=25), places="市民中心一楼大厅;江城区便民服务中心")
     from django.utils import timezone
 
-    def visit(plan, unit, problems, days, seed, lat, lon, referrals=None):
+    def visit(plan, unit, problems, days, seed, lat, lon, referrals=None, place=None):
         when = timezone.localtime() - dt.timedelta(days=days, hours=2)
         answers = {i.pk: ("ok", "") for i in items}
         sev = {}
@@ -72,14 +72,15 @@ def build(ctx) -> dict:
         files = [(f"IMG_{seed:04d}.jpg", photo(seed, when, lat, lon)), (f"IMG_{seed + 1:04d}.jpg",
                                                                        photo(seed + 1, when, lat, lon))]
         return svc.do_record_visit(inspector, plan, unit=unit, answers=answers, notes="上午10时到达,检查约40分钟。",
-                                   place=plan.places.split(";")[0], latitude=lat, longitude=lon, files=files,
+                                   place=place or plan.places.split(";")[0], latitude=lat, longitude=lon, files=files,
                                    severities=sev, visited_at=when,
                                    referrals={items[k].pk: v for k, v in (referrals or {}).items()})
 
     visit(open_plan, zw, {0: ("3号窗口工作人员离岗25分钟,无人值守", "serious"),
                           2: ("未提供一次性告知单,群众往返两次", "minor")}, 29, 1, 28.6712, 121.4203,
           referrals={2: {"refer_case": True}})  # 转效能投诉 on the phone page: a case at publication
-    visit(open_plan, jc, {4: ("工作人员上班时间玩手机游戏", "serious")}, 27, 3, 28.6600, 121.4100)
+    visit(open_plan, jc, {4: ("工作人员上班时间玩手机游戏", "serious")}, 27, 3, 28.6600, 121.4100,
+          place="江城区便民服务中心")
     svc.do_record_finding(sup, open_plan, unit=jc, item=items[4], description="工作人员上班时间玩手机游戏,被群众拍照投诉",
                           severity="grave", staff_name="周立伟", refer_accountability=True)
     svc.do_publish_plan(sup, open_plan, summary="为持续深化“效能革命”,市督查室对政务服务窗口作风开展了明查。"
