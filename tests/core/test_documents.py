@@ -101,3 +101,34 @@ def test_docx_has_the_same_page_setup():
     assert str(masthead.runs[0].font.color.rgb) == "CC0000"
     title = next(p for p in d.paragraphs if p.text == "关于重点工作落实情况的通报")
     assert title.runs[0].font.name == "方正小标宋简体"
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("信访事项答复意见书", ["信访事项答复意见书"]),
+    ("关于政务服务窗口作风明查(第一轮)情况的通报", ["关于政务服务窗口作风明查(第一轮)", "情况的通报"]),
+    ("关于印发《临江市2026年优化营商环境重点任务清单》的通知",
+     ["关于印发《临江市2026年优化营", "商环境重点任务清单》的通知"]),
+])
+def test_long_titles_break_into_balanced_lines_without_an_orphan(title, lines):
+    """GB/T 9704-2012 7.3.3: a title that needs two lines is broken at a natural point, the longer line
+    first, never inside a number or leaving a character alone (plain wrapping gave “…情况的通\\n报”)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from luoshi.core.documents import TEXT_W, TITLE_PT, font, title_lines
+
+    got = title_lines(title).split("\n")
+    assert got == lines
+    assert all(stringWidth(x, font("song"), TITLE_PT) <= TEXT_W and len(x) >= 3 for x in got)
+    assert "".join(got) == title
+
+
+def test_the_pdf_title_is_set_on_the_balanced_lines():
+    doc = OfficialDocument(title="关于政务服务窗口作风明查(第一轮)情况的通报", number="督查通报〔2026〕1号",
+                           addressee="各有关单位", body=["正文。"], date=__import__("datetime").date(2026, 11, 10))
+    lines = [x.strip() for x in PdfReader(io.BytesIO(render_pdf(doc))).pages[0].extract_text().splitlines()]
+    i = lines.index("关于政务服务窗口作风明查(第一轮)")
+    assert lines[i + 1] == "情况的通报"
+    from docx import Document
+
+    paras = [p.text for p in Document(io.BytesIO(render_docx(doc))).paragraphs]
+    assert "关于政务服务窗口作风明查(第一轮)\n情况的通报" in paras

@@ -178,6 +178,7 @@ def test_bulletin_documents(visited, secret_plan, users):
     pdf = c.get(f"/inspections/plans/{secret_plan.pk}/bulletin.pdf")
     ptext = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "通报" in ptext and "王小明" not in ptext
+    assert "未一次性告知所需材料,问题程度一般。涉及工作人员王**。" in text
 
 
 def test_evidence_served_only_in_scope(visited, secret_plan, users, inspector):

@@ -99,6 +99,68 @@ def font(face: str) -> str:
     return "STSong-Light"
 
 
+_BREAK_AFTER = ("关于", "的", "、", ")", "）", "》", "”", "〕")
+_BREAK_BEFORE = ("情况", "工作", "的通报", "的通知", "的意见", "的报告", "的决定", "意见书", "通报", "实施")
+_OPEN, _CLOSE = "(（《“〔[【", ")）》”〕]】"
+
+
+def title_lines(title: str, width: float | None = None, size: float = TITLE_PT, face: str = "song") -> str:
+    """The title with line breaks ("\n") where it needs more than one line: GB/T 9704-2012 7.3.3 (标题回行时,
+    要做到词意完整,排列对称,长短适宜,排列成梯形或菱形) — lines of near-equal width, the longer first, broken at
+    a natural point where there is one (after 关于/的/、/a closing bracket, before 情况/工作/的通报 …), never
+    inside brackets, a number or a Latin word, never leaving a character or two alone on a line (as plain
+    wrapping did: “…情况的通\n报”). A title that fits on one line is returned unchanged."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    title = " ".join(str(title).split())
+    width = TEXT_W if width is None else width
+    fname = font(face)
+
+    def w(t: str) -> float:
+        return stringWidth(t, fname, size)
+
+    if not title or w(title) <= width:
+        return title
+    depth, allowed, inside = 0, [], set()
+    for i, ch in enumerate(title[:-1]):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        nxt = title[i + 1]
+        if ch in _OPEN or nxt in _CLOSE + "、,，。;；:：" or (ch.isascii() and ch.isalnum() and nxt.isascii()
+                                                          and nxt.isalnum()):
+            continue
+        allowed.append(i + 1)
+        if depth:
+            inside.add(i + 1)
+
+    def split(text: str, lines: int, start: int) -> list[str] | None:
+        if lines == 1:
+            return [text] if w(text) <= width else None
+        target = w(text) / lines
+        best, best_cost = None, None
+        for cut in (c - start for c in allowed if start < c < start + len(text)):
+            head = text[:cut]
+            if w(head) > width or len(head) < 3 or len(text) - cut < 3:
+                continue
+            rest = split(text[cut:], lines - 1, start + cut)
+            if rest is None:
+                continue
+            natural = head.endswith(_BREAK_AFTER) or text[cut:].startswith(_BREAK_BEFORE)
+            cost = (abs(w(head) - target) + (0 if natural else 8 * size) + (2 * size if start + cut in inside else 0)
+                    + (0 if w(head) >= w(rest[0]) else size / 2))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = [head] + rest, cost
+        return best
+
+    for lines in range(2, 6):
+        got = split(title, lines, 0)
+        if got:
+            return "\n".join(got)
+    return title
+
+
 def cn_date(day: dt.date) -> str:
     """成文日期 in Arabic numerals, no leading zeros (GB/T 9704 §7.3.5.1): 2026年11月30日."""
     return f"{day.year}年{day.month}月{day.day}日"
@@ -349,7 +411,7 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     if doc.number:
         story += [Spacer(1, LINE), _para(doc.number, s["number"])]
     story += [Spacer(1, 4 * MM), _rule(RED, 0.5), Spacer(1, LINE)]
-    story.append(_para(doc.title, s["title"], doc.title_color))
+    story.append(_para(title_lines(doc.title), s["title"], doc.title_color))
     story.append(Spacer(1, LINE * 0.5))
     if doc.addressee:
         story.append(_para(doc.addressee + ":", s["flush"]))
@@ -469,7 +531,7 @@ def render_docx(doc: OfficialDocument) -> bytes:
     number = _docx_par(d, doc.number, "fangsong", BODY_PT, WD_ALIGN_PARAGRAPH.CENTER)
     _docx_rule(number)
     _docx_par(d, "")
-    title = _docx_par(d, doc.title, "song", TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER, color=doc.title_color)
+    title = _docx_par(d, title_lines(doc.title), "song", TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER, color=doc.title_color)
     title.paragraph_format.line_spacing = Pt(TITLE_PT * 1.5)
     _docx_par(d, "")
     if doc.addressee:

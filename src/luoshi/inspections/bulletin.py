@@ -39,7 +39,8 @@ def bulletin_doc(plan: Plan, findings) -> OfficialDocument:
             n += 1
             who = f"涉及工作人员{mask_person(f.staff_name)}。" if f.staff_name else ""
             item = f"【{f.item.title}】" if f.item_id else ""
-            body.append(f"{n}. {item}{f.description}(问题程度:{f.get_severity_display()})。{who}")
+            text = f.description.strip().rstrip("。;,，；.")  # no bracket to strand at a line end: “…无人值守(”
+            body.append(f"{n}. {item}{text},问题程度{f.get_severity_display()}。{who}")
             for e in [e for e in f.evidence.all() if e.kind == "photo"][:MAX_PHOTOS_PER_FINDING]:
                 fig += 1  # each photo its own figure number (two photos of one problem are 图3 and 图4)
                 with e.file.open("rb") as fh:
