@@ -161,13 +161,22 @@ def test_petition_notice_read_under_the_petitions_scope(late, users, role, sees)
         assert api.status_code == 403 or all(n["id"] != notice.pk for n in api.json()["results"])
 
 
-def test_a_new_limit_starts_a_new_ladder(late, users):
+def test_an_overdue_review_is_not_the_handling_units(late, users, units):
+    """复查/复核 are decided by the higher office (信访工作条例 第三十五、三十六条): when the 复查 limit passes,
+    the petition turns red and is a 积案, but the handling unit gets no 督办单 and no ladder for it, and
+    its lights on the supervision pages do not count it."""
+    from luoshi.petitions.sweep import petition_lights
+
     _ladder(D(2026, 5, 7))
     svc.do_answer_petition(users["fgw"], late, "已答复。", on=D(2026, 5, 8))
     svc.do_request_review(users["supervisor"], late, stage="review", on=D(2026, 5, 10))
     late.refresh_from_db()
     assert late.status == "review"
     day_after = late.deadline + dt.timedelta(days=1)
+    before = SupervisionNotice.objects.count()
     _ladder(day_after)
+    late.refresh_from_db()
+    assert late.light == "red" and late.backlog
     eps = sorted(Escalation.objects.filter(source_type="petitions").values_list("episode_since", "level"))
-    assert eps == [(D(2026, 5, 7), 1), (day_after, 1)]
+    assert eps == [(D(2026, 5, 7), 1)] and SupervisionNotice.objects.count() == before
+    assert petition_lights(day_after).get(units["fgw"].pk, {"red": 0})["red"] == 0

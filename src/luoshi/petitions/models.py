@@ -35,6 +35,11 @@ class Status(models.TextChoices):
 
 # Statuses with a running clock, and which deadline field each runs against.
 OPEN_STATUSES = (Status.REGISTERED, Status.HANDLING, Status.REVIEW, Status.RECHECK)
+# The limits that run on the handling unit (受理告知 and 办理): what the supervision engine lights per unit and
+# addresses its 督办单 to. 复查 and 复核 are decided by the higher office (信访工作条例 第三十五条、第三十六条),
+# not by the handling unit: their overdue limits light the petition (and its 积案 entry) but send the unit
+# nothing it could act on.
+UNIT_CLOCK_STATUSES = (Status.REGISTERED, Status.HANDLING)
 CLOSED_STATUSES = (Status.NOT_ACCEPTED, Status.TERMINATED, Status.REPEAT)
 
 

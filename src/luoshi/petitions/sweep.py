@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from luoshi.audit.services import record, record_many
 
 from . import limits
-from .models import OPEN_STATUSES, Petition
+from .models import OPEN_STATUSES, UNIT_CLOCK_STATUSES, Petition
 
 
 def _wd():
@@ -149,7 +149,8 @@ def _remind(on: dt.date) -> int:
 
 def petition_lights(now=None, units=None) -> dict[int, dict[str, int]]:
     """The supervised-kind view of petitions (registered as kind "petitions" in supervision.kinds):
-    {handling_unit_id: {"red": n, "yellow": n, "green": n}} over the petitions whose limit runs on a unit.
+    {handling_unit_id: {"red": n, "yellow": n, "green": n}} over the petitions whose limit runs on their unit
+    (受理告知 and 办理: models.UNIT_CLOCK_STATUSES; 复查/复核 are the higher office's, not the unit's).
     red 逾期 (the running limit has passed), yellow 临期 (at most `warn_days` working days left — the
     petition's own "blue"), green otherwise; computed from the deadlines in one GROUP BY (not from the
     stored lights, so it holds even before today's petition sweep). Counts only: no petitioner data.
@@ -159,7 +160,7 @@ def petition_lights(now=None, units=None) -> dict[int, dict[str, int]]:
     now = now or timezone.now()
     on = timezone.localdate(now) if isinstance(now, dt.datetime) else now
     cutoff = blue_cutoff(on, limits.config()["warn_days"])
-    qs = Petition.objects.filter(status__in=OPEN_STATUSES, deadline__isnull=False, handling_unit__isnull=False)
+    qs = Petition.objects.filter(status__in=UNIT_CLOCK_STATUSES, deadline__isnull=False, handling_unit__isnull=False)
     if units is not None:
         qs = qs.filter(handling_unit_id__in=units)
     rows = (qs.order_by().values("handling_unit_id")
@@ -179,10 +180,11 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 
 def overdue_petitions(now=None):
-    """The supervised kind's overdue items (supervision.kinds.OverdueItem), oldest limit first: every open
-    petition with a handling unit whose running limit (受理告知/办理/复查/复核, a date) ended before today.
-    `since` (the escalation episode) is the day after the limit, so a new limit (e.g. 复查 after 答复) starts
-    a new ladder. Label = number and 信访事由, reason = which limit ran out: never the petitioner (the unit
+    """The supervised kind's overdue items (supervision.kinds.OverdueItem), oldest limit first: every
+    petition with a handling unit whose limit running on that unit (受理告知 or 办理: UNIT_CLOCK_STATUSES)
+    ended before today. An overdue 复查/复核 is the higher office's (信访工作条例 第三十五、三十六条): it
+    lights the petition and lists it as 积案 but sends the handling unit no 督办单. `since` (the escalation
+    episode) is the day after the limit, so a new limit (e.g. the 办理 limit extended) starts a new ladder. Label = number and 信访事由, reason = which limit ran out: never the petitioner (the unit
     concerned receives them)."""
     from django.utils import timezone
 
@@ -190,7 +192,7 @@ def overdue_petitions(now=None):
 
     now = now or timezone.now()
     on = timezone.localdate(now) if isinstance(now, dt.datetime) else now
-    rows = (Petition.objects.filter(status__in=OPEN_STATUSES, deadline__lt=on, handling_unit__isnull=False)
+    rows = (Petition.objects.filter(status__in=UNIT_CLOCK_STATUSES, deadline__lt=on, handling_unit__isnull=False)
             .order_by("deadline", "id").values_list("id", "handling_unit_id", "deadline", "number", "title", "status")
             .iterator(chunk_size=5000))
     for pk, unit_id, deadline, number, title, status in rows:
