@@ -325,7 +325,9 @@ def bench_open311(workers, concurrency, seconds, client="wrk"):
         t0 = os.times()
         r = load(port, key, concurrency, seconds)
         t1 = os.times()
-        after_app, after_db = _ticks(app_pids), _ticks(db_pids)
+        # a backend (or worker) started during the run counts whole; one that ended during it is lost (rare)
+        after_app = _ticks({*app_pids, proc.pid, *_children(proc.pid)})
+        after_db = _ticks({*db_pids, *_db_backends()})
         hz = os.sysconf("SC_CLK_TCK")
         per = 1000 / hz / max(1, r["ok"] + r["errors"])
         r["app_ms"] = sum(v - before.get(p, 0) for p, v in after_app.items()) * per
