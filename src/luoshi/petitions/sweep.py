@@ -206,9 +206,9 @@ def supervision_event(petition_id: int, kind: str, text: str, actor=None) -> Non
     """A supervision step on a petition (督办单 issued/answered, escalation): on its 办理过程."""
     from .models import PetitionEvent
 
-    if Petition.objects.filter(pk=petition_id).exists():
-        PetitionEvent.objects.create(petition_id=petition_id, kind=f"supervision.{kind}"[:24], note=text[:2000],
-                                     actor=actor if getattr(actor, "pk", None) else None)
+    # petitions are never deleted (PROTECT everywhere), so no existence check: one INSERT per step
+    PetitionEvent.objects.create(petition_id=petition_id, kind=f"supervision.{kind}"[:24], note=text[:2000],
+                                 actor=actor if getattr(actor, "pk", None) else None)
 
 
 def supervise(on: dt.date) -> dict:

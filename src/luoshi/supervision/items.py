@@ -99,30 +99,33 @@ def _default_reason(item: OverdueItem, on: dt.date, wd: WorkdayIndex) -> str:
 
 
 def _take_item_step(kind: SupervisedKind, item: OverdueItem, level: int, step: dict, on: dt.date, cal,
-                    cfg, wd: WorkdayIndex, reply_by: dt.date | None = None, people: dict | None = None
-                    ) -> Escalation | None:
+                    cfg, wd: WorkdayIndex, reply_by: dt.date | None = None, people: dict | None = None,
+                    issued: SupervisionNotice | None = None) -> Escalation | None:
+    """One rung on an overdue item. `issued`: the episode's automatic 督办单 when this run has just issued
+    it (saves looking it up: it is the notice a "notice" rung refers to)."""
     with transaction.atomic():
         notice = None
         label, step_kind = step["label"], step["kind"]
+        if step_kind == "notice":  # the episode's automatic 督办单 is this rung's notice when there is one
+            notice = issued if issued is not None else (
+                SupervisionNotice.objects.filter(source_type=kind.name, source_id=item.source_id,
+                                                 kind=SupervisionNotice.Kind.AUTO, light_since__gte=item.since)
+                .order_by("id").first())
         try:
             with transaction.atomic():
                 esc = Escalation.objects.create(task=None, source_type=kind.name, source_id=item.source_id,
                                                 source_label=item.label[:200], episode_since=item.since,
                                                 level=level, kind=step_kind, label=label, on=on,
-                                                unit_id=item.unit_id)
+                                                unit_id=item.unit_id, notice=notice)
         except IntegrityError:
             return None
-        if step_kind == "notice":  # the episode's automatic 督办单 is this rung's notice when there is one
-            notice = (SupervisionNotice.objects.filter(source_type=kind.name, source_id=item.source_id,
-                                                       kind=SupervisionNotice.Kind.AUTO, light_since__gte=item.since)
-                      .order_by("id").first())
         if step_kind == "notice" and notice is None:
             notice = issue_item_notice(kind, item, notice_kind=SupervisionNotice.Kind.ESCALATION, on=on, cal=cal,
                                        cfg=cfg, reason=f"经{label}前措施后仍未办结:{_default_reason(item, on, wd)}",
                                        wd=wd, reply_by=reply_by, people=people)
-        if notice is not None:
-            esc.notice = notice
-            esc.save(update_fields=["notice"])
+            if notice is not None:
+                esc.notice = notice
+                esc.save(update_fields=["notice"])
         record("系统", "escalation.step", esc, object_type="supervision.escalation",
                summary=f"{item.number} {label}", after={"level": level, "kind": step_kind, "episode": item.since,
                                                         kind.name: item.number})
@@ -201,13 +204,15 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
         if budget <= 0:
             stats["deferred"] += 1
             continue
+        issued = None
         for t in todo:
             budget -= 1
             if t is None:
-                if _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO, on=on, cal=cal,
-                          cfg=cfg, wd=wd, reply_by=reply_by, people=people):
+                issued = _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO, on=on, cal=cal,
+                                cfg=cfg, wd=wd, reply_by=reply_by, people=people)
+                if issued:
                     stats["notices"] += 1
-            elif _retry(_take_item_step, k, item, t[0], t[1], on, cal, cfg, wd, reply_by, people):
+            elif _retry(_take_item_step, k, item, t[0], t[1], on, cal, cfg, wd, reply_by, people, issued=issued):
                 stats["escalations"] += 1
     return stats
 
