@@ -98,7 +98,7 @@ def setup_data(n_cases, n_units, rng):
               "subject_unit_id", "subject_person", "responsible_unit_id", "status", "created_at", "updated_at",
               "dispatched_at", "deadline", "replied_at", "closed_at", "extension_reason", "public_reply",
               "return_count", "rework_count", "reopened", "rating", "rating_comment", "investigation", "finding",
-              "opinion"]
+              "opinion", "source_type", "source_label"]
     statuses = ["closed"] * 45 + ["dispatched"] * 10 + ["accepted"] * 10 + ["handling"] * 20 + ["replied"] * 5 + \
                ["received"] * 3 + ["registered"] * 2 + ["void"] * 3 + ["visited"] * 2
     import datetime as dt
@@ -120,7 +120,7 @@ def setup_data(n_cases, n_units, rng):
                     lat, long, grid_cell(lat, long), False, "某某", "13900000000", "", "", "", "",
                     unit if cat.kind == "complaint" else None, "", unit if dispatched else None, status, created, created,
                     dispatched, deadline, replied, replied if status == "closed" else None, "", "", 0, 0, False,
-                    rng.choice(["", "satisfied", "basic", "unsatisfied"]) if replied else "", "", "", "", ""))
+                    rng.choice(["", "satisfied", "basic", "unsatisfied"]) if replied else "", "", "", "", "", "", ""))
         cur.execute("SELECT setval(pg_get_serial_sequence('cases_case','id'), (SELECT MAX(id) FROM cases_case))")
         cur.execute("ANALYZE cases_case")
     load = time.perf_counter() - t0
@@ -160,17 +160,42 @@ def bench_unit_list(units, n=200):
 def bench_sweep():
     from luoshi.cases.sweep import case_lights
 
+    c0 = cpu_seconds()
     t = time.perf_counter()
     lights = case_lights()
-    return time.perf_counter() - t, sum(v["red"] for v in lights.values()), len(lights)
+    wall = time.perf_counter() - t
+    c1 = cpu_seconds()
+    return wall, sum(v["red"] for v in lights.values()), len(lights), (c1[0] - c0[0], c1[1] - c0[1])
+
+
+def cpu_seconds():
+    """(this process's user+sys CPU seconds, its PostgreSQL backend's) — load-independent figures."""
+    from django.db import connection
+
+    me = os.times()
+    connection.ensure_connection()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:  # the server runs elsewhere
+        backend = float("nan")
+    return me.user + me.system, backend
 
 
 def bench_full_sweep(actions):
     from luoshi.supervision.sweep import run_sweep
 
+    c0 = cpu_seconds()
     t = time.perf_counter()
     r = run_sweep(settings={"item_actions": actions}, checkpoint=False)
-    return time.perf_counter() - t, r.items.get("cases", {}), r.phases
+    wall = time.perf_counter() - t
+    c1 = cpu_seconds()
+    return wall, r.items.get("cases", {}), {**r.phases, "cpu_app_s": round(c1[0] - c0[0], 1),
+                                             "cpu_db_s": round(c1[1] - c0[1], 1)}
 
 
 def free_port():
@@ -400,8 +425,9 @@ def main():
         t = bench_unit_list(d["units"])
         print(f"unit case list GET /api/cases/: p50 {pct(t, 50):.1f} ms, p95 {pct(t, 95):.1f} ms ({len(t)} units)")
     if "sweep" in parts:
-        s, red, units = bench_sweep()
-        print(f"sweep over open cases: {s:.2f} s ({red:,} overdue in {units:,} units)")
+        s, red, units, cpu = bench_sweep()
+        print(f"sweep over open cases: {s:.2f} s ({red:,} overdue in {units:,} units; CPU app {cpu[0]:.2f} s, "
+              f"PostgreSQL {cpu[1]:.2f} s)")
     if "fullsweep" in parts:
         _full_sweeps(a)
     if "open311" in parts:
@@ -413,9 +439,9 @@ def _full_sweeps(a):
     print(f"daily sweep incl. supervision of overdue cases: {s:.1f} s — {items.get('overdue', 0):,} overdue, "
           f"{items.get('notices', 0):,} 督办单 and {items.get('escalations', 0):,} escalation steps issued, "
           f"{items.get('deferred', 0):,} deferred; phases {phases}")
-    s, items, _ = bench_full_sweep(a.sweep_actions)
+    s, items, phases = bench_full_sweep(a.sweep_actions)
     print(f"  the same sweep again (idempotent, next {a.sweep_actions} actions): {s:.1f} s, "
-          f"{items.get('notices', 0):,} 督办单, {items.get('escalations', 0):,} steps")
+          f"{items.get('notices', 0):,} 督办单, {items.get('escalations', 0):,} steps; phases {phases}")
 
 
 if __name__ == "__main__":

@@ -35,9 +35,21 @@ def test_overdue_case_lights_red_in_the_sweep(new_case, office, units):
     assert "cases" in result.as_dict()["kinds"]
 
 
+def _by_rule(now) -> dict:
+    """The lights per unit, case by case in Python (cases.sweep.case_light): the reference."""
+    from luoshi.cases.models import UNIT_STATUSES, Case
+    from luoshi.cases.sweep import case_light
+
+    out: dict = {}
+    for c in Case.objects.filter(status__in=UNIT_STATUSES, deadline__isnull=False):
+        d = out.setdefault(c.responsible_unit_id, {"red": 0, "yellow": 0, "green": 0})
+        d[case_light(c.deadline, c.dispatched_at, now)] += 1
+    return out
+
+
 def test_case_lights_in_counts_the_same_in_the_database_and_scopes(new_case, office, units):
-    """case_lights_in (one GROUP BY, what the supervision overview/dashboard show) = case_lights (streamed)
-    for red, yellow and green, and restricted to the units asked for."""
+    """case_lights_in (one GROUP BY, what the supervision overview/dashboard and the sweep count) = the rule
+    applied case by case in Python (case_light) for red, yellow and green, and restricted to the units asked."""
     from luoshi.cases.sweep import case_lights_in
 
     now = timezone.now()
@@ -47,10 +59,39 @@ def test_case_lights_in_counts_the_same_in_the_database_and_scopes(new_case, off
         svc.do_dispatch_case(office["dispatcher"], c, unit=units[unit], at=at)
     soon, _ = new_case(cat="urgent")
     svc.do_dispatch_case(office["dispatcher"], soon, unit=units["xi"], at=now - dt.timedelta(minutes=110))
-    streamed = case_lights(now)
+    streamed = _by_rule(now)
     assert sum(v["red"] for v in streamed.values()) >= 2
-    assert case_lights_in(now) == streamed
+    assert case_lights_in(now) == streamed == case_lights(now)
     later = now + dt.timedelta(days=9)  # more of them 临期/超期 then
-    assert case_lights_in(later) == case_lights(later)
+    assert case_lights_in(later) == _by_rule(later)
     assert case_lights_in(now, {units["dong"].pk}) == {units["dong"].pk: streamed[units["dong"].pk]}
     assert case_lights_in(now, set()) == {}
+
+
+def test_case_lights_counted_in_sql_match_the_rule(new_case, office, units):
+    """case_lights counts in the database what case_light says for each case, around both boundaries."""
+    from luoshi.cases.models import Case
+    from luoshi.cases.sweep import case_light
+
+    now = timezone.now()
+    made = []
+    for i, (unit, ago_h, limit_h) in enumerate([("dong", 30, 24), ("dong", 20, 24), ("dong", 19, 24),
+                                                 ("xi", 1, 24), ("xi", 23, 24), ("xi", 100, 24),
+                                                 ("jia", 0, 24), ("jia", 45, 50), ("jia", 39, 50)]):
+        case, _ = new_case()
+        case = svc.do_dispatch_case(office["dispatcher"], case, unit=units[unit], at=now - dt.timedelta(hours=ago_h))
+        # exact times: deadline = dispatch + limit (minus a second where the boundary must fall inside)
+        Case.objects.filter(pk=case.pk).update(dispatched_at=now - dt.timedelta(hours=ago_h),
+                                               deadline=now - dt.timedelta(hours=ago_h) + dt.timedelta(hours=limit_h))
+        made.append(case.pk)
+    want: dict = {}
+    for c in Case.objects.filter(pk__in=made):
+        d = want.setdefault(c.responsible_unit_id, {"red": 0, "yellow": 0, "green": 0})
+        d[case_light(c.deadline, c.dispatched_at, now)] += 1
+    assert want[units["dong"].pk] == {"red": 1, "yellow": 1, "green": 1}
+    assert want[units["xi"].pk] == {"red": 1, "yellow": 1, "green": 1}
+    assert want[units["jia"].pk] == {"red": 0, "yellow": 1, "green": 2}
+    assert case_lights(now) == want
+    # a closed case no longer counts
+    Case.objects.filter(pk=made[0]).update(status="closed")
+    assert case_lights(now)[units["dong"].pk] == {"red": 0, "yellow": 1, "green": 1}

@@ -14,10 +14,12 @@ class CasesConfig(AppConfig):
         register_nav("热线登记", "cases:hotline", order=41, visible=is_office)
         from luoshi.supervision.kinds import register_kind
 
-        from .sweep import case_lights, case_lights_in, overdue_items, supervision_event
+        from .sweep import (case_lights, case_lights_in, describe_items, overdue_items, overdue_keys,
+                            supervision_event, supervision_events)
 
         register_kind("cases", "诉求案件", lights=case_lights, overdue=overdue_items, on_event=supervision_event,
-                      lights_in=case_lights_in, links={"all": "/cases/"})
+                      lights_in=case_lights_in, links={"all": "/cases/"}, overdue_keys=overdue_keys,
+                      describe=describe_items, on_events=supervision_events)
         from luoshi.supervision.hooks import finding_referred
 
         from .referrals import on_finding_referred

@@ -2,11 +2,11 @@
 
 `case_lights(now)` classifies every case whose clock runs on a unit (已派遣/已签收/处置中):
 red 超期 (past the deadline), yellow 临期 (less than a fifth of its time limit left), green otherwise,
-and returns the counts per responsible unit: {unit_id: {"red": n, "yellow": n, "green": n}}, streaming
-three columns per open case (no model instances). `overdue_cases(now)` lists the red ones."""
+and returns the counts per responsible unit: {unit_id: {"red": n, "yellow": n, "green": n}}, counted
+by the database (one GROUP BY). `overdue_cases(now)` lists the red ones."""
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
 
 from django.utils import timezone
 
@@ -14,18 +14,23 @@ from .models import UNIT_STATUSES, Case, CaseEvent, Kind
 
 
 def case_lights(now=None) -> dict[int, dict[str, int]]:
+    """{unit_id: {"red", "yellow", "green"}} over the open cases on a unit, counted by the database in one
+    GROUP BY (no row leaves it; `case_lights_in` for every unit): red = deadline < now; yellow = at most a
+    fifth of the time from dispatch to deadline left, i.e. 5·(deadline − now) < deadline − dispatched; green
+    otherwise (`case_light` is the same rule for one case). `now` may be a day: its start, local time."""
     now = now or timezone.now()
-    out: dict[int, dict[str, int]] = defaultdict(lambda: {"red": 0, "yellow": 0, "green": 0})
-    rows = (Case.objects.filter(status__in=UNIT_STATUSES, deadline__isnull=False)
-            .values_list("responsible_unit_id", "deadline", "dispatched_at").iterator(chunk_size=20000))
-    for unit_id, deadline, dispatched in rows:
-        if deadline < now:
-            out[unit_id]["red"] += 1
-        elif dispatched and (deadline - now) * 5 < (deadline - dispatched):
-            out[unit_id]["yellow"] += 1
-        else:
-            out[unit_id]["green"] += 1
-    return dict(out)
+    if not isinstance(now, dt.datetime):  # a day (kind_lights(on))
+        now = timezone.make_aware(dt.datetime.combine(now, dt.time.min))
+    return case_lights_in(now)
+
+
+def case_light(deadline, dispatched, now) -> str:
+    """The colour of one open case (the rule case_lights counts)."""
+    if deadline < now:
+        return "red"
+    if dispatched and (deadline - now) * 5 < (deadline - dispatched):
+        return "yellow"
+    return "green"
 
 
 def case_lights_in(now=None, units=None) -> dict[int, dict[str, int]]:
@@ -54,25 +59,61 @@ def overdue_cases(now=None):
     return Case.objects.filter(status__in=UNIT_STATUSES, deadline__lt=now).order_by("deadline")
 
 
+def _overdue_rows(now):
+    return Case.objects.filter(status__in=UNIT_STATUSES, deadline__lt=now, responsible_unit__isnull=False)
+
+
+def _item(pk, number, kind, cat, unit_id, deadline, names, tz):
+    from luoshi.supervision.kinds import OverdueItem
+
+    label = f"{number} {'效能投诉·' if kind == Kind.COMPLAINT else ''}{names.get(cat, '')}"
+    return OverdueItem(source_id=pk, number=number or str(pk), label=label[:200], unit_id=unit_id,
+                       deadline=deadline, since=deadline.astimezone(tz).date(), url=f"/cases/{pk}/")
+
+
+ITEM_COLUMNS = ("id", "number", "kind", "category_id", "responsible_unit_id", "deadline")
+
+
 def overdue_items(now=None):
     """The overdue cases as supervision.kinds.OverdueItem, oldest deadline first (what the supervision
     engine issues 督办单 and escalates on). The label is "number category" only: the unit, the 通报 and
-    the audit page never see the reporter through it. Streams four columns per case (no join)."""
-    from luoshi.supervision.kinds import OverdueItem
-
+    the audit page never see the reporter through it. Streams six columns per case (no join)."""
     from .models import Category
 
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
     names = dict(Category.objects.values_list("id", "name"))
-    rows = (Case.objects.filter(status__in=UNIT_STATUSES, deadline__lt=now, responsible_unit__isnull=False)
-            .order_by("deadline", "id")
-            .values_list("id", "number", "kind", "category_id", "responsible_unit_id", "deadline")
-            .iterator(chunk_size=20000))
-    for pk, number, kind, cat, unit_id, deadline in rows:
-        label = f"{number} {'效能投诉·' if kind == Kind.COMPLAINT else ''}{names.get(cat, '')}"
-        yield OverdueItem(source_id=pk, number=number or str(pk), label=label[:200], unit_id=unit_id,
-                          deadline=deadline, since=deadline.astimezone(tz).date(), url=f"/cases/{pk}/")
+    rows = _overdue_rows(now).order_by("deadline", "id").values_list(*ITEM_COLUMNS).iterator(chunk_size=20000)
+    for row in rows:
+        yield _item(*row, names, tz)
+
+
+def overdue_keys(now=None):
+    """(case id, responsible unit id, local date it turned red) of the overdue cases, oldest deadline first:
+    what the sweep decides on (three small columns, the date computed by the database)."""
+    from django.db.models.functions import TruncDate
+
+    now = now or timezone.now()
+    return (_overdue_rows(now).annotate(since=TruncDate("deadline", tzinfo=timezone.get_current_timezone()))
+            .order_by("deadline", "id").values_list("id", "responsible_unit_id", "since").iterator(chunk_size=20000))
+
+
+def describe_items(ids) -> dict:
+    """{case id: OverdueItem} for the given cases (the few the sweep acts on)."""
+    from .models import Category
+
+    tz = timezone.get_current_timezone()
+    names = dict(Category.objects.values_list("id", "name"))
+    return {row[0]: _item(*row, names, tz)
+            for row in Case.objects.filter(pk__in=list(ids), responsible_unit__isnull=False).values_list(*ITEM_COLUMNS)}
+
+
+def supervision_events(events) -> None:
+    """supervision_event for many: [(case id, kind, text)] by the system, in two statements."""
+    status = dict(Case.objects.filter(pk__in={e[0] for e in events}).values_list("id", "status"))
+    CaseEvent.objects.bulk_create([CaseEvent(case_id=cid, kind=f"supervision.{kind}", from_status=status[cid],
+                                             to_status=status[cid], note=text[:2000], public=False)
+                                   for cid, kind, text in events if cid in status], batch_size=2000)
 
 
 def supervision_event(case_id: int, kind: str, text: str, actor=None) -> None:

@@ -162,16 +162,31 @@ def run_items(on: dt.date, cal, wd: WorkdayIndex, cfg, now=None) -> dict[str, di
     return out
 
 
+ITEM_BATCH = 500  # items acted on per transaction (bulk inserts, one audit batch, one outbox)
+
+
+def _keys(k: SupervisedKind, now):
+    """(source_id, unit_id, since, OverdueItem or None) of the kind's overdue items, oldest deadline first:
+    the kind's light `overdue_keys` when it has one, else its full items."""
+    if k.overdue_keys is not None:
+        for sid, unit_id, since in k.overdue_keys(now):
+            yield sid, unit_id, since, None
+    else:
+        for i in k.overdue(now):
+            yield i.source_id, i.unit_id, i.since, i
+
+
 def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=None) -> dict:
+    """One kind's overdue items: decide in one pass over (id, unit, since) what each needs today (its
+    episode's 督办单, the next rung when due), then act on at most `item_actions` of them in batches of
+    ITEM_BATCH — bulk inserts of notices, steps and timeline events, one audit batch (record_many) and one
+    outbox per batch; a batch that meets a concurrent writer is redone one item at a time."""
     now = now or timezone.now()
     budget = int(cfg.get("item_actions", DEFAULT_ITEM_ACTIONS))
     default, by_tag = _policies()
     steps = steps_for([k.name], default, by_tag)
     with_notice = notice_first(steps, Color.RED)  # the automatic 督办单 is the ladder's first rung
-    items = [i for i in k.overdue(now) if i.since <= on]
-    stats = {"label": k.label, "overdue": len(items), "notices": 0, "escalations": 0, "deferred": 0}
-    if not items:
-        return stats
+    stats = {"label": k.label, "overdue": 0, "notices": 0, "escalations": 0, "deferred": 0}
     auto = set(SupervisionNotice.objects.filter(source_type=k.name, kind=SupervisionNotice.Kind.AUTO)
                .values_list("source_id", "light_since"))
     last: dict[int, tuple[int, dt.date, dt.date]] = {}
@@ -187,34 +202,161 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
             .values_list("source_id", "answered_on")):
         if d > answered.get(sid, dt.date.min):
             answered[sid] = d
-    reply_by = cal.add_working_days(on, int(cfg["reply_days"]))
-    people: dict = {}
-    for item in items:
-        todo = []
-        if with_notice and (item.source_id, item.since) not in auto:
-            todo.append(None)
-        prev = last.get(item.source_id)
-        level, anchor = (prev[0], prev[1]) if prev and prev[2] == item.since else (0, item.since)
-        if level < len(steps) and not (level > 0 and answered.get(item.source_id, dt.date.min) >= anchor):
-            step = steps[level]
-            if applies(step, Color.RED) and wd.between(anchor, on) >= int(step["after_days"]):
-                todo.append((level + 1, step))
-        if not todo:
+    red_ok = [applies(st, Color.RED) for st in steps]
+    after = [int(st["after_days"]) for st in steps]
+    waited: dict[dt.date, int] = {}  # working days from an anchor date to `on`, computed once per date
+    todo: list[tuple[int, bool, tuple | None]] = []  # (source_id, issue the auto notice, (level, step) or None)
+    given: dict[int, OverdueItem] = {}
+    for sid, unit_id, since, item in _keys(k, now):
+        if since > on:
+            continue
+        stats["overdue"] += 1
+        need_notice = with_notice and (sid, since) not in auto
+        prev = last.get(sid)
+        level, anchor = (prev[0], prev[1]) if prev and prev[2] == since else (0, since)
+        step = None
+        if level < len(steps) and red_ok[level] and not (level > 0 and answered.get(sid, dt.date.min) >= anchor):
+            gone = waited.get(anchor)
+            if gone is None:
+                gone = waited[anchor] = wd.between(anchor, on)
+            if gone >= after[level]:
+                step = (level + 1, steps[level])
+        if not need_notice and step is None:
             continue
         if budget <= 0:
             stats["deferred"] += 1
             continue
-        issued = None
-        for t in todo:
-            budget -= 1
-            if t is None:
-                issued = _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO, on=on, cal=cal,
-                                cfg=cfg, wd=wd, reply_by=reply_by, people=people)
-                if issued:
-                    stats["notices"] += 1
-            elif _retry(_take_item_step, k, item, t[0], t[1], on, cal, cfg, wd, reply_by, people, issued=issued):
-                stats["escalations"] += 1
+        budget -= int(need_notice) + int(step is not None)
+        todo.append((sid, need_notice, step))
+        if item is not None:
+            given[sid] = item
+    if not todo:
+        return stats
+    reply_by = cal.add_working_days(on, int(cfg["reply_days"]))
+    people: dict = {}
+    for i in range(0, len(todo), ITEM_BATCH):
+        chunk = todo[i:i + ITEM_BATCH]
+        items = given if k.describe is None else k.describe([sid for sid, _, _ in chunk])
+        chunk = [(items[sid], n, st) for sid, n, st in chunk if sid in items]
+        try:
+            notices, escs = _retry(_act_batch, k, chunk, on, cal, cfg, wd, reply_by)
+        except IntegrityError:  # a concurrent sweep got in the way: one item at a time, each in its savepoint
+            notices = escs = 0
+            for item, need_notice, step in chunk:
+                if need_notice and _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO,
+                                          on=on, cal=cal, cfg=cfg, wd=wd, reply_by=reply_by, people=people):
+                    notices += 1
+                if step is not None and _retry(_take_item_step, k, item, step[0], step[1], on, cal, cfg, wd,
+                                               reply_by, people):
+                    escs += 1
+        stats["notices"] += notices
+        stats["escalations"] += escs
     return stats
+
+
+def _act_batch(k: SupervisedKind, chunk, on: dt.date, cal, cfg, wd: WorkdayIndex, reply_by: dt.date
+               ) -> tuple[int, int]:
+    """Issue the automatic 督办单 and take the due rungs of `chunk` [(OverdueItem, issue notice, (level, step)
+    or None)] in one transaction: the same rows, audit entries, messages and timeline events as
+    issue_item_notice/_take_item_step one by one. Raises IntegrityError when any of them exists already."""
+    from luoshi.audit.services import record_many
+    from luoshi.notifications.outbox import Outbox, Recipients
+    from luoshi.orgs.models import Unit
+
+    from .bulk import insert_rows, next_numbers
+
+    with transaction.atomic():
+        units = Unit.objects.only("id", "name", "short_names").in_bulk({it.unit_id for it, _, _ in chunk})
+        rcpt = Recipients(set(units))
+        outbox, audit, events = Outbox(), [], []
+        action = DEFAULT_ACTIONS[Color.RED]
+        # 1. 督办单: the episode's automatic notice, and an escalation notice for a 督办单 rung of an episode
+        #    that has none (a ladder whose first rung is not the automatic one)
+        specs = [(it, SupervisionNotice.Kind.AUTO, it.reason or _default_reason(it, on, wd))
+                 for it, need, _ in chunk if need]
+        rung_notice = [it for it, need, st in chunk if st is not None and st[1]["kind"] == "notice" and not need]
+        have = {}
+        if rung_notice:
+            for sid, since, pk in (SupervisionNotice.objects.filter(
+                    source_type=k.name, source_id__in=[it.source_id for it in rung_notice],
+                    kind=SupervisionNotice.Kind.AUTO).order_by("-id").values_list("source_id", "light_since", "id")):
+                have[(sid, since)] = pk
+        for it in rung_notice:
+            found = [pk for (sid, since), pk in have.items() if sid == it.source_id and since and since >= it.since]
+            if not found:
+                label = next(st[1]["label"] for i2, _, st in chunk if i2 is it)
+                specs.append((it, SupervisionNotice.Kind.ESCALATION,
+                              f"经{label}前措施后仍未办结:{_default_reason(it, on, wd)}"))
+        notices = []
+        if specs:
+            seq = next_numbers(on.year, len(specs))
+            for it, nkind, reason in specs:
+                notices.append(SupervisionNotice(
+                    number=f"督办〔{on.year}〕第{seq:04d}号", year=on.year, seq=seq, kind=nkind, task=None,
+                    source_type=k.name, source_id=it.source_id, source_label=it.label[:200],
+                    source_url=it.url[:200], light=Color.RED, light_since=it.since, lead_unit_id=it.unit_id,
+                    reason=reason, required_action=action, issued_on=on, reply_by=reply_by))
+                seq += 1
+            insert_rows(SupervisionNotice, notices)
+        by_item: dict[int, SupervisionNotice] = {}
+        for n, (it, nkind, reason) in zip(notices, specs):
+            by_item.setdefault(it.source_id, n)
+            audit.append({"actor": "系统", "action": "notice.issue", "obj": n, "summary": f"签发{n.title_zh}{n.number}",
+                          "after": {k.name: it.number, "light": n.light, "kind": nkind, "lead_unit_id": it.unit_id,
+                                    "reason": reason, "reply_by": n.reply_by}})
+            unit = units.get(it.unit_id)
+            outbox.deliver(rcpt.of([unit]) + rcpt.of([unit], rcpt.Role.LEADER) if unit else [],
+                           kind="notice.issued", title=f"【{n.title_zh}】{n.number} {it.label[:80]}",
+                           body=f"{reason}\n整改要求:{action}\n回复期限:{n.reply_by:%Y-%m-%d}",
+                           url=f"/supervision/notices/{n.pk}/", obj=n)
+            events.append((it.source_id, "notice",
+                           f"签发{n.title_zh}{n.number}:{reason}(请于{n.reply_by:%Y-%m-%d}前回复)"))
+        # 2. the rungs
+        escs = []
+        for it, _, st in chunk:
+            if st is None:
+                continue
+            level, step = st
+            notice_id = None
+            if step["kind"] == "notice":
+                n = by_item.get(it.source_id)
+                found = sorted(pk for (sid, since), pk in have.items() if sid == it.source_id and since
+                               and since >= it.since)
+                notice_id = found[0] if found else getattr(n, "pk", None)
+            esc = Escalation(task=None, source_type=k.name, source_id=it.source_id, source_label=it.label[:200],
+                             episode_since=it.since, level=level, kind=step["kind"], label=step["label"], on=on,
+                             unit_id=it.unit_id, notice_id=notice_id)
+            esc._state.fields_cache["unit"] = units.get(it.unit_id)
+            escs.append((it, esc))
+        insert_rows(Escalation, [e for _, e in escs])
+        for it, esc in escs:
+            unit = units.get(it.unit_id)
+            audit.append({"actor": "系统", "action": "escalation.step", "obj": esc,
+                          "object_type": "supervision.escalation", "summary": f"{it.number} {esc.label}",
+                          "after": {"level": esc.level, "kind": esc.kind, "episode": it.since, k.name: it.number}})
+            if esc.kind in ("remind", "urge", "listed"):
+                outbox.deliver(rcpt.of([unit]) + (rcpt.of([unit], rcpt.Role.LEADER) if esc.kind == "listed" else [])
+                               if unit else [], kind=f"escalation.{esc.kind}", title=f"【{esc.label}】{it.label[:80]}",
+                               body=_default_reason(it, on, wd), url=it.url)
+            elif esc.kind == "interview":
+                outbox.deliver((rcpt.of([unit], rcpt.Role.LEADER) if unit else []) + rcpt.supervisors(),
+                               kind="escalation.interview", title=f"【约谈/问责建议】{it.label[:80]}",
+                               body=f"{unit.display_name if unit else ''}:{_default_reason(it, on, wd)},"
+                                    f"经多次督办仍未办结,建议约谈或问责。", url=it.url)
+            events.append((it.source_id, "escalation", f"升级督办第{esc.level}级:{esc.label}"))
+        record_many(audit, insert=insert_rows)
+        outbox.flush()
+        if k.on_events is not None:
+            k.on_events(events)
+        elif k.on_event is not None:
+            for sid, event, text in events:
+                k.on_event(sid, event, text, None)
+        interviews = [e for _, e in escs if e.kind == "interview"]
+        if interviews:
+            from .hooks import interview_taken
+
+            interview_taken(interviews)
+    return len(notices), len(escs)
 
 
 def overdue_rows(user=None, now=None, limit: int = 200) -> list[dict]:

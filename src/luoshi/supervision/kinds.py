@@ -15,7 +15,12 @@ A kind that also gives `overdue(now)` — an iterable of OverdueItem, oldest dea
 of the engine (supervision.items, run by every sweep): a red 督办单 when an item turns overdue, then the
 escalation ladder (policy tagged with the kind's name, else the default), and the 通报's list of overdue
 items. `on_event(source_id, kind, text, actor)` (optional) puts the notice's steps (issued, acknowledged,
-answered, reviewed, escalated) on the item's own timeline. OverdueItem.label is what the addressed unit,
+answered, reviewed, escalated) on the item's own timeline.
+
+For scale (a million cases), a kind may also give the sweep a lighter path (all three optional):
+`overdue_keys(now)` — (source_id, unit_id, since) tuples, oldest deadline first, the same items as
+`overdue(now)` without building their labels; `describe(source_ids)` — {source_id: OverdueItem} for the few the
+sweep acts on; `on_events([(source_id, kind, text)])` — on_event for many at once (system actor). OverdueItem.label is what the addressed unit,
 the 通报 and the audit page show: it must never identify a complainant.
 """
 from __future__ import annotations
@@ -39,6 +44,9 @@ class SupervisedKind:
     domain: str = ""   # the luoshi.core.scope domain its notices and 通报 rows are read under (default: name)
     lights_in: Callable | None = None  # lights_in(now, units): `lights` for the unit ids `units` (None = all)
     links: dict | None = None  # {"red"|"yellow"|"green"|"all": url} of the kind's own list, filtered
+    overdue_keys: Callable | None = None
+    describe: Callable | None = None
+    on_events: Callable | None = None
 
     @property
     def scope_domain(self) -> str:
@@ -68,13 +76,18 @@ _KINDS: dict[str, SupervisedKind] = {}
 
 def register_kind(name: str, label: str, *, lights: Callable, overdue: Callable | None = None,
                   on_event: Callable | None = None, domain: str = "", lights_in: Callable | None = None,
-                  links: dict | None = None) -> None:
+                  links: dict | None = None, overdue_keys: Callable | None = None,
+                  describe: Callable | None = None, on_events: Callable | None = None) -> None:
     """Register (or replace) a supervised kind (see the module docstring for the callables). `domain`: the
     luoshi.core.scope domain that decides who reads its notices, 通报 rows and lights (default: the kind's
     name). `lights_in(now, units)`: the same counts as `lights(now)` restricted in the database to the unit
     ids `units` (None = every unit) — what the pages use (scoped_kind_lights); without it the pages filter
-    `lights(now)`. `links`: the kind's own list per light ({"red": url, "yellow": url, "all": url})."""
-    _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event, domain, lights_in, links)
+    `lights(now)`. `links`: the kind's own list per light ({"red": url, "yellow": url, "all": url}).
+    `overdue_keys`/`describe`/`on_events`: the sweep's light path (module docstring); the first two go together."""
+    if (overdue_keys is None) != (describe is None):
+        raise ValueError("overdue_keys and describe go together")
+    _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event, domain, lights_in, links, overdue_keys,
+                                  describe, on_events)
 
 
 def kinds() -> list[SupervisedKind]:
