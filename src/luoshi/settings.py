@@ -299,6 +299,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# The optional map of the report form and the case page (cases.maps): only with a tile server (an
+# intranet usually has none). A Leaflet URL template, e.g. https://tiles.example/{z}/{x}/{y}.png; the page's
+# CSP then allows images from that host.
+LUOSHI_MAP_TILE_URL = os.environ.get("LUOSHI_MAP_TILE_URL", "").strip()
+LUOSHI_MAP_ATTRIBUTION = os.environ.get("LUOSHI_MAP_ATTRIBUTION", "")
+LUOSHI_MAP_CENTER = os.environ.get("LUOSHI_MAP_CENTER", "30.6,114.3")
+LUOSHI_MAP_ZOOM = int(os.environ.get("LUOSHI_MAP_ZOOM", "12"))
+LUOSHI_MAP_MAX_ZOOM = int(os.environ.get("LUOSHI_MAP_MAX_ZOOM", "18"))
 # Addresses of the reverse proxy whose X-Forwarded-For / X-Forwarded-Proto are believed.
 LUOSHI_FORWARDED_ALLOW_IPS = [
     a.strip() for a in os.environ.get("LUOSHI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",") if a.strip()

@@ -20,6 +20,7 @@ from luoshi.orgs.models import Unit
 from . import permissions as perm
 from . import services as svc
 from .forms import HotlineForm, LookupForm, RateForm, ReportForm
+from .maps import allow_tiles, map_config
 from .models import Case, CasePhoto, Category, Channel, Kind, Status
 from .present import case_dict
 
@@ -115,9 +116,10 @@ def case_detail(request, pk):
     from .routing import route
 
     suggested = route(case.category, case.area, case.subject_unit) if units else None
-    return render(request, "cases/detail.html", {
+    shown = map_config(point=(case.lat, case.long)) if case.lat is not None and case.long is not None else None
+    return allow_tiles(render(request, "cases/detail.html", {
         "case": case, "d": d, "actions": actions, "dups": dups, "units": units, "suggested": suggested,
-        "see_reporter": perm.can_see_reporter(request.user, case)})
+        "see_reporter": perm.can_see_reporter(request.user, case), "map": shown}), shown)
 
 
 @login_required
@@ -189,8 +191,7 @@ def public_report(request):
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if is_ratelimited(request, group="public-report", key="ip", rate=_rate(), increment=True):
-            return render(request, "cases/public_report.html",
-                          {"form": form, "error": "提交过于频繁,请稍后再试。"}, status=429)
+            return _report_page(request, {"form": form, "error": "提交过于频繁,请稍后再试。"}, status=429)
         if form.is_valid():
             cd = form.cleaned_data
             try:
@@ -202,11 +203,16 @@ def public_report(request):
                     subject_unit=cd["subject_unit"] or None, subject_person=cd["subject_person"],
                     channel=Channel.WEB, photos=request.FILES.getlist("photos"))
             except LuoshiError as exc:
-                return render(request, "cases/public_report.html", {"form": form, "error": exc.message_zh},
-                              status=400)
+                return _report_page(request, {"form": form, "error": exc.message_zh}, status=400)
             return render(request, "cases/public_done.html", {"number": case.number, "code": code})
-        return render(request, "cases/public_report.html", {"form": form, "error": "请检查填写的内容。"}, status=400)
-    return render(request, "cases/public_report.html", {"form": form})
+        return _report_page(request, {"form": form, "error": "请检查填写的内容。"}, status=400)
+    return _report_page(request, {"form": form})
+
+
+def _report_page(request, ctx: dict, status: int = 200):
+    """The report form, with the map (cases.maps) when a tile server is configured."""
+    cfg = map_config(pick=True)
+    return allow_tiles(render(request, "cases/public_report.html", {**ctx, "map": cfg}, status=status), cfg)
 
 
 def _public_view(case: Case) -> dict:
