@@ -113,6 +113,7 @@ def _routes():
         path("users/me/", accounts_api.MeView.as_view(), name="api-me"),
         path("ledger.xlsx", ledger_api.LedgerExportView.as_view(), name="api-ledger-xlsx"),
         path("stats/units/", supervision_api.UnitStatsView.as_view(), name="api-stats-units"),
+        path("listed-items/", supervision_api.ListedItemsView.as_view(), name="api-listed-items"),
         path("assessment/", include("luoshi.assessment.api_urls")),
         path("cases/", include("luoshi.cases.api")),
         path("", include(router.urls)),

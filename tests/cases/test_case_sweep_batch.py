@@ -102,8 +102,8 @@ def test_a_batch_meeting_a_concurrent_writer_is_redone_item_by_item(new_case, of
     cal, on = current_calendar(), timezone.localdate()
     wd, cfg = WorkdayIndex(cal), config()
 
-    def racing_describe(ids):
-        items = describe_items(ids)
+    def racing_describe(ids, now=None):
+        items = describe_items(ids, now=now)
         # the other sweep, first: the oldest case's automatic 督办单
         issue_item_notice(kind, items[cases[0].pk], notice_kind="auto", on=on, cal=cal, cfg=cfg, wd=wd)
         return items

@@ -98,14 +98,14 @@ def overdue_keys(now=None):
             .order_by("deadline", "id").values_list("id", "responsible_unit_id", "since").iterator(chunk_size=20000))
 
 
-def describe_items(ids) -> dict:
-    """{case id: OverdueItem} for the given cases (the few the sweep acts on)."""
+def describe_items(ids, now=None) -> dict:
+    """{case id: OverdueItem} for those of the given cases still overdue at `now` (default: now)."""
     from .models import Category
 
     tz = timezone.get_current_timezone()
     names = dict(Category.objects.values_list("id", "name"))
     return {row[0]: _item(*row, names, tz)
-            for row in Case.objects.filter(pk__in=list(ids), responsible_unit__isnull=False).values_list(*ITEM_COLUMNS)}
+            for row in _overdue_rows(now or timezone.now()).filter(pk__in=list(ids)).values_list(*ITEM_COLUMNS)}
 
 
 def supervision_events(events) -> None:

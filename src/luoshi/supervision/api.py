@@ -280,3 +280,25 @@ class UnitStatsView(generics.GenericAPIView):
 
 __all__ = ["LightViewSet", "NoticeViewSet", "RectificationViewSet", "UnitStatsView",
            "visible_rectifications"]
+
+
+class ListedItemsView(generics.GenericAPIView):
+    """挂牌督办 items of the other supervised kinds (overdue cases, petitions), per kind, within the reader's
+    scope (luoshi.core.scope, the kind's domain); named by number and category/title only, never the
+    complainant or petitioner. The tasks' 挂牌督办 list is `GET /api/lights/?listed=1`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(summary="挂牌督办 overdue cases/petitions you may read, per kind, oldest listing first",
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        from .items import listed_rows
+
+        out = []
+        for k in listed_rows(user=request.user):
+            out.append({"kind": k["kind"], "label": k["label"], "total": k["total"], "items": [
+                {"number": r["number"], "title": r["title"], "unit_id": r["unit_id"], "unit": r["unit"],
+                 "deadline": r["deadline"].isoformat(), "since": r["since"].isoformat(),
+                 "listed_on": r["listed_on"].isoformat(), "rung": r["rung"], "url": r["url"]}
+                for r in k["items"]]})
+        return Response(out)

@@ -236,7 +236,7 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
     people: dict = {}
     for i in range(0, len(todo), ITEM_BATCH):
         chunk = todo[i:i + ITEM_BATCH]
-        items = given if k.describe is None else k.describe([sid for sid, _, _ in chunk])
+        items = given if k.describe is None else k.describe([sid for sid, _, _ in chunk], now=now)
         chunk = [(items[sid], n, st) for sid, n, st in chunk if sid in items]
         try:
             notices, escs = _retry(_act_batch, k, chunk, on, cal, cfg, wd, reply_by)
@@ -385,4 +385,61 @@ def overdue_rows(user=None, now=None, limit: int = 200) -> list[dict]:
                 rows.append({"number": number, "title": title, "unit_id": i.unit_id, "deadline": i.deadline,
                              "since": i.since})
         out.append({"kind": k.name, "label": k.label, "items": rows, "total": total, "by_unit": by_unit})
+    return out
+
+
+LISTED_KINDS = ("listed", "interview")  # 挂牌督办 and the rung above it: the item stays 挂牌 until it is done
+
+
+def listed_rows(user=None, now=None) -> list[dict]:
+    """挂牌督办 items of the other supervised kinds (overdue cases, petitions): the items still overdue whose
+    current episode reached the 挂牌督办 rung (or 约谈/问责建议 above it), oldest listing first.
+
+    [{"kind", "label", "total", "items": [{"number", "title", "unit_id", "unit", "deadline", "since",
+    "listed_on", "rung", "url"}]}] — named by number and category/title only (OverdueItem.label), never a
+    complainant or petitioner; with `user`, only the units their scope (luoshi.core.scope, the kind's domain)
+    lets them read."""
+    from luoshi.core.scope import unit_scope
+    from luoshi.orgs.models import Unit
+
+    now = now or timezone.now()
+    out = []
+    for k in kinds():
+        if k.overdue is None:
+            continue
+        scope = unit_scope(user, k.scope_domain) if user is not None else None
+        row = {"kind": k.name, "label": k.label, "total": 0, "items": []}
+        out.append(row)
+        if scope is not None and not scope:
+            continue
+        steps = Escalation.objects.filter(source_type=k.name, kind__in=LISTED_KINDS)
+        if scope is not None:
+            steps = steps.filter(unit_id__in=scope)
+        top: dict[int, tuple] = {}  # source_id → (episode, listed on, rung label) of its latest listing
+        for sid, ep, on, level, label in steps.order_by("source_id", "episode_since", "level").values_list(
+                "source_id", "episode_since", "on", "level", "label"):
+            cur = top.get(sid)
+            if cur is None or ep > cur[0]:
+                top[sid] = (ep, on, label)
+            elif ep == cur[0]:
+                top[sid] = (ep, cur[1], label)  # listed on the 挂牌 day; the rung reached since
+        if not top:
+            continue
+        if k.describe is not None:
+            items = k.describe(list(top), now=now)
+        else:
+            items = {i.source_id: i for i in k.overdue(now) if i.source_id in top}
+        rows = []
+        for sid, (ep, on, rung) in top.items():
+            it = items.get(sid)
+            if it is None or it.since != ep or (scope is not None and it.unit_id not in scope):
+                continue  # done, or a new limit started a new episode, or now another unit's
+            number, _, title = it.label.partition(" ")
+            rows.append({"number": number, "title": title, "unit_id": it.unit_id, "deadline": it.deadline,
+                         "since": it.since, "listed_on": on, "rung": rung, "url": it.url})
+        rows.sort(key=lambda r: (r["listed_on"], r["number"]))
+        names = dict(Unit.objects.filter(pk__in={r["unit_id"] for r in rows}).values_list("id", "name"))
+        for r in rows:
+            r["unit"] = names.get(r["unit_id"], "")
+        row["items"], row["total"] = rows, len(rows)
     return out

@@ -19,8 +19,8 @@ answered, reviewed, escalated) on the item's own timeline.
 
 For scale (a million cases), a kind may also give the sweep a lighter path (all three optional):
 `overdue_keys(now)` — (source_id, unit_id, since) tuples, oldest deadline first, the same items as
-`overdue(now)` without building their labels; `describe(source_ids)` — {source_id: OverdueItem} for the few the
-sweep acts on; `on_events([(source_id, kind, text)])` — on_event for many at once (system actor). OverdueItem.label is what the addressed unit,
+`overdue(now)` without building their labels; `describe(source_ids, now=None)` — {source_id: OverdueItem} for
+those of the given items still overdue (the few the sweep acts on, the 挂牌督办 lists); `on_events([(source_id, kind, text)])` — on_event for many at once (system actor). OverdueItem.label is what the addressed unit,
 the 通报 and the audit page show: it must never identify a complainant.
 """
 from __future__ import annotations

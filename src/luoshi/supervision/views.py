@@ -156,10 +156,14 @@ def lights(request):
 
 @login_required
 def listed(request):
-    """挂牌督办: publicly listed tasks, visible to every user."""
+    """挂牌督办: publicly listed tasks, visible to every user; then the 挂牌督办 overdue cases/petitions the
+    user's scope lets them read (supervision.items.listed_rows)."""
     qs = with_reasons_now(SupervisionState.objects.filter(listed=True).select_related("task")
                           .prefetch_related("task__lead_units").order_by("listed_on", "task_id"))
-    return render(request, "supervision/listed.html", {"states": qs, "labels": LIGHT_LABELS})
+    from .items import listed_rows
+
+    return render(request, "supervision/listed.html", {"states": qs, "labels": LIGHT_LABELS,
+                                                       "others": listed_rows(user=request.user)})
 
 
 def _rectifications(user, tasks):
