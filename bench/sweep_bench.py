@@ -121,6 +121,23 @@ def run(args) -> int:
           f"{time.monotonic() - t0:.1f}s  (planned mix {counts})")
     User.objects.create_user("bench_sup", password="bench-pw-123", role=Role.SUPERVISOR)
 
+    def cpu():
+        """(this process's user+sys CPU seconds, its PostgreSQL backend's): figures the load does not move."""
+        me = os.times()
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            pid = cur.fetchone()[0]
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            db = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:  # the server runs on another machine
+            db = float("nan")
+        return me.user + me.system, db
+
+    with connection.cursor() as cur:  # one backend does all the work, so its CPU is all the database's
+        cur.execute("SET max_parallel_workers_per_gather = 0")
+    c0 = cpu()
     t0 = time.monotonic()
     if os.environ.get("LUOSHI_BENCH_PROFILE"):
         import cProfile
@@ -128,16 +145,21 @@ def run(args) -> int:
 
         prof = cProfile.Profile()
         r1 = prof.runcall(run_sweep, on)
-        pstats.Stats(prof).sort_stats(os.environ.get("LUOSHI_BENCH_PROFILE_SORT", "cumulative")).print_stats(25)
+        pstats.Stats(prof).sort_stats(os.environ.get("LUOSHI_BENCH_PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("LUOSHI_BENCH_PROFILE_LINES", "25")))
     else:
         r1 = run_sweep(on)
     first = time.monotonic() - t0
+    c1 = cpu()
     print(f"sweep 1 (first): {first:.1f}s lights={r1.lights} changed={len(r1.changes) if len(r1.changes) < 1000 else '1000+'} "
-          f"notices={r1.notices_issued} escalations={r1.escalations}\n    phases {r1.phases}")
+          f"notices={r1.notices_issued} escalations={r1.escalations}\n    CPU: app {c1[0] - c0[0]:.1f} s, PostgreSQL "
+          f"{c1[1] - c0[1]:.1f} s\n    phases {r1.phases}")
     t0 = time.monotonic()
     r2 = run_sweep(on)
     steady = time.monotonic() - t0
-    print(f"sweep 2 (steady state): {steady:.1f}s changed={len(r2.changes)} notices={r2.notices_issued}\n    phases {r2.phases}")
+    c2 = cpu()
+    print(f"sweep 2 (steady state): {steady:.1f}s changed={len(r2.changes)} notices={r2.notices_issued}\n"
+          f"    CPU: app {c2[0] - c1[0]:.1f} s, PostgreSQL {c2[1] - c1[1]:.1f} s\n    phases {r2.phases}")
 
     c = Client()
     c.force_login(User.objects.get(username="bench_sup"))

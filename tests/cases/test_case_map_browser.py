@@ -68,7 +68,8 @@ def _phone(browser):
     return ctx, ctx.new_page()
 
 
-def test_map_with_a_tile_server_sets_the_point(browser, live_server, cats, routing, office, users, tile_server):
+def test_map_with_a_tile_server_sets_the_point(browser, live_server, cats, routing, office, users, tile_server,
+                                               tmp_path):
     base_tiles, hits = tile_server
     with override_settings(LUOSHI_MAP_TILE_URL=base_tiles + "/{z}/{x}/{y}.png", LUOSHI_MAP_ATTRIBUTION="测试底图",
                            LUOSHI_MAP_CENTER="30.05,118.05", LUOSHI_MAP_ZOOM=13):
@@ -91,6 +92,7 @@ def test_map_with_a_tile_server_sets_the_point(browser, live_server, cats, routi
             # north-east of the centre, inside the shown area at zoom 13
             assert 30.05 < lat < 30.15 and 118.05 < long < 118.15, (lat, long)
             assert page.locator("#case-map path.leaflet-interactive").count() == 1  # the marker
+            page.locator("#case-map").screenshot(path=str(tmp_path / "map-phone.png"))  # looked at once
             page.select_option("select[name=category]", "CG-ROAD")
             page.fill("[name=description]", "甲区人民路路面塌陷,车辆无法通行")
             page.fill("[name=address]", "甲区人民路")

@@ -274,17 +274,18 @@ def _act_batch(k: SupervisedKind, chunk, on: dt.date, cal, cfg, wd: WorkdayIndex
         #    that has none (a ladder whose first rung is not the automatic one)
         specs = [(it, SupervisionNotice.Kind.AUTO, it.reason or _default_reason(it, on, wd))
                  for it, need, _ in chunk if need]
-        rung_notice = [it for it, need, st in chunk if st is not None and st[1]["kind"] == "notice" and not need]
-        have = {}
+        rung_notice = [(it, st[1]["label"]) for it, need, st in chunk
+                       if st is not None and st[1]["kind"] == "notice" and not need]
+        have: dict[int, int] = {}  # source_id → its episode's automatic notice (the first, by id)
         if rung_notice:
+            since_of = {it.source_id: it.since for it, _ in rung_notice}
             for sid, since, pk in (SupervisionNotice.objects.filter(
-                    source_type=k.name, source_id__in=[it.source_id for it in rung_notice],
-                    kind=SupervisionNotice.Kind.AUTO).order_by("-id").values_list("source_id", "light_since", "id")):
-                have[(sid, since)] = pk
-        for it in rung_notice:
-            found = [pk for (sid, since), pk in have.items() if sid == it.source_id and since and since >= it.since]
-            if not found:
-                label = next(st[1]["label"] for i2, _, st in chunk if i2 is it)
+                    source_type=k.name, source_id__in=list(since_of), kind=SupervisionNotice.Kind.AUTO)
+                    .order_by("id").values_list("source_id", "light_since", "id")):
+                if since and since >= since_of[sid]:
+                    have.setdefault(sid, pk)
+        for it, label in rung_notice:
+            if it.source_id not in have:
                 specs.append((it, SupervisionNotice.Kind.ESCALATION,
                               f"经{label}前措施后仍未办结:{_default_reason(it, on, wd)}"))
         notices = []
@@ -318,11 +319,8 @@ def _act_batch(k: SupervisedKind, chunk, on: dt.date, cal, cfg, wd: WorkdayIndex
                 continue
             level, step = st
             notice_id = None
-            if step["kind"] == "notice":
-                n = by_item.get(it.source_id)
-                found = sorted(pk for (sid, since), pk in have.items() if sid == it.source_id and since
-                               and since >= it.since)
-                notice_id = found[0] if found else getattr(n, "pk", None)
+            if step["kind"] == "notice":  # the episode's notice: the one it had, else the one issued above
+                notice_id = have.get(it.source_id) or getattr(by_item.get(it.source_id), "pk", None)
             esc = Escalation(task=None, source_type=k.name, source_id=it.source_id, source_label=it.label[:200],
                              episode_since=it.since, level=level, kind=step["kind"], label=step["label"], on=on,
                              unit_id=it.unit_id, notice_id=notice_id)
