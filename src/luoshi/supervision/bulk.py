@@ -546,10 +546,12 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
         notices = {}
         asks = [(t, st, ep) for t, st, ep, level, step in todo if step["kind"] == "notice"]
         if asks:
-            for n in (SupervisionNotice.objects.filter(task_id__in=[t.pk for t, _, _ in asks],
-                                                       kind=SupervisionNotice.Kind.AUTO)
+            by_task: dict[int, tuple] = {}  # task id → (state, episode): one look-up per notice, not a scan
+            for t, st, ep in asks:
+                by_task.setdefault(t.pk, (st, ep))
+            for n in (SupervisionNotice.objects.filter(task_id__in=list(by_task), kind=SupervisionNotice.Kind.AUTO)
                       .order_by("light_since", "id")):
-                st_ep = next(((st, ep) for t, st, ep in asks if t.pk == n.task_id), None)
+                st_ep = by_task.get(n.task_id)
                 if st_ep and n.light == st_ep[0].light and n.light_since and n.light_since >= st_ep[1]:
                     notices[n.task_id] = n
         specs = [{"task": t, "light": st.light, "kind": SupervisionNotice.Kind.ESCALATION,
