@@ -243,11 +243,13 @@ def run_kind(k: SupervisedKind, on: dt.date, cal, wd: WorkdayIndex, cfg, now=Non
         except IntegrityError:  # a concurrent sweep got in the way: one item at a time, each in its savepoint
             notices = escs = 0
             for item, need_notice, step in chunk:
-                if need_notice and _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO,
-                                          on=on, cal=cal, cfg=cfg, wd=wd, reply_by=reply_by, people=people):
-                    notices += 1
+                issued = None
+                if need_notice:
+                    issued = _retry(issue_item_notice, k, item, notice_kind=SupervisionNotice.Kind.AUTO, on=on,
+                                    cal=cal, cfg=cfg, wd=wd, reply_by=reply_by, people=people)
+                    notices += issued is not None
                 if step is not None and _retry(_take_item_step, k, item, step[0], step[1], on, cal, cfg, wd,
-                                               reply_by, people):
+                                               reply_by, people, issued=issued):
                     escs += 1
         stats["notices"] += notices
         stats["escalations"] += escs
