@@ -4,9 +4,9 @@
 
 Builds a fresh demo database in a temporary data directory, starts `luoshi serve` on a free local port,
 logs in as the demo 督查员 (duchayuan) with headless Chromium (/usr/bin/chromium, Playwright) and writes
-ledger.png (督办台账), task.png (a task page: 量化目标 with 目标完成值, 牵头/配合单位报送, timeline) and
-supervision.png (督办总览). The server is stopped at the end; nothing outside the temporary directory
-changes except the PNG files.
+ledger.png (督办台账), task.png (a task page: 量化目标 with 目标完成值, 牵头/配合单位报送, timeline),
+supervision.png (督办总览) and unitpicker.png (the type-ahead unit chooser open on 立项). The server is
+stopped at the end; nothing outside the temporary directory changes except the PNG files.
 """
 from __future__ import annotations
 
@@ -86,6 +86,22 @@ def main() -> None:
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=str(out / name), full_page=True)
                 print(out / name)
+            # the type-ahead unit chooser (单位选择) open on 立项: part of an alias typed, the list below
+            page.goto(f"{base}/tasks/new/")
+            page.fill("#id_title", "推进企业开办“一网通办”")
+            page.focus("#id_lead_units_search")
+            page.keyboard.type("发改")
+            page.wait_for_selector(".up-list[data-q='发改'] [role=option]")
+            page.keyboard.press("Enter")
+            page.focus("#id_co_units_search")
+            page.keyboard.type("区")
+            page.wait_for_selector(".up-list[data-q='区'] [role=option]")
+            page.keyboard.press("ArrowDown")
+            box = page.locator(".row:has(#id_lead_units_search)").bounding_box()
+            top = max(0, box["y"] - 150)
+            page.screenshot(path=str(out / "unitpicker.png"),
+                            clip={"x": 0, "y": top, "width": 1366, "height": box["height"] + 150 + 330})
+            print(out / "unitpicker.png")
             browser.close()
     finally:
         server.terminate()

@@ -79,6 +79,15 @@ def test_import_speech_in_browser(live_server, page, users, units, tmp_path):
         for sel in r.locator("select.rv-pick").all():
             sel.select_option("ignore")
 
+    # a co-unit the text does not name: the row's type-ahead (the no-JavaScript name box gives way to it)
+    assert row.locator(f"input[name='t{school}-co_add']").is_hidden()
+    box = page.locator(f"#t{school}-co-pick_search")
+    box.focus()
+    page.keyboard.type("发改委")   # an alias
+    page.wait_for_selector(f"#row-{school} .up-list[data-q='发改委'] [role=option]:has-text('市发展和改革委员会')")
+    page.keyboard.press("Enter")
+    assert row.locator(".rv-co .up-chip-name").all_inner_texts() == ["市发展和改革委员会"]
+
     # the reviewer decides one row is not a separate ledger task and unticks it
     title_row = row_index(page, "网上可办率达到95%以上")
     page.uncheck(f"input[name='t{title_row}-include']")
@@ -111,6 +120,7 @@ def test_import_speech_in_browser(live_server, page, users, units, tmp_path):
     assert not tasks.filter(title__contains="网上可办率").exists()
     school_task = tasks.get(title__contains="每月28日前报送整治进展")
     assert cgj in school_task.co_units.all() and units["edu"] in school_task.lead_units.all()
+    assert units["fgw"] in school_task.co_units.all()   # chosen with the row's type-ahead
     assert school_task.recurrence == "monthly:28"
     june = tasks.get(title__contains="6月底前完成全市政务服务事项梳理")
     assert june.deadline.isoformat() == f"{YEAR}-06-30"

@@ -119,4 +119,5 @@ def test_large_organisation_picks_units_by_name(users, units, make_task, client_
     get = lambda **p: set(numbers(page_text(client.get("/ledger/", p))))  # noqa: E731
     assert get(unit=units["jia"].pk) == {c.number}
     assert get(unit_name=units["fgw"].name) == {a.number, b.number}  # lead or co
+    assert get(unit_name="发改委") == {a.number, b.number}           # an alias, in part
     assert get(unit_name="没有这个单位") == set()

@@ -7,6 +7,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -17,6 +18,7 @@ from luoshi.core.tabular import append_row
 from luoshi.ledger.models import Task
 from luoshi.ledger.permissions import visible_tasks
 from luoshi.orgs.models import Unit
+from luoshi.orgs.widgets import TEXT_SUFFIX, picked_units
 
 from . import permissions as perm
 from . import services as svc
@@ -120,7 +122,7 @@ def new(request):
     if request.method == "POST":
         data = request.POST
         try:
-            unit = units.filter(pk=int(data.get("unit") or 0)).first()
+            unit = (picked_units(data, "unit", units, label="责任单位", required=False) or [None])[0]
             task = None
             if data.get("task"):
                 task = visible_tasks(user).filter(number=data["task"].strip()).first()
@@ -133,7 +135,8 @@ def new(request):
             return redirect("accountability:detail", pk=p.pk)
         except (LuoshiError, ValueError) as e:
             error = getattr(e, "message_zh", "提交的数据有误")
-    return render(request, "accountability/new.html", {"units": units, "error": error, "data": data},
+    return render(request, "accountability/new.html", {"units": units, "error": error, "data": data,
+                                                       "unit_text": data.get("unit" + TEXT_SUFFIX, "")},
                   status=400 if error else 200)
 
 
@@ -154,7 +157,8 @@ def add_person(request, pk: int):
         return denied
     d = request.POST
     try:
-        unit = Unit.objects.filter(pk=int(d.get("unit") or 0)).first()
+        unit = (picked_units(d, "unit", Unit.objects.filter(is_active=True), label="所在单位", required=False)
+                or [None])[0]
         svc.do_add_person(request.user, p, name=d.get("name", ""), post=d.get("post", ""), unit=unit,
                           responsibility=d.get("responsibility", ""), measure=d.get("measure") or None)
     except (LuoshiError, ValueError) as e:
@@ -171,7 +175,8 @@ def amend_person(request, pk: int):
         return denied
     d = request.POST
     try:
-        unit = Unit.objects.filter(pk=int(d.get("unit") or 0)).first()
+        unit = (picked_units(d, "unit", Unit.objects.filter(Q(is_active=True) | Q(pk=person.unit_id)),
+                             label="所在单位", required=False) or [None])[0]
         svc.do_amend_person(request.user, person, post=d.get("post", ""), responsibility=d.get("responsibility", ""),
                             unit=unit)
     except (LuoshiError, ValueError) as e:

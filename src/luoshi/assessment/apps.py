@@ -13,6 +13,11 @@ class AssessmentConfig(AppConfig):
         from . import govservice, letters  # noqa: F401
 
         register_nav("绩效考核", "assessment:index", order=60)
+        from luoshi.orgs.services import register_unit_set
+
+        from .views import plan_member_ids
+
+        register_unit_set("members_of", plan_member_ids)
         from luoshi.audit.labels import register as register_labels
         from luoshi.core.views import register_home
 

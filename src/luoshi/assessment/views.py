@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
+from luoshi.orgs.widgets import picked_units
 
 from . import documents, scoring
 from . import services as svc
@@ -31,6 +32,32 @@ def forbidden(request, message="您无权访问此页面。"):
 
 def _office_only(request):
     return None if request.user.sees_everything else forbidden(request)
+
+
+def _active_units():
+    return Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
+def plan_members(plan: Plan):
+    """The plan's member units (参评单位) today (or at the end of its period), as a queryset."""
+    per = svc.parse_period(plan.period)
+    members = scoring.group_members(plan.group, min(per.end, timezone.localdate()))
+    return Unit.objects.filter(pk__in=[u.pk for u in members]).order_by("sort_order", "id")
+
+
+def plan_member_ids(user, raw) -> set[int]:
+    """GET /api/units/search/?members_of=<plan>: the plan's member units (the plan editor's choosers; the
+    office only)."""
+    from luoshi.core.errors import deny
+    from luoshi.core.params import parse_id
+
+    pk = parse_id(raw, "members_of", "考核方案")
+    if not getattr(user, "sees_everything", False):
+        deny("choose the member units of an assessment plan", "选择考核方案的参评单位")
+    plan = Plan.objects.filter(pk=pk).first()
+    if plan is None:
+        raise LuoshiError(f"members_of: no assessment plan {pk}", "考核方案不存在", field="members_of")
+    return set(plan_members(plan).values_list("id", flat=True))
 
 
 def _back(request, default):
@@ -106,11 +133,11 @@ def plan_detail(request, pk: int):
         leaves, problem = [], e.message_zh
     rows = _tree_rows(plan)
     everything = sorted(plan.indicators.all(), key=lambda i: (svc._code_key(i.code), i.id))
-    per = svc.parse_period(plan.period)
-    members = scoring.group_members(plan.group, min(per.end, timezone.localdate()))
+    members = plan_members(plan)
     return render(request, "assessment/plan.html", {
         "plan": plan, "rows": rows, "problem": problem, "leaves": leaves,
         "kinds": Indicator.Kind.choices, "methods": method_choices(), "members": members,
+        "member_ids": list(members.values_list("id", flat=True)),
         "runs": plan.runs.order_by("-id")[:20],
         "expert_inds": [i for i, _, leaf in rows if leaf and i.method == "expert"],
         "manual_inds": [i for i, _, leaf in rows if leaf and i.method == "manual"],
@@ -248,12 +275,14 @@ def plan_action(request, pk: int, action: str):
             return redirect("assessment:run", pk=run.pk)
         if action == "expert":
             ind = get_object_or_404(Indicator, pk=p.get("indicator"), plan=plan)
-            svc.do_record_expert_score(user, ind, get_object_or_404(Unit, pk=p.get("unit")), p.get("rater", ""),
+            svc.do_record_expert_score(user, ind, picked_units(p, "unit", plan_members(plan), label="被评单位")[0],
+                                       p.get("rater", ""),
                                        p.get("score", ""), p.get("note", ""))
             messages.success(request, "评分已录入")
         elif action == "adjust":
             ind = get_object_or_404(Indicator, pk=p.get("indicator"), plan=plan)
-            svc.do_add_adjustment(user, ind, get_object_or_404(Unit, pk=p.get("unit")), reason=p.get("reason", ""),
+            svc.do_add_adjustment(user, ind, picked_units(p, "unit", plan_members(plan))[0],
+                                  reason=p.get("reason", ""),
                                   on=_date(p.get("on"), "日期"), amount=p.get("amount") or 1)
             messages.success(request, "已登记")
         elif action == "survey":
@@ -268,7 +297,7 @@ def plan_action(request, pk: int, action: str):
             from luoshi.accounts.models import User
 
             rater = User.objects.filter(pk=p.get("rater") or 0, role="expert").first()
-            units = list(Unit.objects.filter(pk__in=[u for u in p.getlist("units") if u.isdigit()]))
+            units = picked_units(p, "units", plan_members(plan), multiple=True, label="被评单位", required=False)
             sheet = svc.do_assign_sheet(user, plan, rater, units, rater_name=p.get("rater_name", ""))
             messages.success(request, f"已分配{sheet.rater_name}的评分表")
         elif action == "targets":
@@ -276,7 +305,7 @@ def plan_action(request, pk: int, action: str):
             svc.do_set_unit_targets(user, ind, _unit_targets_from(p.get("targets", "")))
             messages.success(request, "单位目标值已保存")
         elif action == "move":
-            svc.do_move_unit_group(user, get_object_or_404(Unit, pk=p.get("unit")), p.get("group", ""),
+            svc.do_move_unit_group(user, picked_units(p, "unit", plan_members(plan))[0], p.get("group", ""),
                                    _date(p.get("since"), "起始日期"))
             messages.success(request, "已调整考核分组")
         else:
@@ -521,8 +550,8 @@ def letters(request):
 
     qs = lt.visible_letters(request.user).select_related("unit").order_by("-year", "unit__sort_order", "unit_id")
     return render(request, "assessment/letters.html", {
-        "letters": qs[:500], "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id")
-        if request.user.sees_everything else [], "year": timezone.localdate().year})
+        "letters": qs[:500], "units": _active_units() if request.user.sees_everything else None,
+        "year": timezone.localdate().year})
 
 
 def _letter_targets_from(text: str) -> list[dict]:
@@ -550,7 +579,7 @@ def letter_new(request):
     p = request.POST
     try:
         signs = [{"role": "发包方", "name": p.get("sign_a", "")}, {"role": "承包方", "name": p.get("sign_b", "")}]
-        letter = lt.do_save_letter(request.user, get_object_or_404(Unit, pk=p.get("unit") or 0),
+        letter = lt.do_save_letter(request.user, picked_units(p, "unit", _active_units())[0],
                                    year=int(p.get("year") or 0) if (p.get("year") or "").isdigit() else 0,
                                    title=p.get("title", ""), signatories=signs,
                                    targets=_letter_targets_from(p.get("targets", "")))
@@ -631,7 +660,7 @@ def govservice(request):
     return render(request, "assessment/govservice.html", {
         "centres": gs.metrics(centre_ids, start, end_excl), "windows": gs.metrics(centre_ids, start, end_excl, True),
         "cards": cards, "start": start, "end": end,
-        "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id") if request.user.sees_everything else []})
+        "units": _active_units() if request.user.sees_everything else None})
 
 
 @login_required
@@ -647,8 +676,8 @@ def govservice_import(request):
             raise LuoshiError("choose a file", "请选择要导入的文件", field="file")
         if f.size > gs.MAX_BYTES:
             raise LuoshiError("the file is larger than 20 MB", "文件不能超过20 MB", field="file")
-        res = gs.do_import_window_records(request.user, get_object_or_404(Unit, pk=request.POST.get("centre") or 0),
-                                          f.name, f.read())
+        centre = picked_units(request.POST, "centre", _active_units(), label="政务服务中心")[0]
+        res = gs.do_import_window_records(request.user, centre, f.name, f.read())
         messages.success(request, f"已导入{res['rows']}行,新增{res['created']}条,重复{res['unchanged']}条")
     except LuoshiError as e:  # the page again, with the reason, as a 400 (nothing was written)
         messages.error(request, e.message_zh)

@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
+from luoshi.orgs.widgets import TEXT_SUFFIX, picked_units
 
 from . import permissions as perm
 from . import services as svc
@@ -88,6 +89,10 @@ def export(request, fmt: str):
     return resp
 
 
+def _active_units():
+    return Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
 @login_required
 def case_detail(request, pk):
     case = get_object_or_404(perm.visible_cases(request.user).select_related(
@@ -95,7 +100,10 @@ def case_detail(request, pk):
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            svc.do_transition(request.user, case, action, request.POST.dict())
+            data = request.POST.dict()
+            if data.get("unit" + TEXT_SUFFIX):  # a 责任单位 typed by name (no JavaScript, large organisation)
+                data["unit"] = str(picked_units(request.POST, "unit", _active_units(), label="责任单位")[0].pk)
+            svc.do_transition(request.user, case, action, data)
             messages.success(request, f"已{ACTION_LABELS.get(action, '处理')}")
         except LuoshiError as exc:
             messages.error(request, exc.message_zh)
@@ -112,7 +120,7 @@ def case_detail(request, pk):
 
         dups = find_duplicates(description=case.description, address=case.address, lat=case.lat, long=case.long,
                                category=case.category, at=case.created_at, exclude_id=case.pk)
-    units = Unit.objects.filter(is_active=True).order_by("sort_order", "id") if "dispatch" in dict(actions) else []
+    units = _active_units() if "dispatch" in dict(actions) else None
     from .routing import route
 
     suggested = route(case.category, case.area, case.subject_unit) if units else None

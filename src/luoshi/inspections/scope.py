@@ -57,6 +57,20 @@ def works_on(user, plan: Plan) -> bool:
     return is_office(user) or (is_inspector(user) and plan.inspectors.filter(pk=user.pk).exists())
 
 
+def plan_unit_ids(user, raw) -> set[int]:
+    """GET /api/units/search/?inspection_plan=<plan>: the units of a plan the user works on (the 现场检查
+    page's chooser). A plan the user may not record on is answered as one that does not exist (an
+    unannounced plan stays invisible)."""
+    from luoshi.core.errors import LuoshiError
+    from luoshi.core.params import parse_id
+
+    pk = parse_id(raw, "inspection_plan", "检查计划")
+    plan = Plan.objects.filter(pk=pk).first()
+    if plan is None or not works_on(user, plan):
+        raise LuoshiError(f"inspection_plan: no inspection plan {pk}", "检查计划不存在", field="inspection_plan")
+    return set(plan.units.values_list("id", flat=True))
+
+
 def visible_findings(user, qs: QuerySet | None = None) -> QuerySet:
     """Findings: the office all; a plan's inspectors those of their plans; everyone else only findings of
     published plans about units in their scope."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from luoshi.accounts.models import User
 from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
+from luoshi.orgs.widgets import TEXT_SUFFIX, picked_units
 
 from . import services as svc
 from .bulletin import bulletin_file, mask_person
@@ -64,14 +65,15 @@ def plan_new(request):
     ctx = {"checklists": Checklist.objects.filter(is_active=True), "modes": Mode.choices,
            "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id"),
            "inspectors": User.objects.filter(is_active=True, role__in=("inspector", "supervisor")).order_by("id"),
-           "d": request.POST}
+           "d": request.POST, "chosen_units": request.POST.getlist("units"),
+           "units_text": request.POST.get("units" + TEXT_SUFFIX, "")}
     if request.method == "POST":
         d = request.POST
         try:
             plan = svc.do_create_plan(
                 request.user, title=d.get("title", ""), mode=d.get("mode", ""),
                 checklist=Checklist.objects.filter(pk=d.get("checklist") or 0).first(),
-                units=Unit.objects.filter(pk__in=[x for x in d.getlist("units") if x.isdigit()]),
+                units=picked_units(d, "units", ctx["units"], multiple=True, label="被检查单位", required=False),
                 inspectors=User.objects.filter(pk__in=[x for x in d.getlist("inspectors") if x.isdigit()]),
                 start_on=d.get("start_on"), end_on=d.get("end_on"), places=d.get("places", ""))
         except LuoshiError as e:
@@ -124,7 +126,7 @@ def record_visit(request, pk: int):
                     raise LuoshiError("file too large", "文件过大", field="files")
                 files.append((f.name, f.read()))
             rec = svc.do_record_visit(
-                request.user, plan, unit=plan.units.filter(pk=d.get("unit") or 0).first(), answers=answers,
+                request.user, plan, unit=picked_units(d, "unit", ctx["units"], label="被检查单位")[0], answers=answers,
                 notes=d.get("notes", ""), place=d.get("place", ""), latitude=d.get("latitude") or None,
                 longitude=d.get("longitude") or None, files=files, severities=severities, referrals=referrals)
         except LuoshiError as e:

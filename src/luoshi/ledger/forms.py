@@ -9,7 +9,7 @@ from django.conf import settings
 
 from luoshi.ledger.models import Priority, Source, SourceKind, Target
 from luoshi.orgs.models import Unit
-from luoshi.orgs.widgets import UnitPickerMultiple, limit_options
+from luoshi.orgs.widgets import UnitMultipleField, UnitPickerMultiple, limit_options
 
 REQUIRED = {"required": "此项为必填项"}
 BAD_DATE = "日期无效,请按“年-月-日”填写真实存在的日期(如 2025-03-31)"
@@ -44,9 +44,8 @@ def check_upload(f):
     return f
 
 
-class UnitChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+class UnitChoices(UnitMultipleField):
+    """Several units; without JavaScript in a large organisation also typed names (orgs.widgets)."""
 
 
 class TargetForm(forms.Form):

@@ -31,7 +31,7 @@ from luoshi.ledger.permissions import (can_read, can_supervise, is_co_liaison, i
                                        visible_tasks)
 from luoshi.ledger.queries import DUE_FILTERS, SORTS, filter_tasks, sort_tasks
 from luoshi.orgs.models import Unit
-from luoshi.orgs.services import subtree_ids
+from luoshi.orgs.services import subtree_ids, unit_ids_matching
 from luoshi.workcal.services import current_calendar
 
 from . import forms as f
@@ -113,8 +113,8 @@ def _ledger_queryset(request, params, cal):
     qs = visible_tasks(request.user)
     unit = params["unit"] or None
     if unit is None and params["unit_name"]:
-        # The picker of a large organisation: units whose name contains the text typed.
-        unit = list(Unit.objects.filter(name__icontains=params["unit_name"]).values_list("id", flat=True)[:500]) or [0]
+        # The picker of a large organisation: units whose full name, short name or alias contains the text typed.
+        unit = unit_ids_matching(params["unit_name"]) or [0]
     qs = filter_tasks(qs, unit=unit, status=params["status"] or None,
                       source=params["source"] or None, due=params["due"] or None, q=params["q"] or None,
                       calendar=cal)

@@ -31,6 +31,15 @@ class UnitAdmin(NoDeleteMixin, ServiceAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     formfield_overrides = {}
 
+    def get_search_results(self, request, queryset, search_term):
+        """Also by short name and alias (the autocomplete of every unit field in the admin)."""
+        qs, dup = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            from .services import unit_ids_matching
+
+            qs = qs | queryset.filter(pk__in=unit_ids_matching(search_term))
+        return qs, dup
+
     @admin.display(description="简称")
     def display_name(self, obj):
         return obj.display_name
@@ -42,3 +51,19 @@ class UnitAdmin(NoDeleteMixin, ServiceAdminMixin, admin.ModelAdmin):
                 form.base_fields[key].help_text = '如 ["市发改委"];多个名称用 JSON 列表填写'
                 form.base_fields[key].widget = forms.TextInput(attrs={"size": 60})
         return form
+
+
+def autocomplete_unit_fields(site) -> None:
+    """Every editable unit field of every registered admin is an autocomplete (a search box over names,
+    short names and aliases) instead of a drop-down of every unit (5,000 in a large city). Called once the
+    admins are registered (luoshi.urls)."""
+    for model, model_admin in site._registry.items():
+        if model is Unit:
+            continue
+        skip = set(model_admin.raw_id_fields or ()) | set(model_admin.autocomplete_fields or ())
+        readonly = model_admin.readonly_fields if isinstance(model_admin.readonly_fields, (list, tuple)) else ()
+        names = [f.name for f in model._meta.get_fields()
+                 if getattr(f, "related_model", None) is Unit and (f.many_to_one or f.many_to_many)
+                 and not f.auto_created and f.name not in skip and f.name not in readonly]
+        if names:
+            model_admin.autocomplete_fields = (*(model_admin.autocomplete_fields or ()), *names)

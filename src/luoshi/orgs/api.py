@@ -13,7 +13,7 @@ from luoshi.core.errors import LuoshiError, deny
 from luoshi.core.params import parse_id
 
 from .models import Unit
-from .services import children_map, do_save_unit, search_units, subtree_ids
+from .services import UNIT_SETS, children_map, do_save_unit, search_units, subtree_ids
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -76,6 +76,10 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                          "inspections, assessment or accountability: whose scope rule applies"),
         OpenApiParameter("under", OpenApiTypes.STR, description="comma-separated unit ids: only units at or "
                          "below them (分解子任务: the parent task's lead units)"),
+        OpenApiParameter("members_of", OpenApiTypes.INT, description="an assessment plan id: only the plan's "
+                         "member units (考核方案参评单位; 督查员/管理员)"),
+        OpenApiParameter("inspection_plan", OpenApiTypes.INT, description="an inspection plan id: only the "
+                         "plan's units (现场检查; the plan's inspectors and the office)"),
         OpenApiParameter("limit", OpenApiTypes.INT, description="1..50, default 20")],
         responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"], url_path="search")
@@ -106,6 +110,10 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             for raw in params["under"].split(",")[:20]:
                 below |= subtree_ids(parse_id(raw.strip(), "under", "上级单位"), cmap)
             within = below if within is None else within & below
+        for param, resolve in UNIT_SETS.items():  # e.g. members_of=<plan> (registered by assessment)
+            if params.get(param):
+                members = resolve(request.user, params[param])
+                within = members if within is None else within & members
         try:
             limit = int(params.get("limit") or 20)
         except ValueError:

@@ -220,3 +220,84 @@ def search_units(q: str, *, within: set[int] | None = None, limit: int = 20) -> 
             break
     hits.sort(key=lambda h: (h[0], h[1]))
     return [h[2] for h in hits[:limit]]
+
+
+def unit_ids_matching(q: str, limit: int = 500) -> list[int]:
+    """Ids of the active units whose full name, short name or alias contains `q` (spaces ignored), in tree
+    order, at most `limit` (the ledger's unit filter of a large organisation)."""
+    q = _norm(q)[:50]
+    if not q:
+        return []
+    out = []
+    for pk, _name, _display, _kind, _parent, keys in _index():
+        if any(q in key for key, _n in keys):
+            out.append(pk)
+            if len(out) >= limit:
+                break
+    return out
+
+
+# ---- typed unit names (the unit chooser without JavaScript) -------------------------------------------
+
+NAME_SEPARATORS = r"[,,、;;\n]+"
+
+
+def _norm(text: str) -> str:
+    return (text or "").strip().replace(" ", "").replace("\u3000", "").lower()
+
+
+def resolve_unit_text(text: str, within: set[int] | None = None, *, label: str = "单位") -> Unit:
+    """The one active unit (among `within`; None: every unit) whose full name, short name or alias is `text`,
+    or whose names are the only ones containing it. Otherwise LuoshiError with a Chinese message naming the
+    ranked candidates (the type-ahead's order; rapidfuzz's suggest_units when nothing contains the text);
+    the error's `suggestions` holds them as [(id, name)]."""
+    text = (text or "").strip()[:100]
+    key = _norm(text)
+    if not key:
+        raise LuoshiError("empty unit name", f"请填写{label}名称", field="unit")
+    hits = search_units(key, within=within, limit=SEARCH_LIMIT)
+    exact = [h for h in hits if _norm(h["matched"] or h["name"]) == key]
+    if len(exact) == 1 or len(hits) == 1:
+        return Unit.objects.get(pk=(exact or hits)[0]["id"])
+    if hits:
+        shown = hits[:8]
+        names = "、".join(h["name"] for h in shown) + ("等" if len(hits) > len(shown) else "")
+        more = f"{len(hits)}个以上" if len(hits) >= SEARCH_LIMIT else f"{len(hits)}个"
+        err = LuoshiError(f"{text!r} matches {len(hits)} units; type the full name",
+                          f"“{text}”对应{more}{label}:{names}。请输入完整名称、简称或别名,或从候选中选择",
+                          field="unit")
+        err.suggestions = [(h["id"], h["name"]) for h in shown]
+        raise err
+    guesses = [(u.pk, u.name) for u, _score in suggest_units([text], limit=8).get(text, [])
+               if within is None or u.pk in within][:5]
+    if guesses:
+        msg = f"没有名称、简称或别名为“{text}”的可选{label}。相近的{label}:{'、'.join(n for _i, n in guesses)}"
+    else:
+        msg = f"没有名称、简称或别名为“{text}”的可选{label},请检查输入"
+    err = LuoshiError(f"no unit you may choose is named {text!r}", msg, field="unit")
+    err.suggestions = guesses
+    raise err
+
+
+def resolve_unit_texts(text: str, within: set[int] | None = None, *, multiple: bool = False,
+                       label: str = "单位") -> list[Unit]:
+    """resolve_unit_text for each name of `text` (several separated by , 、 ; or new lines when `multiple`).
+    The first name that does not resolve raises its LuoshiError."""
+    import re
+
+    parts = [p for p in re.split(NAME_SEPARATORS, text or "") if p.strip()] if multiple else [text]
+    out: list[Unit] = []
+    for part in parts[:50]:
+        unit = resolve_unit_text(part, within, label=label)
+        if unit not in out:
+            out.append(unit)
+    return out
+
+
+# Named sets of units the type-ahead may be restricted to (GET /api/units/search/?members_of=…): a higher
+# app registers a function (user, raw value) -> set of unit ids (raising LuoshiError/NotAllowed on bad input).
+UNIT_SETS: dict[str, object] = {}
+
+
+def register_unit_set(param: str, resolve) -> None:
+    UNIT_SETS[param] = resolve

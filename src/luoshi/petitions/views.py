@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
+from luoshi.orgs.widgets import picked_units
 
 from . import documents, services as svc, stats
 from .exports import petitions_xlsx
@@ -162,7 +163,7 @@ def detail(request, pk: int):
         "owner": owner, "events": p.events.select_related("actor"), "meetings": p.meetings.all(),
         "plan": plan, "steps": plan.steps.filter(superseded=False) if plan else [],
         "repeats": p.repeats.order_by("received_on")[:50],
-        "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id") if office else [],
+        "units": Unit.objects.filter(is_active=True).order_by("sort_order", "id") if office else None,
         "leaders": User.objects.filter(role=Role.LEADER, is_active=True).order_by("id") if office else [],
         "satisfactions": Satisfaction.choices, "S": Status,
         "docs": [(k, documents.KINDS[k][0]) for k, f in (("answer", p.answer), ("review", p.review_opinion),
@@ -176,7 +177,8 @@ def _date(v):
 
 ACTIONS = {
     "assign": lambda u, p, d: svc.do_assign_petition(
-        u, p, Unit.objects.filter(pk=d.get("unit") or 0).first(), mode=d.get("mode", "assign"),
+        u, p, picked_units(d, "unit", Unit.objects.filter(is_active=True), label="承办单位")[0],
+        mode=d.get("mode", "assign"),
         note=d.get("note", "")),
     "owner": lambda u, p, d: svc.do_set_owner_leader(
         u, p, User.objects.filter(pk=d.get("leader") or 0, role=Role.LEADER).first()),

@@ -20,6 +20,7 @@ from luoshi.core.params import paginate, parse_page
 from luoshi.ledger.models import SourceKind
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import suggest_units
+from luoshi.orgs.widgets import MANY
 
 from . import services as svc
 from .models import DraftStatus, ImportDraft
@@ -94,14 +95,18 @@ def upload(request):
 
 def unit_options_html(suggestions=()) -> str:
     """<option>s of every active unit, grouped by parent (<optgroup>); `suggestions`
-    ([(unit, score)], best first) come first in a 相近单位 group. Nothing is preselected."""
-    units = list(Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
+    ([(unit, score)], best first) come first in a 相近单位 group. Nothing is preselected. In a large
+    organisation (more than orgs.widgets.MANY active units) only the suggestions: other units are found with
+    the row's type-ahead, or typed into its 添加单位名称 box without JavaScript."""
+    active = Unit.objects.filter(is_active=True)
+    many = active.count() > MANY
+    units = [] if many else list(active.order_by("sort_order", "id"))
     by_id = {u.pk: u for u in units}
     groups: dict = {}
     for u in units:
         key = u.parent_id if u.parent_id in by_id else None
         groups.setdefault(key, []).append(u)
-    parts = ['<option value="">— 从单位列表选择 —</option>',
+    parts = ['<option value="">— 从相近单位中选择 —</option>' if many else '<option value="">— 从单位列表选择 —</option>',
              f'<option value="{svc.IGNORE}">(忽略此名称)</option>']
     if suggestions:
         parts.append('<optgroup label="相近单位(按相似度排序)" class="rv-suggest">')
@@ -180,7 +185,7 @@ def _row_views(rows: list[dict], errors: dict, first: int = 0, stop: int | None 
             unmatched.update(r.get(f"{role}_unmatched") or [])
     units = Unit.objects.in_bulk(ids)
     suggested = suggest_units(sorted(unmatched)) if unmatched and with_suggestions else {}
-    plain = unit_options_html() if unmatched else ""
+    plain = unit_options_html() if unmatched else ""  # one rendering shared by every name without suggestions
     options = {name: (unit_options_html(suggested[name]) if suggested.get(name) else plain) for name in unmatched}
     out = []
     for i, r in enumerate(rows[first:stop], first):

@@ -50,6 +50,14 @@
     wrap.appendChild(list);
     wrap.appendChild(status);
     select.parentNode.insertBefore(wrap, select.nextSibling);
+    // the no-JavaScript name box of a large organisation (orgs.widgets): this search box replaces it
+    var key = select.id || select.name;
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-unit-picker-text]"), function (t) {
+      if (t.getAttribute("data-unit-picker-text") === key && t.form === select.form) {
+        t.disabled = true;
+        t.hidden = true;
+      }
+    });
     select.classList.add("up-hidden");
     select.setAttribute("aria-hidden", "true");
     select.tabIndex = -1;
@@ -133,6 +141,8 @@
       lastQuery = q;
       var params = new URLSearchParams({ q: q, limit: "20", domain: select.getAttribute("data-domain") || "ledger" });
       if (select.getAttribute("data-under")) { params.set("under", select.getAttribute("data-under")); }
+      if (select.getAttribute("data-members-of")) { params.set("members_of", select.getAttribute("data-members-of")); }
+      if (select.getAttribute("data-inspection-plan")) { params.set("inspection_plan", select.getAttribute("data-inspection-plan")); }
       if (ctrl) { ctrl.abort(); }
       ctrl = window.AbortController ? new AbortController() : null;
       fetch(URL + "?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "application/json" },
