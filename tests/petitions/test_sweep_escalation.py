@@ -177,6 +177,22 @@ def test_an_overdue_review_is_not_the_handling_units(late, users, units):
     _ladder(day_after)
     late.refresh_from_db()
     assert late.light == "red" and late.backlog
+    assert late.backlog_reason == "超过办理期限未办结"  # listed when the 办理 limit ran out (5-07), kept
     eps = sorted(Escalation.objects.filter(source_type="petitions").values_list("episode_since", "level"))
     assert eps == [(D(2026, 5, 7), 1)] and SupervisionNotice.objects.count() == before
     assert petition_lights(day_after).get(units["fgw"].pk, {"red": 0})["red"] == 0
+
+
+def test_the_backlog_reason_names_the_limit_that_ran_out(register, users, units):
+    """积案 reason by stage: a petition first overdue in its 复查 is listed 超过复查期限未办结 (not 办理)."""
+    p = register()
+    svc.do_assign_petition(users["supervisor"], p, units["fgw"])
+    svc.do_accept_petition(users["fgw"], p, on=D(2026, 3, 5))
+    svc.do_answer_petition(users["fgw"], p, "已答复。", on=D(2026, 3, 20))
+    svc.do_request_review(users["supervisor"], p, stage="review", on=D(2026, 3, 25))
+    p.refresh_from_db()
+    _ladder(p.deadline + dt.timedelta(days=1))
+    p.refresh_from_db()
+    assert p.backlog and p.backlog_reason == "超过复查期限未办结"
+    entry = AuditEntry.objects.get(action="petition.backlog")
+    assert entry.after["reason"] == "超过复查期限未办结"

@@ -97,15 +97,18 @@ def run_petition_sweep(on: dt.date | None = None, *, cfg: dict | None = None) ->
 
     t0 = time.perf_counter()
     with transaction.atomic():
-        new = list(running.filter(deadline__lt=on, backlog=False).values_list("id", "number"))
+        new = list(running.filter(deadline__lt=on, backlog=False).values_list("id", "number", "status"))
         if new:
-            ids = [i for i, _ in new]
-            for k in range(0, len(ids), 5000):
-                Petition.objects.filter(id__in=ids[k:k + 5000]).update(
-                    backlog=True, backlog_since=on, backlog_reason="超过办理期限未办结")
+            # the reason names the limit that ran out: 受理告知, 办理, 复查 or 复核 (超过复查期限未办结 …)
+            reason = {st: f"超过{STAGE_LIMIT.get(st, '办理')}期限未办结" for st in {x[2] for x in new}}
+            for st, why in reason.items():
+                ids = [i for i, _, s in new if s == st]
+                for k in range(0, len(ids), 5000):
+                    Petition.objects.filter(id__in=ids[k:k + 5000]).update(
+                        backlog=True, backlog_since=on, backlog_reason=why)
             record_many({"actor": "系统", "action": "petition.backlog", "object_type": "petitions.petition",
                          "object_id": i, "object_repr": n, "summary": f"{n} 超期未办结,列入积案",
-                         "after": {"on": on, "reason": "超过办理期限未办结"}} for i, n in new)
+                         "after": {"on": on, "reason": reason[st]}} for i, n, st in new)
         res.new_backlog = len(new)
     res.seconds["backlog"] = round(time.perf_counter() - t0, 3)
 
