@@ -121,6 +121,19 @@ def test_5000_units_type_ahead(live_server, page, users, units):
     assert [u.name for u in task.lead_units.all()] == ["乙县第4321村民委员会"]
     assert [u.name for u in task.co_units.all()] == ["乙县第1234村民委员会"]
 
+    # the ledger's unit filter: the no-JavaScript 单位名称 box gives way to the type-ahead
+    page.goto(f"{base}/ledger/")
+    assert page.locator("input[name=unit_name]").is_hidden()
+    assert page.locator("label:has(input[name=unit_name])").is_hidden()
+    fbox = page.locator(".filters .up-input")
+    fbox.focus()
+    page.keyboard.type("4321号")
+    wait_option(page, fbox, "乙县第4321村民委员会")
+    page.keyboard.press("Enter")
+    page.click(".filters button[type=submit]")
+    page.wait_for_load_state()
+    assert f"unit={task.lead_units.get().pk}" in page.url and task.number in page.inner_text("main")
+
 
 def test_5000_units_without_javascript(live_server, browser, users, units):
     _city(units, 400)

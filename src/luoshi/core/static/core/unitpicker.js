@@ -56,6 +56,8 @@
       if (t.getAttribute("data-unit-picker-text") === key && t.form === select.form) {
         t.disabled = true;
         t.hidden = true;
+        // a label holding just that box and its caption (the ledger filter's 单位名称) goes with it
+        if (t.parentNode.tagName === "LABEL" && !t.parentNode.querySelector("select")) { t.parentNode.classList.add("up-gone"); }
       }
     });
     select.classList.add("up-hidden");
