@@ -154,8 +154,13 @@ def test_phone_finding_with_accountability_proposal_at_375px(browser, live_serve
     last = cl.items.order_by("sort_order").last()  # 工作纪律
     box = f"#problem-{last.pk}"
     assert not phone.is_visible(box)  # the problem fields open with 存在问题
+    first = cl.items.order_by("sort_order").first()
+    phone.check(f"input[name=r{first.pk}][value=problem]")
+    phone.check(f"input[name=c{first.pk}]")
+    phone.check(f"input[name=r{first.pk}][value=ok]")  # changed their mind: the tick is hidden and not sent
+    assert phone.is_disabled(f"input[name=c{first.pk}]") and not phone.is_visible(f"#problem-{first.pk}")
     phone.check(f"input[name=r{last.pk}][value=problem]")
-    assert phone.is_visible(box)
+    assert phone.is_visible(box) and not phone.is_disabled(f"input[name=a{last.pk}]")
     phone.fill(f"input[name=n{last.pk}]", "工作人员上班时间玩手机游戏")
     phone.select_option(f"select[name=s{last.pk}]", "serious")
     phone.check(f"input[name=a{last.pk}]")

@@ -6,7 +6,10 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!box) return;
     function sync() {
       var chosen = fs.querySelector("input[type=radio]:checked");
-      box.hidden = !(chosen && chosen.value === "problem");
+      var problem = !!(chosen && chosen.value === "problem");
+      box.hidden = !problem;
+      // a hidden tick or name is not sent (it would be refused for an item not answered 存在问题)
+      box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !problem; });
     }
     fs.querySelectorAll("input[type=radio]").forEach(function (r) { r.addEventListener("change", sync); });
     sync();
