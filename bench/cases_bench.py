@@ -175,6 +175,8 @@ def cpu_seconds():
     me = os.times()
     connection.ensure_connection()
     with connection.cursor() as cur:
+        # no parallel workers: the backend's CPU is then all the database's (workers' ticks are not counted)
+        cur.execute("SET max_parallel_workers_per_gather = 0")
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
     try:
