@@ -87,6 +87,11 @@ def test_listed_cases_on_page_api_and_bulletin_within_scope(new_case, office, un
     assert not any(s in text for s in SECRETS)
     mine = bulletin_data(today - dt.timedelta(days=60), today, today, user=users["edu"])
     assert next(k for k in mine["items"] if k["kind"] == "cases")["listed"] == []
+    # bounded: a limit keeps the oldest rows and the whole count
+    from luoshi.supervision.items import listed_rows
+
+    capped = next(k for k in listed_rows(limit=0) if k["kind"] == "cases")
+    assert capped["total"] == 1 and capped["items"] == []
     # done: no longer overdue, no longer listed
     Case.objects.filter(pk=listed.pk).update(status="replied")
     page = _client(users["supervisor"]).get("/supervision/listed/").content.decode()

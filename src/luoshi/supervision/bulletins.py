@@ -65,18 +65,19 @@ def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None, user=
                             key=lambda x: (-x["n"], x["unit"]))
     from .items import listed_rows
 
-    listed = {x["kind"]: x for x in listed_rows(user=user)}
+    listed = {x["kind"]: x for x in listed_rows(user=user, limit=200)}
     for k in items:  # the 挂牌督办 ones among them (same scope), by number and category only
+        got = listed.get(k["kind"], {})
+        k["listed_total"] = got.get("total", 0)
         k["listed"] = [{"number": r["number"], "title": r["title"], "unit": r["unit"],
-                        "listed_on": r["listed_on"].isoformat(), "rung": r["rung"]}
-                       for r in listed.get(k["kind"], {}).get("items", [])]
+                        "listed_on": r["listed_on"].isoformat(), "rung": r["rung"]} for r in got.get("items", [])]
     title = f"关于{start:%Y年%m月%d日}至{end:%Y年%m月%d日}督办事项落实情况的通报"
     summary = (f"　　统计期内到期督办事项{total}项,按时办结{on_time}项,按时办结率"
                f"{_rate(on_time, total) * 100:.1f}%;逾期{late}项,逾期率{_rate(late, total) * 100:.1f}%。"
                f"截至{on:%Y年%m月%d日},逾期未办结事项{len(overdue)}项,亮红牌单位{sum(c['card'] == '红牌' for c in cards)}个、"
                f"黄牌单位{sum(c['card'] == '黄牌' for c in cards)}个" +
                "".join(f";超期未办结{k['label']}{k['total']}件" +
-                       (f"(其中挂牌督办{len(k['listed'])}件)" if k["listed"] else "") for k in items if k["total"]) +
+                       (f"(其中挂牌督办{k['listed_total']}件)" if k["listed_total"] else "") for k in items if k["total"]) +
                "。现将有关情况通报如下。")
     from luoshi.audit.anchor import last_checkpoint
 

@@ -391,14 +391,14 @@ def overdue_rows(user=None, now=None, limit: int = 200) -> list[dict]:
 LISTED_KINDS = ("listed", "interview")  # 挂牌督办 and the rung above it: the item stays 挂牌 until it is done
 
 
-def listed_rows(user=None, now=None) -> list[dict]:
+def listed_rows(user=None, now=None, limit: int | None = None) -> list[dict]:
     """挂牌督办 items of the other supervised kinds (overdue cases, petitions): the items still overdue whose
     current episode reached the 挂牌督办 rung (or 约谈/问责建议 above it), oldest listing first.
 
     [{"kind", "label", "total", "items": [{"number", "title", "unit_id", "unit", "deadline", "since",
     "listed_on", "rung", "url"}]}] — named by number and category/title only (OverdueItem.label), never a
     complainant or petitioner; with `user`, only the units their scope (luoshi.core.scope, the kind's domain)
-    lets them read."""
+    lets them read; `limit`: at most that many rows per kind ("total" still counts them all)."""
     from luoshi.core.scope import unit_scope
     from luoshi.orgs.models import Unit
 
@@ -426,7 +426,9 @@ def listed_rows(user=None, now=None) -> list[dict]:
         if not top:
             continue
         if k.describe is not None:
-            items = k.describe(list(top), now=now)
+            ids, items = list(top), {}
+            for i in range(0, len(ids), 2000):  # bounded IN lists
+                items.update(k.describe(ids[i:i + 2000], now=now))
         else:
             items = {i.source_id: i for i in k.overdue(now) if i.source_id in top}
         rows = []
@@ -438,8 +440,10 @@ def listed_rows(user=None, now=None) -> list[dict]:
             rows.append({"number": number, "title": title, "unit_id": it.unit_id, "deadline": it.deadline,
                          "since": it.since, "listed_on": on, "rung": rung, "url": it.url})
         rows.sort(key=lambda r: (r["listed_on"], r["number"]))
+        total = len(rows)
+        rows = rows if limit is None else rows[:limit]
         names = dict(Unit.objects.filter(pk__in={r["unit_id"] for r in rows}).values_list("id", "name"))
         for r in rows:
             r["unit"] = names.get(r["unit_id"], "")
-        row["items"], row["total"] = rows, len(rows)
+        row["items"], row["total"] = rows, total
     return out

@@ -70,10 +70,11 @@ def bulletin_document(bulletin: dict) -> OfficialDocument:
                           [[r["number"], r["title"], r["unit"], r["deadline"], r["days_late"]] for r in shown],
                           [4.4, 3.8, 4.2, 3.4, 1.7]))
         if k.get("listed"):
-            body.append(f"其中挂牌督办的{k['label']}(共{len(k['listed'])}件):")
+            more = f",以下列出挂牌最早的{len(k['listed'])}件" if k.get("listed_total", 0) > len(k["listed"]) else ""
+            body.append(f"其中挂牌督办的{k['label']}(共{k.get('listed_total', len(k['listed']))}件{more}):")
             body.append(Table(["编号", "事项", "承办单位", "挂牌日期", "当前督办层级"],
                               [[r["number"], r["title"], r["unit"], r["listed_on"], r["rung"]]
-                               for r in k["listed"][:200]], [4.4, 3.8, 4.2, 2.6, 2.5]))
+                               for r in k["listed"]], [4.4, 3.8, 4.2, 2.6, 2.5]))
     return OfficialDocument(title=bulletin["title"], number=bulletin.get("number", ""), body=body,
                             addressee=bulletin.get("addressee", "各区县人民政府,市直各单位"), date=bulletin["on"],
                             annex=[bulletin["audit_anchor"]] if bulletin.get("audit_anchor") else [])

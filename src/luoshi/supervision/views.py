@@ -163,7 +163,7 @@ def listed(request):
     from .items import listed_rows
 
     return render(request, "supervision/listed.html", {"states": qs, "labels": LIGHT_LABELS,
-                                                       "others": listed_rows(user=request.user)})
+                                                       "others": listed_rows(user=request.user, limit=500)})
 
 
 def _rectifications(user, tasks):
