@@ -289,7 +289,7 @@ def _abs(m, sentence: str, plan_year, written):
 
 
 def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | None = None,
-                  doc_date: str | None = None) -> dict | None:
+                  doc_date: str | None = None, *, narrow: bool = False) -> dict | None:
     """The time limit of a task sentence, or None.
 
     ``doc_year`` is the year the document's periods fall in (a plan's year);
@@ -297,7 +297,7 @@ def find_deadline(sentence: str, doc_year: int | None = None, doc_month: int | N
     本月/下周 count. Returns ``{"text", "date" (ISO or None), "recurrence"}``,
     plus ``working_days`` / ``duration_days`` for durations."""
     written = _parse_iso(doc_date)
-    if _FULL.search(sentence):
+    if not narrow and _FULL.search(sentence):  # narrow: known to hold no full-width forms
         sentence = sentence.translate(_WIDTH_SAME)
     best, best_p = None, -1
     for m in _matches(sentence):

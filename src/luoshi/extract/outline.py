@@ -44,7 +44,7 @@ _ANY_MARKER = re.compile(
 _TITLE_END = re.compile(r"[。!?;]|\s{2,}|(?<=[\u4e00-\u9fff”])\s(?=[\u4e00-\u9fff“])")
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
@@ -219,6 +219,7 @@ def build_outline(sentences: list[Sentence], text: str | None = None) -> list[di
     ``text`` (the document text the sentences come from) enables unnumbered
     heading lines."""
     stack: list[tuple[str, str]] = []  # (style, title)
+    section: tuple = ()  # the titles on the stack, rebuilt only when the stack changes
     outline: list[dict] = []
     leads = _lead_headings(sentences)
     for i, s in enumerate(sentences):
@@ -240,9 +241,10 @@ def build_outline(sentences: list[Sentence], text: str | None = None) -> list[di
             if style in styles:
                 del stack[styles.index(style):]
             stack.append((style, title))
+            section = tuple(t for _, t in stack)
             s.heading = len(stack)
             s.marker = marker
             s.title = title
             outline.append({"level": s.heading, "marker": marker, "title": title})
-        s.section = tuple(t for _, t in stack)
+        s.section = section
     return outline

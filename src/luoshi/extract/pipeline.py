@@ -110,6 +110,7 @@ _TIME_COLUMN = re.compile(r"[(;]\s*(?:完成时限|完成时间|时限)\s*:\s*([
 
 
 _ROLE_WORDS = re.compile(r"牵头|负责|配合|协助|协办|参与")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # the forms units/deadlines/targets normalise
 
 
 def _role_only(text: str, mentions) -> bool:
@@ -174,6 +175,9 @@ def extract_document(doc: Document, index: int) -> dict:
     sentences = split_sentences(text)
     outline = build_outline(sentences, text)
     plan = _planlike(text)
+    # the cleaner writes full-width punctuation half-width: when the document holds none, the
+    # per-sentence parsers need not look for it again
+    narrow = _FULL_WIDTH.search(text) is None
     year = doc.year
     # the month of the document's date, for 本月底前 (not when the plan's year is another)
     month = int(doc.date[5:7]) if doc.date and int(doc.date[:4]) == year else None
@@ -211,7 +215,7 @@ def extract_document(doc: Document, index: int) -> dict:
         mentions = None
         if owner is not None and s.heading is None and line_alone and _ROLE_WORDS.search(body) \
                 and _adjacent(text, owner, s.start):
-            mentions = find_units(body)
+            mentions = find_units(body, narrow=narrow)
             if _role_only(body, mentions):
                 _give_units(owner, body, year, month, doc.date, override=not owner["lead_units"])
                 _extend(owner, text, s.end)
@@ -224,13 +228,13 @@ def extract_document(doc: Document, index: int) -> dict:
                 d = None
                 cm = _TIME_COLUMN.search(body)
                 if cm:  # a task table's 完成时限 column bounds the task
-                    d = find_deadline(cm.group(1), year, month, doc.date)
-                found["d"] = d if d is not None else find_deadline(body, year, month, doc.date)
+                    d = find_deadline(cm.group(1), year, month, doc.date, narrow=narrow)
+                found["d"] = d if d is not None else find_deadline(body, year, month, doc.date, narrow=narrow)
             return found["d"]
 
         def targets_of(body=body, found=found):
             if "t" not in found:
-                found["t"] = find_targets(body)
+                found["t"] = find_targets(body, narrow=narrow)
             return found["t"]
 
         narrative = (_narrative_section(s.section) or _past_year_opening(body, year)) and not _MODAL.search(body)
@@ -250,7 +254,7 @@ def extract_document(doc: Document, index: int) -> dict:
         head_zone = False
         if kind == "action" and s.start in containers and not hard_action(s.text):
             kind = "principle"  # a top-level theme over numbered work items
-        lead, co = split_roles(mentions if mentions is not None else find_units(body))
+        lead, co = split_roles(mentions if mentions is not None else find_units(body, narrow=narrow))
         deadline, targets = deadline_of(), targets_of()
         task = {
             "id": f"d{index}-t{len(tasks) + 1}",

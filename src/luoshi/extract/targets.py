@@ -192,9 +192,9 @@ def _op_of(pre_op: str | None, post: str, word: str) -> str:
     return "="
 
 
-def find_targets(sentence: str) -> list[dict]:
+def find_targets(sentence: str, *, narrow: bool = False) -> list[dict]:
     """Every quantitative goal of one sentence: [{text, metric, op, value, unit}]."""
-    if _FULL.search(sentence):
+    if not narrow and _FULL.search(sentence):  # narrow: known to hold no full-width forms
         sentence = sentence.translate(_WIDTH_SAME)
     if not _quick(sentence):
         return []
@@ -255,7 +255,8 @@ def find_targets(sentence: str) -> list[dict]:
                         metric = (metric or "") + verb
                 add(m.group(0), metric, op, v, "次")
                 used.append(m.span())
-        anchors = [a for a in _ANCHOR.finditer(clause) if not any(x <= a.start() < y for x, y in used)]
+        anchors = [a for a in _ANCHOR.finditer(clause) if not any(x <= a.start() < y for x, y in used)] if used \
+            else list(_ANCHOR.finditer(clause))
         if not anchors:
             continue
         # group values listed together (40%、30%以上) for 分别

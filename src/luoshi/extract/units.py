@@ -486,9 +486,10 @@ _PLACE_SUBJ = re.compile(
     r"|在\s*(?:\d|[一二三四五六七八九十]|年底|年内|今年|本月|明年|当年|上半年|下半年))")
 
 
-def find_units(sentence: str) -> list[UnitMention]:
-    """Unit mentions with roles in one sentence (no inference from context)."""
-    if _FULL.search(sentence):
+def find_units(sentence: str, *, narrow: bool = False) -> list[UnitMention]:
+    """Unit mentions with roles in one sentence (no inference from context). ``narrow``: the
+    caller knows the text holds no full-width forms (the pipeline checks each document once)."""
+    if not narrow and _FULL.search(sentence):
         sentence = sentence.translate(_WIDTH_SAME)
     found: dict[str, UnitMention] = {}
 
