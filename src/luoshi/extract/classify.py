@@ -181,16 +181,17 @@ def _problem(body: str) -> bool:
 
 
 def label_sentence(text: str, heading: bool = False, planlike: bool = False, subject_unit=None,
-                   timed: bool = False, counted: bool = False) -> str:
+                   timed: bool = False, counted: bool = False, stripped: tuple | None = None) -> str:
     """Return 'action', 'principle' or 'none' for one sentence.
 
     ``subject_unit(body) -> bool`` (optional) says whether the sentence opens
     with a responsible unit doing some work; it is asked only when nothing
     else marks the sentence as a directive. ``timed`` / ``counted``: the
     sentence has a deadline / a quantitative target; in a plan such a sentence
-    with a work verb is a task even without a modal."""
+    with a work verb is a task even without a modal. ``stripped``: strip_marker(text.strip())
+    when the caller has it already."""
     s = text.strip()
-    body, marked = strip_marker(s)
+    body, marked = stripped if stripped is not None else strip_marker(s)
     body = body.strip()
     if _FURNITURE.match(body) or _preamble(body) or (len(body) <= 30 and _INTRO.search(body)):
         return "none"  # 附件:…, 现将…如下, 特制定本方案, 今年要在以下四个方面…

@@ -211,7 +211,8 @@ def extract_document(doc: Document, index: int) -> dict:
                     _extend(owner, text, s.end)
                 group = []
             continue
-        body = strip_marker(s.text)[0]
+        stripped = strip_marker(s.text)  # (s.text has no surrounding blanks)
+        body = stripped[0]
         mentions = None
         if owner is not None and s.heading is None and line_alone and _ROLE_WORDS.search(body) \
                 and _adjacent(text, owner, s.start):
@@ -242,6 +243,7 @@ def extract_document(doc: Document, index: int) -> dict:
             kind = "none"
         else:
             kind = label_sentence(s.text, heading=s.heading is not None, planlike=plan, subject_unit=leads_with_unit,
+                                  stripped=stripped,
                                   timed=lambda: deadline_of() is not None, counted=lambda: bool(targets_of()))
         if s.heading is not None:
             head_zone = False

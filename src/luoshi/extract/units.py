@@ -561,7 +561,8 @@ def find_units(sentence: str, *, narrow: bool = False) -> list[UnitMention]:
                 add(it, role, cm.start() + off)
             lead_seen = lead_seen or role == "lead"
         # objects of 督促/责成/与/会同 inside the clause
-        for om in _OBJ_KW.finditer(clause):
+        for om in (_OBJ_KW.finditer(clause) if ("与" in clause or "会同" in clause or "配合" in clause or "协助" in clause
+                                                 or "督促" in clause or "责成" in clause) else ()):
             if cm.start() + om.start() == 0:
                 continue
             kw = om.group()
