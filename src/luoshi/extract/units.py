@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 _SUFFIX = (
-    r"(?:委员会|管委会|工委|党委|党组|纪委|县委|市委|区委|省委|政府|人民政府|办事处|办公室|办公厅|领导小组|工作组|小组|指挥部|"
+    r"(?:委员会|管委会|工委|党委|党组织|党组|纪委|县委|市委|区委|省委|政府|人民政府|办事处|办公室|办公厅|领导小组|工作组|小组|指挥部|"
     # one-character suffixes must not be the first half of a common word (社会, 科技, 处理, 格局 …)
     r"委|室(?<![会议动览教验卧]室)|局(?<![格布大全结时残僵变]局)|办(?![理公事法好成结])|厅|署|中心(?![工任环思])|分中心|部门|部(?![分署])|"
     r"院校|院(?![校线])|法院|检察院|机关(?![干作])|单位|公司|集团|协会|学会|联合会|总工会|工会|妇联|团委|团市委|科协|文联|"
@@ -553,6 +553,14 @@ def find_units(sentence: str, *, narrow: bool = False) -> list[UnitMention]:
         if res is None and not co_clause and ci + 1 < len(clauses) and _NEXT_MODAL.match(clauses[ci + 1].group()):
             items = _items(sub)
             res = (items, "lead", "") if items else None
+        swapped = None
+        if res and res[1] == "co":
+            # "A配合B做X" / "A协助B开展…": B leads the work, A is co (annotation.md §2)
+            swapped = _helped(res[2])
+        if swapped:
+            for it in swapped:
+                add(it, "lead", cm.start() + off)
+            lead_seen = True
         if res:
             items, role, _rest = res
             if obj and lead_seen:
@@ -586,6 +594,25 @@ _SUBJ_WORK = re.compile(
 )
 
 
+_HELP = re.compile(r"(?:要|也要|应|须|要求)?(?:积极|主动|全力|密切|认真|大力)?(?:配合|协助)")
+
+
+def _helped(rest: str) -> list[str]:
+    """The units helped in "配合B做X" / "协助B开展…" (rest of a clause after its subject) when
+    a piece of work follows them, else []."""
+    m = _HELP.match(rest)
+    if m is None:
+        return []
+    span = rest[m.end():]
+    items = _longest_units(span)
+    if not items:
+        return []
+    after = span[span.find(items[-1]) + len(items[-1]):].lstrip() if items[-1] in span else ""
+    if after and (_SUBJ_WORK.match(after) or _VERB_START.match(after) or _AFTER_SUBJ.match(after)):
+        return items
+    return []
+
+
 def leads_with_unit(sentence: str) -> bool:
     """True if a clause opens with a unit list followed directly by a work verb."""
     if not _UNIT_CHAR.search(sentence):
@@ -597,6 +624,8 @@ def leads_with_unit(sentence: str) -> bool:
         res = _subject(sub)
         if res is not None:
             items, role, rest = res
+            if role == "co":
+                return bool(_helped(rest))  # "A配合B做好…": work B leads, A helps
             return role == "lead" and _SUBJ_WORK.match(rest) is not None
     return False
 
