@@ -75,3 +75,14 @@ def test_listed_page(client, users, placed_task):
         run_sweep(day)
     client.force_login(users["edu"])   # any user sees the public listing
     assert "挂牌的任务" in client.get("/supervision/listed/").content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["", "pdf", "docx"])
+def test_bulletin_with_end_before_start_is_refused_in_every_format(client, users, fmt):
+    # a 通报 "关于2026年12月01日至2026年01月01日…" must never be produced: the page, the PDF and the
+    # .docx all answer 400 with the Chinese reason, and no document is sent
+    client.force_login(users["supervisor"])
+    resp = client.get(f"/supervision/statistics/?start=2026-12-01&end=2026-01-01&format={fmt}")
+    assert resp.status_code == 400
+    assert resp["Content-Type"].startswith("text/html")
+    assert "结束日期不能早于开始日期" in resp.content.decode()

@@ -249,6 +249,8 @@ def statistics(request):
     today = common.today()
     start = _date(request, "start", "开始日期", today.replace(day=1))
     end = _date(request, "end", "结束日期", today)
+    if end < start:  # refused for every format: no 通报 "自12月1日至1月1日"
+        raise LuoshiError("end must not be before start", "结束日期不能早于开始日期", field="end")
     fmt = request.GET.get("format")
     if fmt in ("docx", "pdf"):
         data = bulletins.bulletin_data(start, end, today, user=request.user)
@@ -257,8 +259,6 @@ def statistics(request):
                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                                f"通报_{start}_{end}.docx")
         return _attachment(bulletins.bulletin_pdf(data), "application/pdf", f"通报_{start}_{end}.pdf")
-    if end < start:
-        raise LuoshiError("end must not be before start", "结束日期不能早于开始日期", field="end")
     rows = stats.unit_stats(start, end, today)
     units = unit_scope(request.user, "ledger")  # a 领导 gets their subtree's rows (rank among all units)
     if units is not None:
