@@ -132,3 +132,34 @@ def test_the_pdf_title_is_set_on_the_balanced_lines():
 
     paras = [p.text for p in Document(io.BytesIO(render_docx(doc))).paragraphs]
     assert "关于政务服务窗口作风明查(第一轮)\n情况的通报" in paras
+
+
+def test_signature_and_date_stay_together_with_body_text_on_their_page():
+    # Whatever the body's length, the 署名 and 成文日期 land on one page, and that page also holds
+    # body text: never a page starting with a lone date (seen on a two-page 督办单)
+    checked = 0
+    for n in range(8, 26):
+        body = [f"第{i}段:请各单位按照要求认真组织落实,按时报送进展情况。" for i in range(n)]
+        reader = PdfReader(io.BytesIO(render_pdf(_doc(body=body, signature="签署机关甲", copies=[]))))
+        pages = [p.extract_text().replace("\n", "") for p in reader.pages]
+        sig = [i for i, t in enumerate(pages) if "签署机关甲" in t]
+        assert len(sig) == 1, (n, sig)
+        page = pages[sig[0]]
+        assert "2026年11月30日" in page.split("签署机关甲", 1)[1], n
+        assert f"第{n - 1}段" in page, n
+        checked += len(reader.pages) > 1
+    assert checked  # some of these bodies really did run onto a second page
+
+
+def test_docx_keeps_the_last_paragraph_signature_and_date_on_one_page():
+    from docx import Document
+
+    body = ["请各单位按照要求认真组织落实。", "最后一段正文。"]
+    d = Document(io.BytesIO(render_docx(_doc(body=body, signature="签署机关甲", copies=[]))))
+    texts = [p.text for p in d.paragraphs]
+    i = texts.index("最后一段正文。")
+    j = texts.index("签署机关甲")
+    assert texts[j + 1] == "2026年11月30日"
+    # Word moves the last body paragraph, the blank line and the 署名 with the 成文日期
+    assert all(d.paragraphs[k].paragraph_format.keep_with_next for k in range(i, j + 1))
+    assert not d.paragraphs[i - 1].paragraph_format.keep_with_next

@@ -416,7 +416,12 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     if doc.addressee:
         story.append(_para(doc.addressee + ":", s["flush"]))
     story += _body(doc.body, s)
-    story += _signature_block(doc, s)
+    # 署名 and 成文日期 never part, and the signature page carries body text (§7.3.5.1): the last body
+    # paragraph moves over with them rather than leaving the date alone at the top of a page
+    from reportlab.platypus import KeepTogether
+
+    last = [story.pop()] if doc.body else []
+    story.append(KeepTogether(last + _signature_block(doc, s)))
     if doc.annex:
         story += [Spacer(1, LINE * 0.5)] + _body(doc.annex, s)
     if doc.copies or doc.printed_by or doc.printed_on or doc.date:
@@ -567,9 +572,13 @@ def render_docx(doc: OfficialDocument) -> bytes:
                 _docx_par(d, item, indent_chars=2)
 
     body(doc.body)
-    _docx_par(d, "")
+    if doc.body and not isinstance(doc.body[-1], (Table, Figure)):  # as in the PDF: the last body
+        d.paragraphs[-1].paragraph_format.keep_with_next = True     # paragraph, 署名 and 成文日期 stay together
+    _docx_par(d, "").paragraph_format.keep_with_next = True
     sig = doc.signature or doc.resolved_issuer()
-    _docx_par(d, sig, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(4 * BODY_PT)
+    sig_par = _docx_par(d, sig, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    sig_par.paragraph_format.right_indent = Pt(4 * BODY_PT)
+    sig_par.paragraph_format.keep_with_next = bool(doc.date)
     if doc.date:
         _docx_par(d, cn_date(doc.date), align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = \
             Pt(2 * BODY_PT)
