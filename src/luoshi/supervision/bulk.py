@@ -317,7 +317,7 @@ def units_for(task_ids) -> dict[int, tuple[list, list]]:
     out: dict[int, tuple[list, list]] = {tid: ([], []) for tid in task_ids}
     links = []
     for idx, through in ((0, Task.lead_units.through), (1, Task.co_units.through)):
-        links.append((idx, list(through.objects.filter(task_id__in=task_ids)
+        links.append((idx, list(through.objects.filter(task_id__any_of=task_ids)
                                 .order_by("unit__sort_order", "unit_id").values_list("task_id", "unit_id"))))
     # what notices, messages and payloads read of a unit (name, display_name, pk)
     units = Unit.objects.only("id", "name", "short_names").in_bulk({uid for _, rows in links for _, uid in rows})
@@ -446,8 +446,8 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
     applied = []
     steps_taken = 0
     with transaction.atomic():
-        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).only(*TASK_FIELDS).order_by("pk")}
-        states = {s.task_id: s for s in SupervisionState.objects.select_for_update().filter(task_id__in=ids)}
+        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__any_of=ids).only(*TASK_FIELDS).order_by("pk")}
+        states = {s.task_id: s for s in SupervisionState.objects.select_for_update().filter(task_id__any_of=ids)}
         new, changed = [], []
         for tid in ids:
             task, light, state = tasks.get(tid), lights[tid], states.get(tid)
@@ -475,7 +475,7 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
                                                            "missing_reports", "episode_since", "listed",
                                                            "listed_on"], batch_size=500)
         severe_ids = [t.pk for t, _, light in applied if light.color != Color.GREEN]
-        taken = set(SupervisionNotice.objects.filter(kind=SupervisionNotice.Kind.AUTO, task_id__in=severe_ids,
+        taken = set(SupervisionNotice.objects.filter(kind=SupervisionNotice.Kind.AUTO, task_id__any_of=severe_ids,
                                                      light_since=on).values_list("task_id", "light"))
         specs, events = [], []
         for task, _, light in applied:
@@ -500,7 +500,7 @@ def apply_changes(batch: list[tuple[int, object]], on: dt.date, cal, cfg, *, fir
                 if step is not None:
                     todo.append((task, state, on, 1, step))
             if todo:
-                done = set(Escalation.objects.filter(task_id__in=[t.pk for t, *_ in todo], episode_since=on,
+                done = set(Escalation.objects.filter(task_id__any_of=[t.pk for t, *_ in todo], episode_since=on,
                                                      level=1).values_list("task_id", flat=True))
                 steps_taken = _take_locked([x for x in todo if x[0].pk not in done], on, cal, cfg, units=units,
                                            recipients=recipients)
@@ -517,9 +517,9 @@ def take_steps(items: list[tuple[int, dt.date, int, dict]], on: dt.date, cal, cf
     wanted = {tid: (ep, level, step) for tid, ep, level, step in items}
     ids = sorted(wanted)
     with transaction.atomic():
-        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).only(*TASK_FIELDS).order_by("pk")}
-        states = {s.task_id: s for s in SupervisionState.objects.filter(task_id__in=ids)}
-        done = set(Escalation.objects.filter(task_id__in=ids).values_list("task_id", "episode_since", "level"))
+        tasks = {t.pk: t for t in Task.objects.select_for_update().filter(pk__any_of=ids).only(*TASK_FIELDS).order_by("pk")}
+        states = {s.task_id: s for s in SupervisionState.objects.filter(task_id__any_of=ids)}
+        done = set(Escalation.objects.filter(task_id__any_of=ids).values_list("task_id", "episode_since", "level"))
         todo = []
         for tid in ids:
             ep, level, step = wanted[tid]
@@ -549,7 +549,7 @@ def _take_locked(todo, on: dt.date, cal, cfg, *, units=None, recipients=None) ->
             by_task: dict[int, tuple] = {}  # task id → (state, episode): one look-up per notice, not a scan
             for t, st, ep in asks:
                 by_task.setdefault(t.pk, (st, ep))
-            for n in (SupervisionNotice.objects.filter(task_id__in=list(by_task), kind=SupervisionNotice.Kind.AUTO)
+            for n in (SupervisionNotice.objects.filter(task_id__any_of=list(by_task), kind=SupervisionNotice.Kind.AUTO)
                       .order_by("light_since", "id")):
                 st_ep = by_task.get(n.task_id)
                 if st_ep and n.light == st_ep[0].light and n.light_since and n.light_since >= st_ep[1]:
