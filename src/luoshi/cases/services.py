@@ -34,7 +34,8 @@ from luoshi.workcal.services import current_calendar
 
 from . import permissions as perm
 from . import refcache
-from .models import (Case, CaseEvent, Category, Channel, Finding, Kind, LimitUnit, Rating, Status)
+from .inserts import insert_one
+from .models import (Case, CaseEvent, Category, Channel, Finding, Kind, LimitUnit, Rating, Status, grid_cell)
 from .photos import check_photos, save_photos
 from .routing import find_area, route
 from .senders import tell_reporter
@@ -68,10 +69,12 @@ def _snap(case: Case) -> dict:
 
 
 def _event(case: Case, actor, kind: str, from_status: str, note: str = "", public: bool = False) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case, kind=kind, from_status=from_status, to_status=case.status,
         actor=actor if getattr(actor, "pk", None) else None,
         unit=getattr(actor, "unit", None) if getattr(actor, "pk", None) else None, note=note, public=public)
+    insert_one(event)
+    return event
 
 
 def _locked(case: Case) -> Case:
@@ -211,7 +214,8 @@ def _save_numbered(case: Case) -> None:
             cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
             case.pk = cur.fetchone()[0]
         case.number = _case_number(case)
-        case.save(force_insert=True)
+        case.grid = grid_cell(case.lat, case.long)  # what Case.save() does
+        insert_one(case)
         return
     case.save()
     case.number = _case_number(case)
