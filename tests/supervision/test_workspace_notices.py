@@ -58,3 +58,26 @@ def test_supervision_workspace_and_overview_list_copies_for_reference(users, uni
     over = client_for("fgw").get("/supervision/").content.decode()
     row = over[over.index(notice.number):]
     assert "供参阅" not in row[:row.index("</tr>")]
+
+
+def test_notice_list_and_page_mark_a_copied_notice_for_reference(users, units, make_task, client_for):
+    """The same kind on 督办单 (/supervision/notices/) and the notice's own page: a copied unit sees
+    供参阅 instead of a bare 待签收 it cannot act on; the addressed unit sees its to-do."""
+    task = make_task(title="推进老旧小区改造", co=("edu",))
+    notice = do_issue_notice(users["supervisor"], task, light="yellow", reason="进度滞后")
+    notice.copy_units.add(units["edu"])
+
+    def row(html):
+        rest = html[html.index(notice.number):]
+        return rest[:rest.index("</tr>")]
+
+    edu = client_for("edu").get("/supervision/notices/").content.decode()
+    assert "供参阅" in row(edu)
+    fgw = client_for("fgw").get("/supervision/notices/").content.decode()
+    assert "供参阅" not in row(fgw) and "待签收" in row(fgw)
+    page = client_for("edu").get(f"/supervision/notices/{notice.pk}/").content.decode()
+    assert 'id="notice-for-reading"' in page and "/do/answer/" not in page
+    page = client_for("fgw").get(f"/supervision/notices/{notice.pk}/").content.decode()
+    assert 'id="notice-for-reading"' not in page and "/do/answer/" in page
+    page = client_for("supervisor").get(f"/supervision/notices/{notice.pk}/").content.decode()
+    assert 'id="notice-for-reading"' not in page

@@ -50,6 +50,11 @@ def index(request):
                                                          "labels": LIGHT_LABELS})
 
 
+def _own_unit(user):
+    """The unit a liaison acts for (None for everyone else): a notice addressed elsewhere is 供参阅 to it."""
+    return user.unit_id if getattr(user, "is_liaison", False) else None
+
+
 @login_required
 def notices(request):
     qs = notice_svc.visible_notices(request.user).select_related("task", "lead_unit").order_by("-issued_on", "-id")
@@ -60,6 +65,9 @@ def notices(request):
     if light in Color.values:
         qs = qs.filter(light=light)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    own_unit = _own_unit(request.user)
+    for n in page:  # a liaison's unit only copied: 供参阅, not a to-do it cannot act on
+        n.for_reading = bool(own_unit and n.lead_unit_id != own_unit)
     return render(request, "supervision/notices.html", {
         "page": page, "state": state, "light": light, "states": SupervisionNotice.State.choices,
         "lights": [(c, LIGHT_LABELS[c]) for c in ("blue", "yellow", "red")]})
@@ -73,8 +81,10 @@ def notice_detail(request, pk: int):
     user = request.user
     S = SupervisionNotice.State
     is_lead = bool(user.is_liaison and user.unit_id == notice.lead_unit_id)
+    own_unit = _own_unit(user)
     return render(request, "supervision/notice_detail.html", {
         "notice": notice, "copy_units": notice.copy_units.order_by("sort_order", "id"),
+        "for_reading": bool(own_unit and notice.lead_unit_id != own_unit),
         "can_ack": is_lead and notice.state == S.ISSUED,
         "can_answer": is_lead and notice.state in (S.ISSUED, S.ACKNOWLEDGED, S.REJECTED),
         "can_review": user.sees_everything and notice.state == S.ANSWERED,
