@@ -53,3 +53,23 @@ def test_draft_deadline_can_be_corrected_and_units_cannot_edit(users, units, mak
     assert fgw.get(f"/tasks/{task.pk}/edit/").status_code in (403, 404)
     r = fgw.post(f"/tasks/{task.pk}/edit/", form_data(task, units, title="联络员改的"))
     assert r.status_code in (403, 404) and Task.objects.get(pk=task.pk).title != "联络员改的"
+
+
+@pytest.mark.parametrize("over, says", [
+    ({"targets-TOTAL_FORMS": 100000}, "最多填写20项量化目标"),
+    ({"targets-TOTAL_FORMS": "abc"}, "表单数据不完整,请刷新页面后重新填写"),
+])
+def test_a_tampered_or_oversized_target_list_is_refused_with_a_reason(units, make_task, client_for, over, says):
+    # the rows of 量化目标 are a formset: when its counters are tampered with, the edit (and the 立项
+    # form) is refused with a reason in Chinese, not "量化目标有误:" with nothing after it or Django's
+    # "ManagementForm…" text; nothing is saved
+    task = make_task(title="原标题的任务")
+    sup = client_for("supervisor")
+    r = sup.post(f"/tasks/{task.pk}/edit/", form_data(task, units, title="不应保存", **over))
+    text = page_text(r)
+    assert r.status_code == 200 and says in text and "ManagementForm" not in text
+    assert Task.objects.get(pk=task.pk).title == "原标题的任务"
+    new = {k: v for k, v in form_data(task, units, title="不应立项", deadline_mode="date", deadline="2027-03-01",
+                                      **over).items() if k != "deadline_working_days"}
+    r = sup.post("/tasks/new/", new)
+    assert r.status_code == 200 and says in page_text(r) and not Task.objects.filter(title="不应立项").exists()

@@ -61,6 +61,17 @@ def _first_error(form) -> str:
     return "输入有误"
 
 
+def _targets_error(targets) -> str:
+    """Why the 量化目标 rows were refused, never an empty "量化目标有误:" (a tampered or oversized
+    formset has only non-form errors, and Django's say "ManagementForm")."""
+    msgs = [e for errs in targets.errors for field_errs in errs.values() for e in field_errs]
+    if not msgs and targets.non_form_errors():
+        mf = targets.management_form
+        msgs = (["表单数据不完整,请刷新页面后重新填写"] if not mf.is_valid()
+                else [f"最多填写{targets.max_num}项量化目标"])
+    return "量化目标有误:" + (";".join(msgs) or "请检查量化目标")
+
+
 def _label_units(units) -> str:
     return "、".join(u.display_name for u in units)
 
@@ -383,8 +394,7 @@ def _task_form_view(request, parent=None):
                 return redirect("task", pk=task.pk)
         else:
             if not targets.is_valid():
-                form.add_error(None, "量化目标有误:" + "; ".join(
-                    e for errs in targets.errors for field_errs in errs.values() for e in field_errs))
+                form.add_error(None, _targets_error(targets))
     else:
         form = f.TaskForm(units=units, parent=parent, under=under)
         targets = f.TargetFormSet(prefix="targets")
@@ -426,8 +436,7 @@ def task_edit(request, pk):
                 messages.success(request, f"已保存对{task.number}的修改。")
                 return redirect("task", pk=task.pk)
         elif not targets.is_valid():
-            form.add_error(None, "量化目标有误:" + "; ".join(
-                e for errs in targets.errors for field_errs in errs.values() for e in field_errs))
+            form.add_error(None, _targets_error(targets))
     else:
         form = f.TaskForm(units=units, parent=task.parent, edit=task, initial=_task_initial(task))
         targets = f.TargetFormSet(prefix="targets", initial=[
