@@ -86,3 +86,10 @@ def test_set_day_and_show():
     assert "春节 2031-01-22 至" in shown and "暂定" in shown
     assert "2031-01-01 三 放假 元旦" in shown
     assert "国庆节 2026-10-01 至 2026-10-07 共7天" in run("workcal", "show", "2026")
+
+
+@pytest.mark.parametrize("year", ["99999", "0", "-5", "1800"])
+def test_show_refuses_a_year_out_of_range_with_a_message(year):
+    # `calendar show 99999` ended in a Python traceback (ValueError from the date arithmetic)
+    with pytest.raises(CommandError, match=r"year -?\d+ is out of range \(1901-2199\)"):
+        run("workcal", "show", year)

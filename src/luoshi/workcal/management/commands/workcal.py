@@ -60,6 +60,8 @@ class Command(LuoshiCommand):
                           + (f" ({name})" if name else ""))
 
     def do_show(self, year, **_):
+        if not 1900 < year < 2200:  # as for load; a year past 9999 made the date arithmetic crash
+            raise CommandError(f"year {year} is out of range (1901-2199)")
         cal = current_calendar()
         notice = HolidayNotice.objects.filter(year=year).first()
         if notice:
