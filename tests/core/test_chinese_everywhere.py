@@ -149,3 +149,15 @@ def test_login_protection_admin_lists_speak_chinese_with_rows(client_for):
         text = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
         for pattern in UNTRANSLATED + [re.compile(r"IP Address|Attempt Time|User Agent|Failed Logins")]:
             assert not pattern.search(text), (model, pattern.search(text).group(0))
+
+
+@pytest.mark.parametrize("path", ["/tasks/{pk}/do/sign/", "/supervision/inbox/read/", "/assessment/plans/new/"])
+def test_an_action_address_opened_directly_explains_itself_in_chinese(client_for, busy_ledger, path):
+    # A POST-only address typed in or bookmarked answered 405 with an empty body: a blank page
+    resp = client_for("supervisor").get(path.format(pk=busy_ledger.pk))
+    assert resp.status_code == 405 and "POST" in resp["Allow"]
+    text = resp.content.decode()
+    assert "405 请从页面操作" in text and "不能直接打开" in text
+    # the API keeps its JSON refusal
+    api = client_for("supervisor").get(f"/api/tasks/{busy_ledger.pk}/approve/")
+    assert api.status_code == 405 and api.json()["detail_zh"] == "不支持该请求方法"

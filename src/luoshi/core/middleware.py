@@ -72,7 +72,15 @@ class BadRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path_info.startswith("/api/"):
+            # require_POST answers a typed-in or bookmarked action address with an empty 405: say why
+            page = error_response(request, 405, "method not allowed",
+                                  "此地址只接受页面上的按钮或表单提交,不能直接打开。请返回上一页操作。", None)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
 
     def process_exception(self, request, exc):
         from django.core.exceptions import RequestDataTooBig
