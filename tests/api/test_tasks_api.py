@@ -155,3 +155,22 @@ def test_sources_create_and_link(client_for, units):
     # The liaison of the lead unit sees the source through the task; another liaison does not.
     assert client_for("fgw").get(f"/api/sources/{src['id']}/").status_code == 200
     assert client_for("edu").get(f"/api/sources/{src['id']}/").status_code == 404
+
+
+def test_tags_are_kept_once_each_and_bounded(client_for, make_task):
+    # PATCH {"tags": ["t", "t", … 5000 times]} was stored as 5000 tags; now each tag is kept once and
+    # more than 20 distinct tags are refused with nothing written
+    task = make_task(title="标签任务", assign=False)
+    client = client_for("supervisor")
+    response = client.patch(f"/api/tasks/{task.pk}/", {"tags": ["民生", " 民生 ", "重点"] * 2000}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["tags"] == ["民生", "重点"]
+    audits = AuditEntry.objects.count()
+    refused = client.patch(f"/api/tasks/{task.pk}/", {"tags": [f"标签{i}" for i in range(21)]}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["detail_zh"] == "标签最多20个" and refused.json()["field"] == "tags"
+    assert Task.objects.get(pk=task.pk).tags == ["民生", "重点"] and AuditEntry.objects.count() == audits
+    created = client.post("/api/tasks/", {"title": "新任务", "lead_units": [task.lead_units.first().pk],
+                                          "tags": [f"标签{i}" for i in range(21)]}, format="json")
+    assert created.status_code == 400 and created.json()["detail_zh"] == "标签最多20个"
+    assert not Task.objects.filter(title="新任务").exists()

@@ -151,6 +151,21 @@ def _clean_targets(targets) -> list[dict]:
     return out
 
 
+MAX_TAGS = 20
+
+
+def _clean_tags(tags) -> list[str]:
+    """标签: plain text of at most 30 characters each, each once (first spelling kept), at most MAX_TAGS."""
+    out: list[str] = []
+    for t in tags or ():
+        tag = check_plain_text("" if t is None else str(t), "标签", "tag", max_length=30)
+        if tag and tag not in out:
+            out.append(tag)
+    if len(out) > MAX_TAGS:
+        raise LuoshiError(f"at most {MAX_TAGS} tags", f"标签最多{MAX_TAGS}个", field="tags")
+    return out
+
+
 def _clean_recurrence(value: str) -> str:
     value = (value or "").strip()
     if value and not _RECURRENCE.match(value):
@@ -234,7 +249,7 @@ def do_create_task(actor, *, title: str, lead_units, co_units=(), requirement: s
         responsible_leader=check_plain_text(responsible_leader, "责任领导", "responsible leader", max_length=100),
         deadline=deadline, deadline_working_days=deadline_working_days or None,
         recurrence=_clean_recurrence(recurrence), priority=priority,
-        tags=[check_plain_text(t, "标签", "tag", max_length=30) for t in tags if str(t).strip()],
+        tags=_clean_tags(tags),
         created_by=actor,
     )
     if deadline:
@@ -287,7 +302,7 @@ def do_update_task(actor, task: Task, **changes) -> Task:
     if "priority" in changes:
         task.priority = Priority(int(changes["priority"]))
     if "tags" in changes:
-        task.tags = [check_plain_text(t, "标签", "tag", max_length=30) for t in changes["tags"] if str(t).strip()]
+        task.tags = _clean_tags(changes["tags"])
     if "deadline" in changes or "deadline_working_days" in changes:
         task.deadline = changes.get("deadline", task.deadline)
         task.deadline_working_days = changes.get("deadline_working_days", task.deadline_working_days) or None
