@@ -87,67 +87,6 @@ def test_modal_window_precheck(rest):
     assert units._modal_soon(rest) == plain
 
 
-@settings(max_examples=300, deadline=None)
-@given(_text(_words(units._MODAL_SOON.pattern) + list("的领导干部人员做好工作“”市局 "), 16), st.integers(0, 16))
-def test_modal_window_read_in_place(clause, end):
-    """_modal_soon(clause, end) answers as the plain test on the copy clause[end:].lstrip()."""
-    rest = clause[end:].lstrip()
-    m = units._MODAL_SOON.match(rest)
-    assert units._modal_soon(clause, end) == (m is not None and not units._PEOPLE_IN.search(m.group()))
-
-
-# ---------------------------------------------------------------- suffix pre-check
-@settings(max_examples=400, deadline=None)
-@given(_text(SUFFIX_ALPHABET + list("会议时大全"), 90))
-def test_suffix_precheck_is_the_ends_search(clause):
-    """_has_suffix(clause) is True exactly when _ends finds an end in clause[:70] (the
-    pre-check that lets find_units and leads_with_unit skip _subject)."""
-    assert units._has_suffix(clause) == bool(units._ends(clause[:70]))
-
-
-def test_suffix_precheck_on_our_sentences():
-    for clause in ("同时局里要", "会议室要", "办理", "各乡镇(街道)要", "全面推进乡村振兴",
-                   "x" * 68 + "市委办理", "x" * 69 + "办公室", "要求各单位"):
-        assert units._has_suffix(clause) == bool(units._ends(clause[:70])), clause
-
-
-PLACE_ALPHABET = list("甲乙翠屏青石区县市旗镇乡道街自治新、要于在应负责将6月") + ["自治县", "自治旗", "街道", "新区", "负责", "将于"]
-
-
-@settings(max_examples=500, deadline=None)
-@given(_text(PLACE_ALPHABET, 14))
-def test_place_subject_window(sub):
-    """A place subject (_PLACE_SUBJ) ends its first name on a _PLACE_CHAR within sub[1:9]."""
-    if units._PLACE_SUBJ.match(sub):
-        assert units._PLACE_CHAR.search(sub, 1, 9)
-
-
-def test_place_subject_window_on_our_sentences():
-    for sub in ("甲县要", "翠屏区要督促", "青石县于6月底前完成", "某某某某某某自治县要", "白沙镇、乙县负责"):
-        assert units._PLACE_SUBJ.match(sub) and units._PLACE_CHAR.search(sub, 1, 9), sub
-
-
-@settings(max_examples=300, deadline=None)
-@given(_text(SUFFIX_ALPHABET + PRED_ALPHABET[:40] + list(",;。由与会同配合督促翠屏区青石县要于在"), 40))
-def test_find_units_fast_paths_agree_with_the_plain_loop(sentence):
-    """find_units with its pre-checks (suffix search before _subject, the place-name window,
-    object keywords looked for once per sentence) equals a run with every check switched off."""
-    fast = [m.to_dict() for m in find_units(sentence)]
-    saved = units._has_suffix, units._PLACE_CHAR, units._OBJ_KW
-    try:
-        units._has_suffix = lambda clause: True
-
-        class _Always:
-            def search(self, *a):
-                return True
-
-        units._PLACE_CHAR = _Always()
-        plain = [m.to_dict() for m in find_units(sentence)]
-    finally:
-        units._has_suffix, units._PLACE_CHAR, units._OBJ_KW = saved
-    assert fast == plain
-
-
 # ---------------------------------------------------------------- classify
 LABEL_ALPHABET = _words(classify._COPULA.pattern, classify._PAST2.pattern, classify._PROBLEM.pattern,
                         classify._MEETING_NARRATIVE.pattern, classify._NONE_START.pattern, classify._NONE_START2.pattern,

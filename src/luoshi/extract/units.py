@@ -287,11 +287,6 @@ def _ends(head: str) -> list[int]:
     return out
 
 
-def _has_suffix(clause: str) -> bool:
-    """True if _ends(clause[:70]) is not empty (endpos=70 reads as the slice would)."""
-    return _SUFFIX_END_FLAT.search(clause, 0, 70) is not None
-
-
 def _longest_units(span: str) -> list[str]:
     """The unit list that opens span (the object of 会同/督促/与 …), longest first; a named
     district, county, city or town there stands for its government (会同江城区开展…)."""
@@ -334,13 +329,10 @@ _MODAL_FIRST = re.compile("[也要应必务争力不达控稳]")
 assert set(_MODAL_FIRST.pattern[1:-1]) == {w[0] for w in _top_alternatives(_MODAL_SOON.pattern.split("?(?:", 1)[1][:-1])}
 
 
-def _modal_soon(rest: str, pos: int = 0) -> bool:
-    """_MODAL_SOON at rest[pos:].lstrip() (read in place, no copy), not about people."""
-    if pos < len(rest) and rest[pos].isspace():
-        pos = len(rest) - len(rest[pos:].lstrip())
-    if _MODAL_FIRST.search(rest, pos + 1, pos + 12) is None:
+def _modal_soon(rest: str) -> bool:
+    if _MODAL_FIRST.search(rest, 1, 12) is None:
         return False
-    m = _MODAL_SOON.match(rest, pos)
+    m = _MODAL_SOON.match(rest)
     return m is not None and not _PEOPLE_IN.search(m.group())
 
 
@@ -369,7 +361,7 @@ def _subject(clause: str):
         ch = clause[end:end + 1]
         m = pred(clause, end) if ch in _PRED_CHARS or ch.isspace() or ch.isdecimal() else None
         if m is None:
-            if not _modal_soon(clause, end):
+            if not _modal_soon(clause[end:].lstrip()):
                 continue
             # 市、区县政务服务中心现场办结率要… / 科研机构、高校的产业技术研究也要…
             role = "lead"
@@ -538,10 +530,7 @@ def find_units(sentence: str, *, narrow: bool = False) -> list[UnitMention]:
     has_lead_word = bool(found) or "牵头" in sentence
     # clause subjects
     lead_seen = bool(found)
-    opened = _open_role_notes(sentence) if "(" in sentence else sentence
-    clauses = list(_CLAUSE.finditer(opened))
-    # the objects of 督促/责成/与/会同/配合/协助 are looked for only in a sentence that has one
-    obj_kw = _OBJ_KW.search(opened) is not None
+    clauses = list(_CLAUSE.finditer(_open_role_notes(sentence) if "(" in sentence else sentence))
     for ci, cm in enumerate(clauses):
         clause = cm.group().lstrip()
         if not _UNIT_CHAR.search(clause):
@@ -554,12 +543,9 @@ def find_units(sentence: str, *, narrow: bool = False) -> list[UnitMention]:
         if obj:
             sub = sub[obj.end():]
             off += obj.end()
-        # _subject needs a unit suffix in the first 70 characters (_has_suffix: the search of
-        # _ends, asked once here so that most clauses, which have none, cost one call)
-        res = None if co_clause or not _has_suffix(sub) else _subject(sub)
+        res = None if co_clause else _subject(sub)
         if res is None and not co_clause:
-            # a place name ends on one of _PLACE_CHAR within its first 9 characters
-            pm2 = _PLACE_SUBJ.match(sub) if _PLACE_CHAR.search(sub, 1, 9) else None
+            pm2 = _PLACE_SUBJ.match(sub)
             if pm2:
                 names = [x for x in pm2.group("p").split("、") if x]
                 if names and all(is_place(x) for x in names):
@@ -583,7 +569,8 @@ def find_units(sentence: str, *, narrow: bool = False) -> list[UnitMention]:
                 add(it, role, cm.start() + off)
             lead_seen = lead_seen or role == "lead"
         # objects of 督促/责成/与/会同 inside the clause
-        for om in (_OBJ_KW.finditer(clause) if obj_kw else ()):
+        for om in (_OBJ_KW.finditer(clause) if ("与" in clause or "会同" in clause or "配合" in clause or "协助" in clause
+                                                 or "督促" in clause or "责成" in clause) else ()):
             if cm.start() + om.start() == 0:
                 continue
             kw = om.group()
@@ -634,7 +621,7 @@ def leads_with_unit(sentence: str) -> bool:
         clause = cm.group().lstrip()
         pm = _LEAD_PREFIX.match(clause)
         sub = clause[pm.end():] if pm else clause
-        res = _subject(sub) if _has_suffix(sub) else None
+        res = _subject(sub)
         if res is not None:
             items, role, rest = res
             if role == "co":
