@@ -7,6 +7,8 @@ admin.site.site_header = "落实 · 督查督办平台 管理后台"
 admin.site.site_title = "落实管理后台"
 autocomplete_unit_fields(admin.site)  # unit fields search names, short names, aliases (no 5,000-unit drop-down)
 
+handler404 = "luoshi.core.views.not_found"  # JSON under /api/, the Chinese page elsewhere
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("luoshi.api_urls")),

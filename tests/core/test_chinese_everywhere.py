@@ -161,3 +161,13 @@ def test_an_action_address_opened_directly_explains_itself_in_chinese(client_for
     # the API keeps its JSON refusal
     api = client_for("supervisor").get(f"/api/tasks/{busy_ledger.pk}/approve/")
     assert api.status_code == 405 and api.json()["detail_zh"] == "不支持该请求方法"
+
+
+@pytest.mark.parametrize("path", ["/api/tasks/{pk}/report/", "/api/no-such-thing/", "/api/tasks/{pk}/do/sign/"])
+def test_an_unknown_api_address_answers_json_with_chinese(client_for, busy_ledger, path):
+    # an address under /api/ that no route matches answered the HTML 404 page
+    resp = client_for("fgw").get(path.format(pk=busy_ledger.pk))
+    assert resp.status_code == 404 and resp["Content-Type"].startswith("application/json")
+    assert resp.json() == {"detail": "Not found.", "detail_zh": "未找到该记录,或您无权查看", "field": None}
+    page = client_for("fgw").get("/no-such-page/")
+    assert page.status_code == 404 and "页面不存在" in page.content.decode()

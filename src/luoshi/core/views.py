@@ -58,3 +58,14 @@ def register_home(role: str, url_name: str) -> None:
 def home(request):
     """Send the user to their role's start page (单位联络员: 本单位工作台; others: 台账)."""
     return redirect(HOME_BY_ROLE.get(request.user.role, DEFAULT_HOME))
+
+
+def not_found(request, exception=None):
+    """404: the API's JSON refusal under /api/ (an address no route matches answered an HTML page),
+    else the Chinese page."""
+    from django.http import JsonResponse
+
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "detail_zh": "未找到该记录,或您无权查看", "field": None},
+                            status=404, json_dumps_params={"ensure_ascii": False})
+    return render(request, "404.html", status=404)
