@@ -44,3 +44,23 @@ def test_font_is_embedded_when_a_truetype_cjk_font_exists(placed_task, users):
                     desc = desc.get_object()
                     fonts.append(any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")))
     assert fonts and all(fonts)
+
+
+def test_notice_downloads_as_a_docx_with_the_official_page_setup(placed_task, users, client_for):
+    from docx import Document
+
+    t = placed_task(D(2025, 2, 3), D(2025, 3, 14), title="推进老旧小区改造", lead=("fgw",), co=("edu",))
+    n = do_issue_notice(users["supervisor"], t, light="red", reason="已逾期未办结", required_action="立即整改",
+                        on=D(2025, 3, 18))
+    page = client_for("fgw").get(f"/supervision/notices/{n.pk}/").content.decode()
+    assert f'href="/supervision/notices/{n.pk}/docx/"' in page
+    resp = client_for("fgw").get(f"/supervision/notices/{n.pk}/docx/")
+    assert resp.status_code == 200 and resp.content[:2] == b"PK"
+    assert resp["Content-Type"].endswith("wordprocessingml.document") and ".docx" in resp["Content-Disposition"]
+    d = Document(io.BytesIO(resp.content))
+    s = d.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)  # A4, not US Letter
+    texts = [p.text for p in d.paragraphs]
+    assert "红色督办单" in texts and "督办〔2025〕第0001号" in texts and "已逾期未办结" in texts
+    # as for the PDF: a unit that may not see the notice gets 404
+    assert client_for("jia").get(f"/supervision/notices/{n.pk}/docx/").status_code == 404

@@ -39,6 +39,11 @@ def notice_pdf(notice) -> bytes:
     return render_pdf(notice_document(notice))
 
 
+def notice_docx(notice) -> bytes:
+    """The same 督办单 as an editable .docx (same page setup and styles as the PDF)."""
+    return render_docx(notice_document(notice))
+
+
 def bulletin_document(bulletin: dict) -> OfficialDocument:
     """通报 from bulletins.bulletin_data(): cards, overdue tasks (working days late), ranking."""
     body = [bulletin["summary"].strip(), ("h1", "一、红牌、黄牌单位")]

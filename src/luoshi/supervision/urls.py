@@ -9,6 +9,7 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("notices/<int:pk>/pdf/", views.notice_pdf_view, name="notice-pdf"),
+    path("notices/<int:pk>/docx/", views.notice_docx_view, name="notice-docx"),
     path("notices/<int:pk>/do/<slug:action>/", views.notice_action, name="notice-action"),
     path("tasks/<int:task_pk>/notice/", views.issue_notice, name="issue"),
     path("lights/", views.lights, name="lights"),

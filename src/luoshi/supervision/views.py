@@ -22,7 +22,7 @@ from . import bulletins, common, rectification, stats
 from . import notices as notice_svc
 from .lights import with_reasons_now
 from .models import Color, Escalation, RectificationItem, SupervisionNotice, SupervisionState
-from .pdf import notice_pdf
+from .pdf import notice_docx, notice_pdf
 
 LIGHT_LABELS = {"green": "绿灯", "blue": "蓝灯", "yellow": "黄灯", "red": "红灯"}
 
@@ -120,6 +120,16 @@ def notice_pdf_view(request, pk: int):
     if notice is None:
         raise Http404
     return _attachment(notice_pdf(notice), "application/pdf", f"{notice.number}.pdf")
+
+
+@login_required
+def notice_docx_view(request, pk: int):
+    notice = notice_svc.visible_notices(request.user).filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return _attachment(notice_docx(notice),
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       f"{notice.number}.docx")
 
 
 @login_required
