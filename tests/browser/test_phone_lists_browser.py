@@ -1,0 +1,35 @@
+"""At phone width (375 px) the wide lists (台账, 督办单, 红黄灯事项) scroll inside their table; the page
+itself never scrolls sideways."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_wide_lists_scroll_inside_the_table_at_375px(browser, live_server, users, make_task):
+    from django.test import Client
+
+    from luoshi.supervision.notices import do_issue_notice
+
+    for i in range(3):
+        task = make_task(title=f"推进政务服务“一网通办”事项清单第{i}批次梳理和上线工作", lead=("fgw",), co=("edu",),
+                         deadline=dt.date.today() + dt.timedelta(days=30))
+    do_issue_notice(users["supervisor"], task, light="yellow", reason="进度滞后", required_action="加快推进")
+    c = Client()
+    c.force_login(users["supervisor"])
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
+    ctx.add_cookies([{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": live_server.url}])
+    page = ctx.new_page()
+    for path in ("/ledger/", "/supervision/notices/"):
+        page.goto(live_server.url + path)
+        table = page.locator("table.grid").first
+        assert table.is_visible()
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 375 + 4, f"{path} scrolls sideways at 375 px ({page_width}px)"
+        # the table keeps its columns and scrolls within itself
+        inner = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
+        assert inner[0] > inner[1], f"{path}: the table was squeezed instead of scrolling ({inner})"
+    ctx.close()
