@@ -28,7 +28,7 @@ def test_wide_lists_scroll_inside_the_table_at_375px(browser, live_server, users
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
     ctx.add_cookies([{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": live_server.url}])
     page = ctx.new_page()
-    for path in ("/ledger/", "/supervision/notices/"):
+    for path in ("/ledger/", "/supervision/notices/", "/supervision/"):
         page.goto(live_server.url + path)
         table = page.locator("table.grid").first
         assert table.is_visible()
