@@ -37,4 +37,13 @@ def test_wide_lists_scroll_inside_the_table_at_375px(browser, live_server, users
         # the table keeps its columns and scrolls within itself
         inner = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
         assert inner[0] > inner[1], f"{path}: the table was squeezed instead of scrolling ({inner})"
+    # forms: a size="60" box (信访事由) or a long 任务来源 option must not widen the page either
+    from luoshi.ledger.services import do_create_source
+
+    do_create_source(sup, kind="meeting", title="关于深化政务服务“限时办结”制度和“一网通办”改革的实施方案(征求意见稿)",
+                     date=dt.date.today())
+    for path in ("/tasks/new/", "/petitions/new/", "/inspections/plans/new/"):
+        assert page.goto(live_server.url + path).status == 200, path
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 375, f"{path} scrolls sideways at 375 px ({page_width}px)"
     ctx.close()
