@@ -8,34 +8,11 @@ Elsewhere than on PostgreSQL it is `obj.save(force_insert=True)`.
 """
 from __future__ import annotations
 
-from operator import attrgetter
+from django.db import connection
 
-from django.db import connection, models
+from luoshi.core.db import column_getter
 
 _plans: dict = {}
-
-_PLAIN = {"CharField", "TextField", "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
-          "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField", "DateField", "DateTimeField",
-          "FloatField"}
-
-
-def _getter(field):
-    """obj -> the value psycopg is given for this column: the attribute itself for types psycopg adapts
-    (str, int, float, bool, date, aware datetime, FK ids), Django's own preparation for anything else and
-    for auto_now/auto_now_add fields (whose pre_save also sets the attribute, as save() does)."""
-    kind = field.get_internal_type()
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda o: field.get_db_prep_save(field.pre_save(o, True), connection)
-    if isinstance(field, models.ForeignKey) or kind in _PLAIN:
-        get = attrgetter(field.attname)
-        if kind in ("CharField", "TextField") and not isinstance(field, models.ForeignKey):
-            def text(o):
-                v = get(o)
-                return v if v is None or type(v) is str else str(v)  # TextChoices members → plain str
-
-            return text
-        return get
-    return lambda o: field.get_db_prep_save(field.pre_save(o, True), connection)
 
 
 def _plan(model, with_pk: bool):
@@ -48,7 +25,7 @@ def _plan(model, with_pk: bool):
                f"VALUES ({', '.join(['%s'] * len(fields))})")
         if not with_pk:
             sql += f" RETURNING {q(meta.pk.column)}"
-        _plans[key] = (sql, [_getter(f) for f in fields])
+        _plans[key] = (sql, [column_getter(f) for f in fields])
     return _plans[key]
 
 

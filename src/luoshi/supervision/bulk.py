@@ -23,7 +23,7 @@ import datetime as dt
 from django.db import connection, transaction
 
 from luoshi.audit.services import record_many
-from luoshi.core.db import insert_tuples
+from luoshi.core.db import column_getter, insert_tuples
 from luoshi.ledger.models import Task, TaskEvent
 from luoshi.notifications.outbox import Outbox, Recipients
 from luoshi.notifications.webhook import webhook_config
@@ -65,7 +65,7 @@ def insert_rows(model, objs: list, batch_size: int = 2000) -> None:
             for o, (i,) in zip(objs, cur.fetchall()):
                 o.pk = i
     cols = ", ".join(connection.ops.quote_name(f.column) for f in [pk, *fields])
-    getters = [_copy_getter(f) for f in fields]
+    getters = [column_getter(f) for f in fields]
     with connection.cursor() as cur, connection.wrap_database_errors:
         with cur.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({cols}) FROM STDIN") as cp:
             write = cp.write_row
@@ -73,40 +73,6 @@ def insert_rows(model, objs: list, batch_size: int = 2000) -> None:
                 write([o.pk, *[g(o) for g in getters]])
     for o in objs:
         o._state.adding, o._state.db = False, connection.alias
-
-
-def _copy_getter(field):
-    """A fast `obj -> COPY value` for one field: plain attribute reads for the column types psycopg adapts
-    itself (str, int, bool, date, aware datetime, FK ids); Django's own conversion for anything else."""
-    import json
-    from operator import attrgetter
-
-    from django.db import models
-
-    kind = field.get_internal_type()
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda o: field.get_db_prep_save(field.pre_save(o, True), connection)
-    if kind == "JSONField":
-        get = attrgetter(field.attname)
-
-        def dump(o):
-            v = get(o)
-            return None if v is None else json.dumps(v, cls=field.encoder, ensure_ascii=False)
-
-        return dump
-    if isinstance(field, models.ForeignKey) or kind in (
-            "CharField", "TextField", "IntegerField", "BigIntegerField", "SmallIntegerField",
-            "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField",
-            "DateField", "DateTimeField", "AutoField", "BigAutoField"):
-        get = attrgetter(field.attname)
-        if kind in ("CharField", "TextField") and not isinstance(field, models.ForeignKey):
-            def text(o):
-                v = get(o)
-                return v if v is None or type(v) is str else str(v)  # TextChoices members → plain str
-
-            return text
-        return get
-    return lambda o: (lambda v: None if v is None else field.get_db_prep_save(v, connection))(field.pre_save(o, True))
 
 
 # ---- colours in SQL ------------------------------------------------------------
