@@ -1,7 +1,18 @@
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 
 from .models import Category, Kind
+
+
+class CaptchaInput(CaptchaTextInput):
+    """django-simple-captcha's image + answer box, named in Chinese: the image's alt text and the box's
+    aria-label (the field renders as a fieldset whose legend labels no single input, so the box needs its
+    own name for screen readers; WCAG 2.1 4.1.2)."""
+
+    template_name = "cases/captcha_widget.html"
+
+    def __init__(self, attrs=None, **kw):
+        super().__init__(attrs={"aria-label": "验证码(输入图中字符)", **(attrs or {})}, **kw)
 
 
 class MultiFileInput(forms.ClearableFileInput):
@@ -37,7 +48,7 @@ class ReportForm(forms.Form):
     reporter_phone = forms.CharField(label="联系电话", required=False, max_length=32)
     reporter_email = forms.CharField(label="电子邮箱", required=False, max_length=254)
     photos = MultiFileField(label="照片(最多5张)", required=False)
-    captcha = CaptchaField(label="验证码")
+    captcha = CaptchaField(label="验证码", widget=CaptchaInput())
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
