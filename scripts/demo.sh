@@ -6,6 +6,7 @@
 # LUOSHI_DATA_DIR  where the demo data lives (default: luoshi's own default, ~/.local/share/luoshi,
 #                  so the README's `luoshi …` commands find the same database without any export)
 # LUOSHI_PORT      port to serve on (default: 8000)
+# LUOSHI_ISSUER    the issuing body on generated documents (default here: 临江市人民政府督查室)
 #
 # An existing database is kept (run `.venv/bin/luoshi demo --force` to rebuild it).
 set -euo pipefail
@@ -32,5 +33,7 @@ else
     "$VENV/bin/luoshi" demo
 fi
 
+# The demo city's supervision office signs the demo's 通报 and 督办单 (GB/T 9704 发文机关标志).
+export LUOSHI_ISSUER="${LUOSHI_ISSUER:-临江市人民政府督查室}"
 say "Serving at http://127.0.0.1:${LUOSHI_PORT:-8000}/  (Ctrl-C to stop)"
 exec "$VENV/bin/luoshi" serve --host 127.0.0.1 --port "${LUOSHI_PORT:-8000}"
