@@ -95,12 +95,13 @@ def _urls(world, users):
             "/supervision/statistics/?format=docx", "/supervision/statistics/?format=pdf",
             "/supervision/inbox/", "/audit/", "/review/", "/calendar/",
             "/api/tasks/", "/api/notices/", "/api/lights/", "/api/rectifications/", "/api/stats/units/",
-            "/api/ledger.xlsx", "/api/inbox/", "/api/audit/", "/api/extensions/"]
+            "/api/ledger.xlsx", "/api/inbox/", "/api/audit/", "/api/extensions/", "/api/listed-items/"]
     for task in world.values():
         urls += [f"/tasks/{task.pk}/", f"/api/tasks/{task.pk}/", f"/supervision/tasks/{task.pk}/notice/"]
     from luoshi.supervision.models import SupervisionNotice
     for n in SupervisionNotice.objects.all():
-        urls += [f"/supervision/notices/{n.pk}/", f"/supervision/notices/{n.pk}/pdf/", f"/api/notices/{n.pk}/"]
+        urls += [f"/supervision/notices/{n.pk}/", f"/supervision/notices/{n.pk}/pdf/",
+                 f"/supervision/notices/{n.pk}/docx/", f"/api/notices/{n.pk}/"]
     return urls
 
 
@@ -219,11 +220,13 @@ def _case_urls(case_world):
 
     urls = ["/cases/", "/cases/export.xlsx", "/cases/export.csv", "/cases/stats/", "/api/cases/",
             "/supervision/notices/", "/supervision/statistics/?format=pdf", "/supervision/statistics/?format=docx",
-            "/supervision/inbox/", "/api/inbox/", "/api/notices/", "/audit/", "/api/audit/"]
+            "/supervision/inbox/", "/api/inbox/", "/api/notices/", "/audit/", "/api/audit/",
+            "/supervision/listed/", "/api/listed-items/"]
     for c in case_world.values():
         urls += [f"/cases/{c.pk}/", f"/api/cases/{c.pk}/"]
     for n in SupervisionNotice.objects.filter(source_type="cases"):
-        urls += [f"/supervision/notices/{n.pk}/", f"/supervision/notices/{n.pk}/pdf/", f"/api/notices/{n.pk}/"]
+        urls += [f"/supervision/notices/{n.pk}/", f"/supervision/notices/{n.pk}/pdf/",
+                 f"/supervision/notices/{n.pk}/docx/", f"/api/notices/{n.pk}/"]
     return urls
 
 
