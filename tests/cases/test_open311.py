@@ -165,3 +165,28 @@ def test_post_round_trips_and_audit_chain(client, cats, routing, api_key):
     assert entry.after["number"] == number and entry.actor_name == "Open311"
     assert case.events.filter(kind="receive").count() == 1
     assert verify_chain().ok
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_other_verbs_get_405_in_spec_format_not_a_csrf_page(db, cats, api_key, fmt):
+    # An outside system has no CSRF cookie: a verb an endpoint does not take must be told so in the
+    # spec's error format (not Django's HTML "403 CSRF verification failed"), and change nothing.
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    base = "/open311/v2"
+    for method, url in [("delete", f"{base}/requests/1.{fmt}"), ("post", f"{base}/requests/1.{fmt}"),
+                        ("post", f"{base}/services.{fmt}"), ("put", f"{base}/services/CG-ROAD.{fmt}"),
+                        ("post", f"{base}/tokens/{'a' * 32}.{fmt}"), ("put", f"{base}/requests.{fmt}")]:
+        r = getattr(c, method)(url, {"api_key": api_key, "service_code": "CG-ROAD", "lat": 30, "long": 118,
+                                     "description": "x"})
+        assert r.status_code == 405, (method, url, r.status_code)
+        body = r.json()[0] if fmt == "json" else xmltodict.parse(r.content)["errors"]["error"]
+        assert int(body["code"]) == 405 and "not allowed" in body["description"]
+        assert "GET" in r["Allow"]
+    assert Case.objects.count() == 0
+    # POST stays open to an outside system without a CSRF token.
+    r = c.post(f"{base}/requests.{fmt}", {"api_key": api_key, "service_code": "NOPE", "lat": 30, "long": 118,
+                                          "description": "x"})
+    assert r.status_code == 404
+    assert c.get(f"{base}/tokens/{'a' * 32}.{fmt}?jurisdiction_id=other").status_code == 404

@@ -146,6 +146,22 @@ def _public_requests():
 
 # ---- views -----------------------------------------------------------------
 
+def _methods(*allowed):
+    """Open311 has no browser session: no CSRF check (which would answer another verb with Django's HTML
+    403 page), and a verb the endpoint does not take gets 405 in the spec's error format."""
+    def wrap(view):
+        def inner(request, *args, fmt, **kwargs):
+            if request.method not in allowed:
+                resp = _error(fmt, 405, f"method {request.method} not allowed; use {' or '.join(allowed)}")
+                resp["Allow"] = ", ".join(allowed)
+                return resp
+            return view(request, *args, fmt=fmt, **kwargs)
+        inner.__name__, inner.__doc__ = view.__name__, view.__doc__
+        return csrf_exempt(inner)
+    return wrap
+
+
+@_methods("GET", "HEAD")
 def services(request, fmt):
     if not _fmt_ok(fmt):
         return _error("json", 404, "format must be json or xml")
@@ -154,6 +170,7 @@ def services(request, fmt):
     return _render(fmt, [_service(c) for c in Category.objects.filter(is_active=True)], "services", "service")
 
 
+@_methods("GET", "HEAD")
 def service_definition(request, code, fmt):
     if not _fmt_ok(fmt):
         return _error("json", 404, "format must be json or xml")
@@ -187,7 +204,7 @@ def _parse_date(value):
     return d if timezone.is_aware(d) else timezone.make_aware(d)
 
 
-@csrf_exempt
+@_methods("GET", "HEAD", "POST")
 def requests_view(request, fmt):
     if not _fmt_ok(fmt):
         return _error("json", 404, "format must be json or xml")
@@ -195,8 +212,6 @@ def requests_view(request, fmt):
         return _error(fmt, 404, "unknown jurisdiction_id")
     if request.method == "POST":
         return _create(request, fmt)
-    if request.method != "GET":
-        return _error(fmt, 405, "method not allowed")
     q = request.GET
     qs = _public_requests()
     if q.get("service_request_id"):
@@ -258,6 +273,7 @@ def _create_in(request, fmt):
                    "service_requests", "request", status=201)
 
 
+@_methods("GET", "HEAD")
 def request_detail(request, rid, fmt):
     if not _fmt_ok(fmt):
         return _error("json", 404, "format must be json or xml")
@@ -269,9 +285,12 @@ def request_detail(request, rid, fmt):
     return _render(fmt, [_request(case)], "service_requests", "request")
 
 
+@_methods("GET", "HEAD")
 def token_detail(request, token, fmt):
     if not _fmt_ok(fmt):
         return _error("json", 404, "format must be json or xml")
+    if not _check_jurisdiction(request):
+        return _error(fmt, 404, "unknown jurisdiction_id")
     case = Case.objects.filter(open311_token=token).first() if len(token) == 32 else None
     if case is None:
         return _error(fmt, 404, "token not found")
