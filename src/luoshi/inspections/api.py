@@ -13,6 +13,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from luoshi.core.errors import LuoshiError
+
 from . import services as svc
 from .bulletin import mask_person
 from .models import Evidence, Finding, Plan
@@ -87,7 +89,13 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: PlanSerializer}, summary="发布通报 (office)")
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        plan = svc.do_publish_plan(request.user, self.get_object(), summary=request.data.get("summary", ""))
+        plan = self.get_object()
+        data = request.data
+        summary = data.get("summary") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(summary if summary is not None else "", str):
+            raise LuoshiError("the body must be a JSON object whose summary is a string",
+                              "提交的数据格式有误:通报摘要应为文字", field="summary")
+        plan = svc.do_publish_plan(request.user, plan, summary=summary or "")
         return Response(PlanSerializer(self.get_queryset().get(pk=plan.pk), context={"request": request}).data)
 
 

@@ -177,7 +177,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _do(self, request, pk, fn):
         p = self.get_object()
-        fn(request.user, p, request.data)
+        fn(request.user, p, _payload(request.data))
         p = self.get_queryset().get(pk=p.pk)
         return Response(PetitionSerializer(p, context={"request": request}).data)
 
@@ -201,17 +201,64 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response({"start": start, "end": end, "units": rows, "total": stats.totals(rows)})
 
 
+# Keys of a step's body that must be text (dates included, as YYYY-MM-DD); anything else in them (a number, a
+# list, an object) is refused here with a 400 instead of reaching a service that expects a string.
+_TEXT_KEYS = ("mode", "note", "on", "reason", "answer", "satisfaction", "opinion", "held_on", "attendees", "notes",
+              "decisions", "summary", "target_on")
+
+
+def _payload(data):
+    """The body of a step, checked for shape: an object whose text keys hold text."""
+    if not isinstance(data, dict):
+        raise LuoshiError("the request body must be a JSON object", "提交的数据格式有误,应为JSON对象", field=None)
+    for key in _TEXT_KEYS:
+        v = data.get(key)
+        if v is not None and not isinstance(v, str):
+            raise LuoshiError(f"{key} must be a string", f"“{key}”应为文字", field=key)
+    return data
+
+
+def _pk(v):
+    """An id given as a number or a string of ASCII digits ("²" and "１５" are not ids); else None."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        v = str(v)
+    if isinstance(v, str) and v.isascii() and v.isdigit() and len(v) <= 18:
+        return int(v)
+    return None
+
+
+def _approve(d):
+    v = d.get("approve")
+    if isinstance(v, bool):
+        return v
+    s = str(v).strip().lower() if isinstance(v, (str, int)) else None
+    if s in ("1", "true", "yes"):
+        return True
+    if s in ("0", "false", "no"):
+        return False
+    raise LuoshiError("approve must be true or false", "请选择批准或不批准延期", field="approve")
+
+
+def _steps(d):
+    steps = d.get("steps")
+    if steps is None:
+        return []
+    if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
+        raise LuoshiError("steps must be a list of strings", "化解措施应为文字列表", field="steps")
+    return [(s, None) for s in steps]
+
+
 def _unit(d):
-    v = d.get("unit")
-    u = Unit.objects.filter(pk=v).first() if str(v or "").isdigit() else None
+    v = _pk(d.get("unit"))
+    u = Unit.objects.filter(pk=v).first() if v is not None else None
     if u is None:
         raise LuoshiError("unit must be an existing unit id", "责任单位不存在", field="unit")
     return u
 
 
 def _leader(d):
-    v = d.get("leader") or d.get("owner_leader")
-    u = User.objects.filter(pk=v, role=Role.LEADER).first() if str(v or "").isdigit() else None
+    v = _pk(d.get("leader") or d.get("owner_leader"))
+    u = User.objects.filter(pk=v, role=Role.LEADER).first() if v is not None else None
     if u is None:
         raise LuoshiError("leader must be a leader's user id", "包案领导不存在", field="leader")
     return u
@@ -224,7 +271,7 @@ TRANSITIONS = {
     "accept": lambda u, p, d: svc.do_accept_petition(u, p, on=d.get("on")),
     "refuse": lambda u, p, d: svc.do_refuse_petition(u, p, d.get("reason", ""), on=d.get("on")),
     "extend": lambda u, p, d: svc.do_request_extension(u, p, days=d.get("days"), reason=d.get("reason", "")),
-    "decide-extension": lambda u, p, d: svc.do_decide_extension(u, p, approve=bool(d.get("approve"))),
+    "decide-extension": lambda u, p, d: svc.do_decide_extension(u, p, approve=_approve(d)),
     "answer": lambda u, p, d: svc.do_answer_petition(u, p, d.get("answer", ""), on=d.get("on")),
     "rate": lambda u, p, d: svc.do_rate_petition(u, p, d.get("satisfaction", "")),
     "review": lambda u, p, d: svc.do_request_review(u, p, stage="review", on=d.get("on")),
@@ -238,7 +285,6 @@ TRANSITIONS = {
                                                      notes=d.get("notes", ""), decisions=d.get("decisions", "")),
     "plan": lambda u, p, d: svc.do_save_resolution_plan(u, p, summary=d.get("summary", ""),
                                                         target_on=d.get("target_on"),
-                                                        steps=[(s, None) for s in (d.get("steps") or [])
-                                                               if isinstance(s, str)]),
+                                                        steps=_steps(d)),
     "resolve": lambda u, p, d: svc.do_resolve_backlog(u, p, note=d.get("note", "")),
 }

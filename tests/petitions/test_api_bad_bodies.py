@@ -1,0 +1,72 @@
+"""The petition steps' API refuses a body of the wrong shape with a 400 and writes nothing.
+
+Found by trying the API as a client would get it wrong: a JSON list instead of an object, an id written as
+"²", a note sent as an object, an extension decided with the string "false" (which used to APPROVE it, since
+the body's value went through bool()), 化解 steps sent as one string (which became one step per character)."""
+import json
+
+import pytest
+from django.test import Client
+
+from luoshi.audit.models import AuditEntry
+from luoshi.petitions import services as svc
+from luoshi.petitions.models import Petition
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(user, path, body):
+    c = Client()
+    c.force_login(user)
+    return c.post(path, data=json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("step, body, field", [
+    ("assign", [], None),
+    ("assign", "unit", None),
+    ("assign", {"unit": "²"}, "unit"),
+    ("assign", {"unit": "１５"}, "unit"),
+    ("assign", {"unit": True}, "unit"),
+    ("assign", {"unit": "9" * 40}, "unit"),
+    ("owner", {"leader": "²"}, "leader"),
+    ("assign", {"unit": "UNIT", "note": {"a": 1}}, "note"),
+    ("accept", {"on": 20260301}, "on"),
+    ("refuse", {"reason": ["不属于信访事项"]}, "reason"),
+    ("meeting", {"held_on": "2026-03-05", "notes": 5}, "notes"),
+])
+def test_a_wrong_body_is_a_400_and_nothing_is_written(register, users, units, step, body, field):
+    p = register()
+    if isinstance(body, dict) and body.get("unit") == "UNIT":
+        body = {**body, "unit": units["fgw"].pk}
+    before = AuditEntry.objects.count()
+    r = _post(users["supervisor"], f"/api/petitions/{p.pk}/{step}/", body)
+    assert r.status_code == 400, r.content[:300]
+    assert r.json()["field"] == field and r.json()["detail_zh"]
+    assert AuditEntry.objects.count() == before
+    p.refresh_from_db()
+    assert p.handling_unit is None and p.owner_leader is None and p.status == "registered"
+
+
+def test_an_extension_decided_false_is_refused_not_approved(register, users, units):
+    p = register()
+    svc.do_assign_petition(users["supervisor"], p, units["fgw"])
+    svc.do_accept_petition(users["supervisor"], p)
+    svc.do_request_extension(users["fgw"], Petition.objects.get(pk=p.pk), days=20, reason="需现场核查")
+    due = Petition.objects.get(pk=p.pk).due
+    for bad in ("maybe", None, [True]):
+        r = _post(users["supervisor"], f"/api/petitions/{p.pk}/decide-extension/", {"approve": bad})
+        assert r.status_code == 400 and r.json()["field"] == "approve"
+    r = _post(users["supervisor"], f"/api/petitions/{p.pk}/decide-extension/", {"approve": "false"})
+    assert r.status_code == 200, r.content[:300]
+    p = Petition.objects.get(pk=p.pk)
+    assert p.extension_state != "approved" and p.due == due
+
+
+def test_plan_steps_must_be_a_list_of_strings(register, users, units):
+    p = register()
+    svc.do_assign_petition(users["supervisor"], p, units["fgw"])
+    before = AuditEntry.objects.count()
+    r = _post(users["supervisor"], f"/api/petitions/{p.pk}/plan/",
+              {"summary": "包案化解", "target_on": "2026-12-31", "steps": "上门走访"})
+    assert r.status_code == 400 and r.json()["field"] == "steps"
+    assert AuditEntry.objects.count() == before
