@@ -77,3 +77,33 @@ def test_duplicates_endpoint(new_case, office, users):
     assert r.status_code == 200 and len(r.json()["results"]) == 1 and r.json()["results"][0]["score"] >= 60
     assert op.get("/api/cases/duplicates/", {"description": "教育局招生政策咨询", "address": "乙县"}).json()["results"] == []
     assert client_for(users["dong"]).get("/api/cases/duplicates/", {"description": "xxxx"}).status_code == 403
+
+
+def test_wrong_json_shapes_and_types_are_400_not_500(office, cats, routing, new_case):
+    # A client sending a JSON list, a bare string, or an object/list/boolean where text is expected is told
+    # which field is wrong (400 with detail/detail_zh/field), and no case is created or moved.
+    op = client_for(office["operator"])
+    good = {"kind": "problem", "category": "CG-ROAD", "description": "路灯不亮已经三天", "address": "甲区人民路1号"}
+    before = Case.objects.count()
+    for body in ([1, 2], "x", 5):
+        r = op.post("/api/cases/", body, format="json")
+        assert r.status_code == 400 and r.json()["detail_zh"], (body, r.content)
+    for field, value in [("description", {"a": 1}), ("address", ["甲区"]), ("reporter_name", True),
+                         ("subject_person", [1]), ("category", ["CG-ROAD"])]:
+        r = op.post("/api/cases/", {**good, field: value}, format="json")
+        assert r.status_code == 400 and r.json()["field"] == field, (field, r.content)
+    assert Case.objects.count() == before
+    r = op.post("/api/cases/", {**good, "reporter_phone": 13800000000}, format="json")   # a number is its text
+    assert r.status_code == 201 and r.json()["reporter"]["phone"] == "13800000000"
+
+    case, _ = new_case()
+    disp = client_for(office["dispatcher"])
+    url = f"/api/cases/{case.pk}/transitions/"
+    for body in ([1, 2], "dispatch"):
+        assert disp.post(url, body, format="json").status_code == 400
+    r = disp.post(url, {"action": "void", "reason": {"why": "x"}}, format="json")
+    assert r.status_code == 400 and r.json()["field"] == "reason"
+    r = disp.post(url, {"action": ["void"]}, format="json")
+    assert r.status_code == 400 and r.json()["field"] == "action"
+    case.refresh_from_db()
+    assert case.status == "received"

@@ -100,6 +100,30 @@ class CategoryOut(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "group", "limit_value", "limit_unit", "description"]
 
 
+_CREATE_TEXT = ("kind", "category", "description", "address", "reporter_name", "reporter_phone", "reporter_email",
+                "reporter_address", "subject_unit", "subject_person", "channel")
+_TRANSITION_TEXT = ("action", "unit", "note", "reason", "investigation", "finding", "opinion", "reply", "rating",
+                    "comment", "into", "until")
+
+
+def _body(request, text_fields: tuple[str, ...], passthrough: tuple[str, ...]) -> dict:
+    """The request body as a plain dict of the fields the endpoint reads. A body that is not an object
+    (a JSON list, string or number) and a text field given as an object, list or boolean are refused
+    with a 400 naming the field, before any service runs (a number is taken as its text)."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise LuoshiError("the request body must be a JSON object (or form fields)", "请求内容应为JSON对象或表单字段")
+    out = {k: data.get(k) for k in passthrough if data.get(k) is not None}
+    for key in text_fields:
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise LuoshiError(f"{key} must be text", f"字段“{key}”应为文本", field=key)
+        out[key] = value if isinstance(value, str) else str(value)
+    return out
+
+
 class CaseListView(generics.ListAPIView):
     serializer_class = CaseOut
 
@@ -108,7 +132,7 @@ class CaseListView(generics.ListAPIView):
 
     @extend_schema(request=CaseIn, responses={201: CaseOut})
     def post(self, request):
-        d = request.data
+        d = _body(request, _CREATE_TEXT, ("lat", "long", "anonymous"))
         case, code = do_create_case(
             request.user, kind=d.get("kind", Kind.PROBLEM), category=d.get("category"),
             description=d.get("description", ""), address=d.get("address", ""), lat=d.get("lat"),
@@ -135,7 +159,7 @@ class CaseTransitionView(APIView):
     @extend_schema(request=TransitionIn, responses={200: CaseOut})
     def post(self, request, pk):
         case = get_object_or_404(perm.visible_cases(request.user), pk=pk)
-        data = request.data
+        data = _body(request, _TRANSITION_TEXT, ("ok",))
         case = do_transition(request.user, case, str(data.get("action", "")), data)
         return Response(case_dict(request.user, Case.objects.get(pk=case.pk), detail=True))
 
