@@ -187,7 +187,9 @@ def picked_units(data, name: str, units, *, multiple: bool = False, label: str =
     from .services import resolve_unit_texts
 
     raw = [v for v in (data.getlist(name) if multiple else [data.get(name)]) if v not in (None, "")]
-    if any(not str(v).isdigit() for v in raw):
+    # ASCII digits only and a sane length: "¹".isdigit() is true but int("¹") fails, and 20 digits overflow the
+    # database's integer (both were 500s on the inspection record page).
+    if any(not (str(v).isascii() and str(v).isdigit() and len(str(v)) <= 18) for v in raw):
         raise LuoshiError(f"{name}: not a unit id", f"所选{label}无效", field=name)
     ids = {int(v) for v in raw}
     chosen = list(units.filter(pk__in=ids))

@@ -1,0 +1,22 @@
+"""The phone record page with a unit id that is digits to str.isdigit() but not to int() ("¹", "²³"), or too long
+for the database's integer: a 400 with the chooser's message, nothing written (both were 500s)."""
+import pytest
+from django.test import Client
+
+from luoshi.audit.models import AuditEntry
+from luoshi.inspections.models import Finding, Record
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("unit", ["¹", "²³", "１５", "9" * 20])
+def test_odd_unit_id_on_the_record_page_is_a_400(secret_plan, inspector, unit):
+    items = list(secret_plan.checklist.items.order_by("sort_order", "id"))
+    data = {"unit": unit, "place": "市民中心5号窗口", **{f"r{i.pk}": "ok" for i in items}}
+    c = Client()
+    assert c.login(username=inspector.username, password=PASSWORD)
+    r = c.post(f"/inspections/plans/{secret_plan.pk}/record/", data)
+    assert r.status_code == 400 and "所选被检查单位无效" in r.content.decode()
+    assert not Record.objects.exists() and not Finding.objects.exists()
+    assert not AuditEntry.objects.filter(action="inspection.record").exists()
