@@ -1,5 +1,5 @@
 """The phone record page with a unit id that is digits to str.isdigit() but not to int() ("¹", "²³"), or too long
-for the database's integer: a 400 with the chooser's message, nothing written (both were 500s)."""
+for the database's integer, or a position of "NaN": a 400 with a message, nothing written (all were 500s)."""
 import pytest
 from django.test import Client
 
@@ -20,3 +20,14 @@ def test_odd_unit_id_on_the_record_page_is_a_400(secret_plan, inspector, unit):
     assert r.status_code == 400 and "所选被检查单位无效" in r.content.decode()
     assert not Record.objects.exists() and not Finding.objects.exists()
     assert not AuditEntry.objects.filter(action="inspection.record").exists()
+
+
+@pytest.mark.parametrize("lat, lon", [("NaN", "120.1"), ("30.2", "nan"), ("sNaN", "1"), ("inf", "1"), ("-Infinity", "1")])
+def test_a_position_that_is_not_a_finite_number_is_a_400(secret_plan, inspector, units, lat, lon):
+    items = list(secret_plan.checklist.items.order_by("sort_order", "id"))
+    data = {"unit": units["fgw"].pk, "latitude": lat, "longitude": lon, **{f"r{i.pk}": "ok" for i in items}}
+    c = Client()
+    assert c.login(username=inspector.username, password=PASSWORD)
+    r = c.post(f"/inspections/plans/{secret_plan.pk}/record/", data)
+    assert r.status_code == 400 and "应为数字" in r.content.decode()
+    assert not Record.objects.exists() and not AuditEntry.objects.filter(action="inspection.record").exists()

@@ -124,7 +124,10 @@ def _coord(value, lo, hi, field, label):
     if value in (None, ""):
         return None
     try:
-        v = decimal.Decimal(str(value)).quantize(decimal.Decimal("0.000001"))
+        v = decimal.Decimal(str(value))
+        if not v.is_finite():  # "NaN" parses, and then comparing it raises (it was a 500)
+            raise decimal.InvalidOperation
+        v = v.quantize(decimal.Decimal("0.000001"))
     except (decimal.InvalidOperation, ValueError):
         raise LuoshiError(f"{field} must be a number", f"{label}应为数字", field=field)
     if not lo <= v <= hi:
