@@ -82,3 +82,15 @@ def test_video_kept_with_duration_and_long_one_refused_on_the_phone_page(secret_
     r = c.post(f"/inspections/plans/{secret_plan.pk}/record/", data)
     assert r.status_code == 400 and "视频时长不能超过2秒" in r.content.decode()
     assert Evidence.objects.count() == 1 and secret_plan.records.count() == 1
+
+
+@pytest.mark.parametrize("name, data", [
+    ("clip.mp4", b"\x00\x01not a video at all" * 100),
+    ("IMG_0001.MOV", b"GIF89a" + bytes(200)),
+    ("v.webm", bytes(16 * 1024 * 1024 + 10)),  # larger than a photo may be: still told it is no video
+])
+def test_a_file_named_as_a_video_that_is_none_is_told_so(name, data):
+    with pytest.raises(LuoshiError) as e:
+        check_upload(name, data)
+    assert "不是有效的视频" in e.value.message_zh and "图片" not in e.value.message_zh
+    assert "照片" not in e.value.message_zh

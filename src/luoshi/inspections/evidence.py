@@ -273,6 +273,9 @@ def video_duration(data: bytes) -> float | None:
     return None
 
 
+VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "mov", "qt", "3gp", "3g2", "webm", "mkv", "avi", "wmv", "flv"})
+
+
 def check_upload(name: str, data: bytes) -> EvidenceInfo:
     """Validate one uploaded file; see the module docstring. Raises LuoshiError(field="files")."""
     if not data:
@@ -296,6 +299,11 @@ def check_upload(name: str, data: bytes) -> EvidenceInfo:
         info = EvidenceInfo("video", video[0], video[1], sha, len(data))
         info.duration = round(seconds, 3)
         return info
+    if (name or "").lower().rsplit(".", 1)[-1] in VIDEO_EXTENSIONS:
+        # Named as a video but no container we read: say so, rather than "not a valid image" (or "photos are
+        # limited to 15 MB" for a large one), which left the inspector wondering why a clip was taken for a photo.
+        raise LuoshiError("the file is named as a video but is not an MP4, MOV, 3GP or WebM clip",
+                          "文件不是有效的视频(支持手机拍摄的MP4、MOV、3GP、WebM视频),请重新录制或选择", field="files")
     if len(data) > max_photo():
         raise LuoshiError(f"photos are limited to {max_photo() // 1024 // 1024} MB",
                           f"照片不能超过{max_photo() // 1024 // 1024}MB", field="files")
