@@ -13,15 +13,19 @@ LUOSHI_LOGIN_FAILURES   failed logins per user+address before a lockout (default
 LUOSHI_LOCKOUT_MINUTES  how long a lockout lasts (default 30; an admin can unlock earlier)
 LUOSHI_TOKEN_TTL_HOURS  lifetime of an API token (default 24)
 LUOSHI_TOKEN_RATE       token requests per address (default 10/minute)
+LUOSHI_PUBLIC_REPORT_RATE  reports per client address on /public/report/ (default 10/h)
+LUOSHI_OPEN311_JURISDICTION  the Open311 jurisdiction_id (default luoshi)
 """
 from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -307,6 +311,13 @@ LUOSHI_MAP_ATTRIBUTION = os.environ.get("LUOSHI_MAP_ATTRIBUTION", "")
 LUOSHI_MAP_CENTER = os.environ.get("LUOSHI_MAP_CENTER", "30.6,114.3")
 LUOSHI_MAP_ZOOM = int(os.environ.get("LUOSHI_MAP_ZOOM", "12"))
 LUOSHI_MAP_MAX_ZOOM = int(os.environ.get("LUOSHI_MAP_MAX_ZOOM", "18"))
+# Cases: how many reports the public form (/public/report/) takes per client address, django-ratelimit's
+# "N/unit" (unit s, m, h or d, optionally with a count, e.g. 100/5m); and the Open311 jurisdiction_id.
+LUOSHI_PUBLIC_REPORT_RATE = os.environ.get("LUOSHI_PUBLIC_REPORT_RATE", "10/h").strip()
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", LUOSHI_PUBLIC_REPORT_RATE):
+    raise ImproperlyConfigured(
+        f"LUOSHI_PUBLIC_REPORT_RATE must look like 10/h or 100/5m, not {LUOSHI_PUBLIC_REPORT_RATE!r}")
+LUOSHI_OPEN311_JURISDICTION = os.environ.get("LUOSHI_OPEN311_JURISDICTION", "").strip() or "luoshi"
 # Addresses of the reverse proxy whose X-Forwarded-For / X-Forwarded-Proto are believed.
 LUOSHI_FORWARDED_ALLOW_IPS = [
     a.strip() for a in os.environ.get("LUOSHI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",") if a.strip()
