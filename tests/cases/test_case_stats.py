@@ -35,3 +35,15 @@ def test_rates_per_unit(new_case, office, users, units, client):
     assert client.login(username="paiqian", password=PASSWORD)
     page = client.get("/cases/stats/").content.decode()
     assert units["dong"].name in page and "按期处置率" in page and "case-chart-data" in page
+
+
+def test_a_rate_without_cases_to_count_reads_as_a_dash_not_dash_percent(new_case, office, units, client):
+    # A unit with a just-dispatched case has nothing replied or rated yet: its 按期处置率 and 满意率 have no
+    # denominator and read "—", not "—%".
+    a, _ = new_case()
+    svc.do_dispatch_case(office["dispatcher"], a, unit=units["dong"])
+    assert client.login(username="paiqian", password=PASSWORD)
+    page = client.get("/cases/stats/").content.decode()
+    row = page[page.index(f"<td>{units['dong'].name}</td>"):]
+    row = row[:row.index("</tr>")]
+    assert "<td>—</td>" in row and "—%" not in page
