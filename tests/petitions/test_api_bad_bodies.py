@@ -70,3 +70,25 @@ def test_plan_steps_must_be_a_list_of_strings(register, users, units):
               {"summary": "包案化解", "target_on": "2026-12-31", "steps": "上门走访"})
     assert r.status_code == 400 and r.json()["field"] == "steps"
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("query", ["unit=" + "9" * 23, "unit=²"])
+def test_a_unit_filter_that_is_no_id(users, query):
+    c = Client()
+    c.force_login(users["supervisor"])
+    r = c.get(f"/api/petitions/?{query}")
+    assert r.status_code == 400 and r.json()["field"] == "unit"
+    assert c.get(f"/petitions/?{query}").status_code == 200  # the page ignores it, as any non-id
+
+
+@pytest.mark.parametrize("query, zh", [
+    ("start=0001-01-01&end=9999-12-31", "统计区间应在1900-01-01至2999-12-31之间"),
+    ("start=2026-12-01&end=2026-01-01", "开始日期不能晚于结束日期"),
+])
+def test_a_statistics_period_out_of_bounds_or_backwards(users, query, zh):
+    c = Client()
+    c.force_login(users["supervisor"])
+    r = c.get(f"/api/petitions/statistics/?{query}")
+    assert r.status_code == 400 and r.json()["detail_zh"] == zh
+    r = c.get(f"/petitions/statistics/?{query}")
+    assert r.status_code == 200 and zh in r.content.decode()

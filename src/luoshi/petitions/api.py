@@ -140,7 +140,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 qs = qs.filter(owner_leader=self.request.user)
             unit = p.get("unit", "").strip()
             if unit:
-                if not unit.isdigit():
+                if _pk(unit) is None:
                     raise LuoshiError("unit must be an id", "单位应为数字编号", field="unit")
                 qs = qs.filter(handling_unit_id=int(unit))
         return qs.order_by("-received_on", "-id")
@@ -197,6 +197,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         today = timezone.localdate()
         start = _param_date(request.query_params, "start", today.replace(month=1, day=1))
         end = _param_date(request.query_params, "end", today)
+        stats.check_period(start, end)
         rows = stats.unit_stats(visible_petitions(request.user), start, end, today)
         return Response({"start": start, "end": end, "units": rows, "total": stats.totals(rows)})
 

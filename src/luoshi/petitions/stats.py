@@ -85,6 +85,21 @@ def totals(rows: list[dict]) -> dict:
     return t
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def check_period(start: dt.date, end: dt.date) -> None:
+    """A statistics period must run forwards and lie within 1900–2999 (the year 9999 made the monthly 积案化解率
+    build the date 10000-01-01: a 500). LuoshiError (400) otherwise."""
+    from luoshi.core.errors import LuoshiError
+
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        raise LuoshiError("the period must lie between 1900-01-01 and 2999-12-31",
+                          "统计区间应在1900-01-01至2999-12-31之间", field="start")
+    if start > end:
+        raise LuoshiError("start must not be after end", "开始日期不能晚于结束日期", field="start")
+
+
 def monthly_resolution(qs, year: int) -> list[dict]:
     """积案化解率 per month of `year`: resolved in the month / (open at its start or listed in it)."""
     out = []

@@ -40,7 +40,7 @@ def _filtered(request):
         qs = qs.filter(backlog=True)
     if f["light"] in ("green", "blue", "red"):
         qs = qs.filter(light=f["light"])
-    if f["unit"].isdigit():
+    if f["unit"].isascii() and f["unit"].isdigit() and len(f["unit"]) <= 18:  # "²", 20 digits: ignored, not a 500
         qs = qs.filter(handling_unit_id=int(f["unit"]))
     if f["owner"] == "me":
         qs = qs.filter(owner_leader=request.user)
@@ -247,6 +247,10 @@ def statistics(request):
     try:
         start = dt.date.fromisoformat(g.get("start", "")) if g.get("start") else today.replace(month=1, day=1)
         end = dt.date.fromisoformat(g.get("end", "")) if g.get("end") else today
+        stats.check_period(start, end)
+    except LuoshiError as e:
+        messages.error(request, f"{e.message_zh},已使用默认区间。")
+        start, end = today.replace(month=1, day=1), today
     except ValueError:
         messages.error(request, "日期格式应为年-月-日,已使用默认区间。")
         start, end = today.replace(month=1, day=1), today
