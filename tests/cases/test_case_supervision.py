@@ -144,3 +144,18 @@ def test_staff_inbox_for_case_steps(new_case, office, units, users):
         assert not any(s in m.title + m.body for s in SECRETS), m.title
     # the unit complained about hears nothing
     assert not Notification.objects.filter(user=users["fgw"]).exists()
+
+
+def test_an_overdue_case_lights_up_on_the_case_list_and_page_like_a_task(new_case, office, units, client):
+    late, _ = new_case()
+    svc.do_dispatch_case(office["dispatcher"], late, unit=units["dong"], at=timezone.now() - dt.timedelta(days=10))
+    fresh, _ = new_case()
+    svc.do_dispatch_case(office["dispatcher"], fresh, unit=units["dong"])
+    assert client.login(username="paiqian", password=PASSWORD)
+    page = client.get("/cases/").content.decode()
+    row = page[page.index(late.number):]
+    assert '<span class="due due-overdue">超期</span>' in row[:row.index("</tr>")]
+    row = page[page.index(fresh.number):]
+    assert "due-" not in row[:row.index("</tr>")]
+    assert '<span class="due due-overdue">超期</span>' in client.get(f"/cases/{late.pk}/").content.decode()
+    assert "due-overdue" not in client.get(f"/cases/{fresh.pk}/").content.decode()

@@ -22,7 +22,7 @@ from . import permissions as perm
 from . import services as svc
 from .forms import HotlineForm, LookupForm, RateForm, ReportForm
 from .maps import allow_tiles, map_config
-from .models import Case, CasePhoto, Category, Channel, Kind, Status
+from .models import UNIT_STATUSES, Case, CasePhoto, Category, Channel, Kind, Status
 from .present import case_dict
 
 PAGE_SIZE = 20
@@ -57,11 +57,25 @@ def _filtered(request):
     return qs, status, kind, q
 
 
+_LIGHT_CHIPS = {"red": ("overdue", "超期"), "yellow": ("due_soon", "临期")}
+
+
+def light_chip(case: Case, now=None) -> tuple[str, str] | None:
+    """The light of a case on its unit (the sweep's rule, sweep.case_light) as the tasks' chip:
+    ("overdue", "超期") or ("due_soon", "临期"); None when green or when the clock is not running."""
+    if case.status not in UNIT_STATUSES or case.deadline is None:
+        return None
+    from .sweep import case_light
+
+    return _LIGHT_CHIPS.get(case_light(case.deadline, case.dispatched_at, now or timezone.now()))
+
+
 @login_required
 def case_list(request):
     qs, status, kind, q = _filtered(request)
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(c, perm.reporter_view(request.user, c)) for c in page]
+    now = timezone.now()
+    rows = [(c, perm.reporter_view(request.user, c), light_chip(c, now)) for c in page]
     from urllib.parse import urlencode
 
     query = urlencode({k: v for k, v in (("status", status), ("kind", kind), ("q", q)) if v})
@@ -127,7 +141,8 @@ def case_detail(request, pk):
     shown = map_config(point=(case.lat, case.long)) if case.lat is not None and case.long is not None else None
     return allow_tiles(render(request, "cases/detail.html", {
         "case": case, "d": d, "actions": actions, "dups": dups, "units": units, "suggested": suggested,
-        "see_reporter": perm.can_see_reporter(request.user, case), "map": shown}), shown)
+        "see_reporter": perm.can_see_reporter(request.user, case), "map": shown, "light": light_chip(case)}),
+        shown)
 
 
 @login_required
