@@ -92,3 +92,23 @@ def test_a_statistics_period_out_of_bounds_or_backwards(users, query, zh):
     assert r.status_code == 400 and r.json()["detail_zh"] == zh
     r = c.get(f"/petitions/statistics/?{query}")
     assert r.status_code == 200 and zh in r.content.decode()
+
+
+def _web(user, p, name, data):
+    c = Client()
+    c.force_login(user)
+    r = c.post(f"/petitions/{p.pk}/do/{name}/", data, follow=True)
+    return [str(m) for m in r.context["messages"]]
+
+
+def test_page_steps_with_an_odd_id_or_a_past_target_say_what_is_wrong(register, users, units):
+    p = register()
+    svc.do_assign_petition(users["supervisor"], p, units["fgw"])
+    # "¹" is a digit to str.isdigit(); it reached the database and came back as “日期格式应为年-月-日”
+    assert _web(users["supervisor"], p, "owner", {"leader": "¹"}) == ["包案领导应为在岗的领导"]
+    Petition.objects.filter(pk=p.pk).update(backlog=True)  # listed as 积案 (the sweep's or the 3rd repeat's doing)
+    before = AuditEntry.objects.count()
+    msgs = _web(users["supervisor"], p, "plan", {"summary": "包案化解", "target_on": "1900-01-01", "steps": "上门走访"})
+    assert msgs == ["计划化解日期不能早于今天"] and AuditEntry.objects.count() == before
+    assert _web(users["supervisor"], p, "step", {"step": "¹"}) == ["化解措施不存在"]
+    assert Petition.objects.get(pk=p.pk).owner_leader is None

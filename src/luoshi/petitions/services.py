@@ -538,6 +538,8 @@ def do_save_resolution_plan(actor, petition: Petition, *, summary: str, target_o
             raise LuoshiError("target_on must be a date", "计划化解日期格式应为年-月-日", field="target_on")
     if not isinstance(target_on, dt.date):
         raise LuoshiError("target_on is required", "计划化解日期不能为空", field="target_on")
+    if target_on < today():  # a target already past would list the plan as late the day it is made
+        raise LuoshiError("target_on must not be in the past", "计划化解日期不能早于今天", field="target_on")
     clean = []
     for desc, due in steps or []:
         desc = check_plain_text(desc, "化解措施", "steps", max_length=300, required=True)

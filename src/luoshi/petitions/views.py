@@ -181,7 +181,7 @@ ACTIONS = {
         mode=d.get("mode", "assign"),
         note=d.get("note", "")),
     "owner": lambda u, p, d: svc.do_set_owner_leader(
-        u, p, User.objects.filter(pk=d.get("leader") or 0, role=Role.LEADER).first()),
+        u, p, User.objects.filter(pk=_id(d.get("leader")), role=Role.LEADER).first()),
     "accept": lambda u, p, d: svc.do_accept_petition(u, p, on=d.get("on") or None),
     "refuse": lambda u, p, d: svc.do_refuse_petition(u, p, d.get("reason", ""), on=d.get("on") or None),
     "extend": lambda u, p, d: svc.do_request_extension(u, p, days=d.get("days") or 0, reason=d.get("reason", "")),
@@ -202,10 +202,17 @@ ACTIONS = {
         u, p, summary=d.get("summary", ""), target_on=d.get("target_on") or None,
         steps=[(line.strip(), None) for line in d.get("steps", "").splitlines() if line.strip()]),
     "step": lambda u, p, d: svc.do_complete_step(
-        u, ResolutionStep.objects.filter(pk=d.get("step") or 0, plan__petition=p).first() or _no_step(),
+        u, ResolutionStep.objects.filter(pk=_id(d.get("step")), plan__petition=p).first() or _no_step(),
         note=d.get("note", "")),
     "resolve": lambda u, p, d: svc.do_resolve_backlog(u, p, note=d.get("note", "")),
 }
+
+
+def _id(v) -> int:
+    """A posted id as an int; 0 (no such row) for anything but 1-18 ASCII digits ("¹" used to reach the database
+    and come back as the misleading “日期格式应为年-月-日”)."""
+    v = (v or "").strip()
+    return int(v) if v.isascii() and v.isdigit() and len(v) <= 18 else 0
 
 
 def _no_step():
