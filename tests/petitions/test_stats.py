@@ -48,3 +48,21 @@ def test_monthly_backlog_resolution(register, users, units):
     assert months["2026-02"] == {"month": "2026-02", "backlog": 2, "resolved": 0, "rate": 0.0}
     assert months["2026-03"] == {"month": "2026-03", "backlog": 2, "resolved": 1, "rate": 0.5}
     assert months["2026-04"]["backlog"] == 1
+
+
+def test_a_rate_with_nothing_due_is_none_and_shown_as_a_dash(register, users, units):
+    """A unit whose petitions nobody has rated has no 群众满意率: null in the API and “—” on the page, not the
+    0 % it used to show (the demo's 江城区人民政府 read 群众满意率 0% with no petition rated)."""
+    from django.test import Client
+
+    p = register(received_on=dt.date.today() - dt.timedelta(days=3))
+    svc.do_assign_petition(users["supervisor"], p, units["fgw"])
+    c = Client()
+    c.force_login(users["supervisor"])
+    row = next(r for r in c.get("/api/petitions/statistics/").json()["units"] if r["unit_id"] == units["fgw"].pk)
+    assert row["rated"] == 0 and row["satisfaction_rate"] is None
+    assert row["backlog"] == 0 and row["backlog_resolution_rate"] is None
+    html = c.get("/petitions/statistics/").content.decode()
+    cells = html.split(units["fgw"].name, 1)[1].split("</tr>", 1)[0]
+    # received 1; 及时受理率/按期办结率/群众满意率: nothing due yet; 重复信访率 a real 0%; 积案 0 → 化解率 —
+    assert cells == "</td><td>1</td><td>—</td><td>—</td><td>—</td><td>0%</td><td>0</td><td>—</td>"

@@ -27,8 +27,9 @@ from django.utils import timezone
 from .models import Petition, Satisfaction
 
 
-def _rate(n: int, d: int) -> float:
-    return round(n / d, 4) if d else 0.0
+def _rate(n: int, d: int) -> float | None:
+    """n/d to 4 places; None when nothing was due (nobody rated, no 积案): shown “—”, not a 0 % the unit never earned."""
+    return round(n / d, 4) if d else None
 
 
 def unit_stats(qs, start: dt.date, end: dt.date, on: dt.date | None = None) -> list[dict]:
