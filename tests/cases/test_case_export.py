@@ -66,3 +66,21 @@ def test_export_scope_privacy_and_formulas(new_case, office, units, users):
     rows = csv_rows(login(office["dispatcher"]).get("/cases/export.csv", {"kind": "complaint"}))
     assert [r[0] for r in rows[1:]] == [complaint.number]
     assert Client().get("/cases/export.csv").status_code in (302, 403)
+
+
+def test_a_control_character_in_stored_text_does_not_break_the_workbook(new_case, office):
+    # Text stored before check_plain_text refused control characters (\x01 …) is exported without them
+    # (openpyxl refuses the whole workbook otherwise: the export was a 500).
+    from luoshi.cases.models import Case
+
+    case, _ = new_case()
+    Case.objects.filter(pk=case.pk).update(description="旧\x01数据\x1b控制")
+    c = Client()
+    assert c.login(username=office["dispatcher"].username, password=PASSWORD)
+    r = c.get("/cases/export.xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).active
+    assert "旧数据控制" in [cell.value for row in ws.iter_rows() for cell in row]
+    r = c.get("/cases/export.csv")
+    text = (b"".join(r.streaming_content) if r.streaming else r.content).decode("utf-8-sig")
+    assert "旧数据控制" in text and "\x01" not in text

@@ -190,3 +190,24 @@ def test_other_verbs_get_405_in_spec_format_not_a_csrf_page(db, cats, api_key, f
                                           "description": "x"})
     assert r.status_code == 404
     assert c.get(f"{base}/tokens/{'a' * 32}.{fmt}?jurisdiction_id=other").status_code == 404
+
+
+def test_a_control_character_is_refused_and_never_breaks_the_xml_feed(client, cats, routing, api_key, new_case):
+    # One report with a control character (\x01, \x1b …: not allowed in XML 1.0 or .xlsx) must not take
+    # the whole XML list down for every other system: refused at the door (400, nothing written) …
+    for field in ("description", "address_string", "first_name"):
+        data = {"api_key": api_key, "service_code": "CG-ROAD", "lat": 30.05, "long": 118.05,
+                "description": "路面塌陷", "address_string": "甲区人民路8号", field: "路面\x01塌陷\x1b[31m"}
+        r = client.post("/open311/v2/requests.json", data)
+        assert r.status_code == 400 and "control characters" in r.json()[0]["description"], (field, r.content)
+    assert Case.objects.count() == 0
+    ok = client.post("/open311/v2/requests.json", {"api_key": api_key, "service_code": "CG-ROAD", "lat": 30.05,
+                                                   "long": 118.05, "description": "第一行\n第二行\t缩进"})
+    assert ok.status_code == 201                                        # newline and tab stay allowed
+    # … and text stored before this rule (written past the services) is left out of the XML, not fatal.
+    case, _ = new_case()
+    Case.objects.filter(pk=case.pk).update(description="旧数据\x01\x0b控制字符")
+    for url in ("/open311/v2/requests.xml", f"/open311/v2/requests/{case.number}.xml"):
+        parsed = xmltodict.parse(client.get(url).content)["service_requests"]["request"]
+        rows = parsed if isinstance(parsed, list) else [parsed]
+        assert "旧数据控制字符" in {r["description"] for r in rows}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from xml.sax.saxutils import escape
 
@@ -80,6 +81,9 @@ def check_key(key: str) -> bool:
 
 # ---- rendering -------------------------------------------------------------
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # never valid in XML 1.0
+
+
 def _xml_value(tag, value) -> str:
     if isinstance(value, list):
         inner = "".join(_xml_value(item_tag, v) for item_tag, v in value)
@@ -90,7 +94,7 @@ def _xml_value(tag, value) -> str:
         return f"<{tag}></{tag}>"
     if isinstance(value, bool):
         value = "true" if value else "false"
-    return f"<{tag}>{escape(str(value))}</{tag}>"
+    return f"<{tag}>{escape(_NOT_XML.sub('', str(value)))}</{tag}>"
 
 
 def _render(fmt: str, data, root: str, item: str, status: int = 200):

@@ -38,14 +38,20 @@ def decode_table_text(raw: bytes) -> str | None:
 _MARKUP = re.compile(r"<\s*[/!]?\s*[A-Za-z]")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def check_plain_text(value: str | None, label_zh: str, label_en: str, *, max_length: int | None = None,
                      required: bool = False) -> str:
     """Strip and validate a free-text field; refuse HTML/script and oversize text."""
     value = (value or "").strip()
     if required and not value:
         raise LuoshiError(f"{label_en} is required", f"{label_zh}不能为空", field=label_en)
-    if "\x00" in value:  # PostgreSQL cannot store NUL in text; refuse it on every database alike
-        raise LuoshiError(f"{label_en} must not contain NUL characters",
+    # PostgreSQL cannot store NUL; the other C0 controls (tab, newline and carriage return aside) are not
+    # allowed in XML 1.0 or in .xlsx cells, so one of them would break every Open311 XML feed and export
+    # that carries the text: refuse them all, on every database alike.
+    if _CONTROL.search(value):
+        raise LuoshiError(f"{label_en} must not contain NUL or other control characters",
                           f"{label_zh}中包含无法识别的控制字符", field=label_en)
     if _MARKUP.search(value):
         raise LuoshiError(f"{label_en} must not contain HTML or script tags",

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,7 +27,9 @@ def is_formula_like(value) -> bool:
 def _plain(value):
     if value is None or isinstance(value, (bool, numbers.Number, dt.date, dt.datetime, dt.time)):
         return value
-    return str(value)
+    # A control character (stored before check_plain_text refused them) would make openpyxl refuse the
+    # whole workbook: it is left out of the cell.
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def append_row(ws, row) -> int:
