@@ -179,7 +179,7 @@ def test_unpublished_year_keeps_statutory_holidays_and_is_provisional():
             "2027-05-01": "劳动节", "2027-05-02": "劳动节", "2027-06-09": "端午节", "2027-09-15": "中秋节",
             "2027-10-01": "国庆节", "2027-10-03": "国庆节"}),
     # 2028: 中秋 falls on 3 October, inside 国庆, so one day fewer.
-    (2028, 12, {"2028-01-25": "春节", "2028-01-28": "春节", "2028-04-04": "清明节", "2028-10-03": "国庆节"}),
+    (2028, 12, {"2028-01-25": "春节", "2028-01-28": "春节", "2028-04-04": "清明节", "2028-10-03": "国庆节、中秋节"}),
 ])
 def test_statutory_holidays_follow_their_rules(year, count, expected):
     days = cal.statutory_holidays(year)
@@ -187,7 +187,12 @@ def test_statutory_holidays_follow_their_rules(year, count, expected):
         assert days[D(day)] == name
     # 元旦1 + 春节4 + 清明1 + 劳动节2 + 端午1 + 中秋1 + 国庆3 (国务院令第795号)
     assert len(days) == count
+    # The statutory days themselves stop at 10-03 and 05-02; what follows them is 补假 (see below).
     assert D(f"{year}-10-04") not in days and D(f"{year}-05-03") not in days
+    # 2027: 劳动节 5-01/02 and 国庆 10-02/03 fall on weekends, so 05-03 and 10-04 are 补假 days off.
+    off = cal.provisional_days_off(year)
+    if year == 2027:
+        assert off[D("2027-05-03")] == "劳动节(补假)" and off[D("2027-10-04")] == "国庆节(补假)"
 
 
 def test_statutory_days_count_as_days_off_in_deadlines():
@@ -195,8 +200,10 @@ def test_statutory_days_count_as_days_off_in_deadlines():
     # 2027-09-14 is a Tuesday; 中秋 (Wed 15 Sep) is off, so one working day later is Thursday.
     assert not wc.is_year_known(2027)
     assert wc.add_working_days(D("2027-09-14"), 1) == D("2027-09-16")
-    # 10-01 (Fri) off by rule, the weekend, then 10-04..08 work: no 调休 is known before the notice.
-    assert wc.working_days_between(D("2027-09-30"), D("2027-10-08")) == 5
+    # 10-01 (Fri) off by rule, 10-02/03 (Sat, Sun) are 国庆 days on a weekend, so Mon 10-04 and
+    # Tue 10-05 are 补假 (art. 6); 10-06..08 work: no 调休 is known before the notice.
+    assert wc.working_days_between(D("2027-09-30"), D("2027-10-08")) == 3
+    assert wc.add_working_days(D("2027-09-30"), 1) == D("2027-10-06")
 
 
 def test_holiday_periods_join_weekends_and_use_chinese_names():
@@ -208,10 +215,85 @@ def test_holiday_periods_join_weekends_and_use_chinese_names():
         D("2025-10-01"), D("2025-10-08"), 8, False)
     provisional = {p.name: p for p in wc.holiday_periods(2027)}
     spring = provisional["春节"]
-    # 除夕 Fri 5 Feb to 初三 Mon 8 Feb, the weekend between them included.
-    assert (spring.start, spring.end, spring.days, spring.provisional) == (D("2027-02-05"), D("2027-02-08"), 4, True)
+    # 除夕 Fri 5 Feb to 初三 Mon 8 Feb, the weekend between them included; 初一 and 初二 are on that
+    # weekend, so Tue 9 and Wed 10 Feb are 补假 and belong to the period.
+    assert (spring.start, spring.end, spring.days, spring.provisional) == (D("2027-02-05"), D("2027-02-10"), 6, True)
     qingming = provisional["清明节"]  # Monday 5 April joins the weekend before it
     assert (qingming.start, qingming.end) == (D("2027-04-03"), D("2027-04-05"))
+
+
+# ---- 补假: a statutory day on a weekend gives a weekday off after the period (art. 6) ----------
+
+def test_new_year_on_saturday_gives_monday_off():
+    # 1 Jan 2028 is a Saturday: the law owes a weekday, the first one after it is Monday 3 Jan.
+    wc = cal.WorkCalendar()
+    assert not wc.is_year_known(2028) and D("2028-01-01").weekday() == 5
+    monday = wc.day(D("2028-01-03"))
+    assert (monday.is_workday, monday.name, monday.provisional) == (False, "元旦(补假)", True)
+    assert wc.is_workday(D("2028-01-04"))  # one day owed, one given
+    # Friday 31 Dec 2027 + 1 working day is Tuesday 4 Jan, not Monday.
+    assert wc.add_working_days(D("2027-12-31"), 1) == D("2028-01-04")
+    assert wc.working_days_between(D("2027-12-31"), D("2028-01-04")) == 1
+    new_year = next(p for p in wc.holiday_periods(2028) if p.start.month == 1 and p.name == "元旦")
+    assert (new_year.start, new_year.end, new_year.days, new_year.provisional) == (
+        D("2028-01-01"), D("2028-01-03"), 3, True)
+
+
+def test_national_day_sunday_and_mid_autumn_inside_it_2028():
+    # 2028: 1 Oct is a Sunday, 2 Oct Monday, 3 Oct Tuesday is also 中秋 (八月十五).
+    wc = cal.WorkCalendar()
+    assert D("2028-10-01").weekday() == 6
+    statutory = cal.statutory_holidays(2028)
+    assert statutory[D("2028-10-03")] == "国庆节、中秋节"  # one date, two holidays, one day off
+    assert [d for d in statutory if d.month in (9, 10)] == days("2028-10-01", "2028-10-03")
+    # Only the Sunday is owed (art. 6 speaks of 星期六、星期日, not of two holidays on one date):
+    # one 补假, Wednesday 4 Oct; Thursday 5 Oct works.
+    assert wc.day(D("2028-10-04")).name == "国庆节(补假)" and not wc.is_workday(D("2028-10-04"))
+    assert wc.is_workday(D("2028-10-05"))
+    assert wc.working_days_between(D("2028-09-29"), D("2028-10-06")) == 2  # Thu 5, Fri 6
+    period = next(p for p in wc.holiday_periods(2028) if p.start.month in (9, 10))
+    # Saturday 30 Sep joins it; both holidays named once each, the 补假 adds no name.
+    assert (period.name, period.start, period.end, period.days, period.provisional) == (
+        "国庆节、中秋节", D("2028-09-30"), D("2028-10-04"), 5, True)
+    assert [p.name for p in wc.holiday_periods(2028)].count("国庆节、中秋节") == 1
+
+
+def test_compensation_skips_days_already_off_and_counts_each_weekend_day():
+    # 2027 春节: 除夕 Fri 5 Feb, 初一 Sat, 初二 Sun, 初三 Mon 8 Feb: two weekend days, two 补假, which
+    # start after 初三 (a day already off), on Tue 9 and Wed 10 Feb.
+    off = cal.provisional_days_off(2027)
+    assert {d: n for d, n in off.items() if "补假" in n and d.month == 2} == {
+        D("2027-02-09"): "春节(补假)", D("2027-02-10"): "春节(补假)"}
+    # Every 补假 is a Monday–Friday that is not a statutory day; none in a year with no weekend holiday.
+    for year in range(2027, 2061):
+        statutory = cal.statutory_holidays(year)
+        extra = {d for d in cal.provisional_days_off(year) if d not in statutory}
+        assert all(d.weekday() < 5 for d in extra), year
+        assert len(extra) == sum(1 for d in statutory if d.weekday() >= 5), year
+
+
+def test_package_years_get_no_rule_made_days():
+    # The published years come from chinese-calendar only: no 补假 is added on top of them.
+    wc = cal.WorkCalendar()
+    for year in range(2004, cal._package_years()[1] + 1):
+        for d in cal.provisional_days_off(year):
+            info = wc.day(d)
+            assert info.provisional is False and "补假" not in (info.name or ""), d
+
+
+@pytest.mark.django_db
+def test_loaded_notice_replaces_the_rule_made_days(users):
+    # A (made-up) notice for 2028 that gives 国庆 1–7 Oct and nothing in January: once loaded, the
+    # rule's 补假 days (Mon 3 Jan, Wed 4 Oct) are what the notice says, not 补假.
+    assert not services.current_calendar().is_workday(D("2028-01-03"))
+    rows = [(D(f"2028-10-0{d}"), False, "国庆节、中秋节") for d in range(1, 8)]
+    do_load_holiday_notice(users["admin"], 2028, "测试通知", rows)
+    wc = services.current_calendar()
+    jan3 = wc.day(D("2028-01-03"))
+    assert (jan3.is_workday, jan3.name, jan3.provisional) == (True, None, False)
+    assert wc.day(D("2028-10-04")).name == "国庆节、中秋节"
+    assert all("补假" not in (p.name) for p in wc.holiday_periods(2028))
+    assert wc.working_days_between(D("2027-12-31"), D("2028-01-04")) == 2
 
 
 def _notice_rows(year: int):

@@ -86,6 +86,8 @@ def test_set_day_and_show():
     assert "春节 2031-01-22 至" in shown and "暂定" in shown
     assert "2031-01-01 三 放假 元旦" in shown
     assert "国庆节 2026-10-01 至 2026-10-07 共7天" in run("workcal", "show", "2026")
+    shown = run("workcal", "show", "2028")  # weekend holidays: their 补假, provisional
+    assert "2028-01-03 一 放假 元旦(补假)" in shown and "国庆节、中秋节 2028-09-30 至 2028-10-04 共5天 暂定" in shown
 
 
 @pytest.mark.parametrize("year", ["99999", "0", "-5", "1800"])

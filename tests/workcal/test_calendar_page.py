@@ -67,3 +67,8 @@ def test_page_lists_whole_holiday_periods_in_chinese(client, users):
     assert "国庆节" in page and "2026-10-01 至 2026-10-07" in page and "7天" in page
     page = client.get(f"/calendar/?year={NEXT}").content.decode()
     assert "元旦" in page and "暂定(按法定规则推算)" in page
+    # A year with weekend holidays shows their 补假, still 暂定 (the rule, not a notice).
+    if 2028 > _package_years()[1]:
+        page = client.get("/calendar/?year=2028").content.decode()
+        assert "2028-01-03" in page and "元旦(补假)" in page
+        assert "国庆节、中秋节" in page and "2028-09-30 至 2028-10-04" in page and "5天" in page

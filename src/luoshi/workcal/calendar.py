@@ -5,7 +5,8 @@ chinese-calendar package. It only knows years already published; for a later
 year we apply the statutory holidays of 《全国年节及纪念日放假办法》 (as revised
 by 国务院令第795号, in force from 2025-01-01) on top of plain weekends — their
 dates follow fixed rules (lunar dates from lunar-python, 清明 from the solar
-term) — but not the make-up working days (调休), which only the State
+term) — and their 补假 (art. 6: a holiday on a weekend gives a weekday off after
+it), but not the make-up working days (调休), which only the State
 Council's yearly notice fixes. Every answer that touched such a year is
 *provisional* (暂定) until that notice is loaded (`luoshi calendar load`). Days in a loaded notice and local overrides
 (a city's own extra days) are applied on top, local ones winning.
@@ -36,26 +37,67 @@ def holiday_name_zh(name: str | None) -> str | None:
 
 @lru_cache(maxsize=256)
 def statutory_holidays(year: int) -> dict[dt.date, str]:
-    """{date: 节日名} of the statutory days off (法定节假日) of `year`, without 调休.
+    """{date: 节日名} of the statutory days off (法定节假日) of `year`, without 补假 or 调休.
 
     Source: 《全国年节及纪念日放假办法》 art. 2 as revised in 2024 (国务院令第795号,
     from 2025-01-01): 元旦 1月1日; 春节 农历除夕、正月初一至初三 (4 days); 清明节 农历清明当日;
     劳动节 5月1日、2日; 端午节 农历端午当日; 中秋节 农历中秋当日; 国庆节 10月1日至3日.
+    Two holidays on one date (中秋 inside 国庆, e.g. 2028-10-03) are one day off, named
+    "国庆节、中秋节" as the notices name the shared period.
     Used only for years whose official schedule is unknown; such days are provisional.
     """
-    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    days: dict[dt.date, list[str]] = {}
+
+    def add(day: dt.date, name: str) -> None:
+        days.setdefault(day, []).append(name)
+
+    add(dt.date(year, 1, 1), "元旦")
     spring = _solar(Lunar.fromYmd(year, 1, 1))
     for offset in range(-1, 3):  # 除夕, 初一, 初二, 初三
-        days[spring + dt.timedelta(days=offset)] = "春节"
+        add(spring + dt.timedelta(days=offset), "春节")
     qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
-    days[dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
-    days[dt.date(year, 5, 1)] = days[dt.date(year, 5, 2)] = "劳动节"
-    days[_solar(Lunar.fromYmd(year, 5, 5))] = "端午节"
-    days[_solar(Lunar.fromYmd(year, 8, 15))] = "中秋节"
-    for d in (1, 2, 3):
-        days[dt.date(year, 10, d)] = "国庆节"
+    add(dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()), "清明节")
+    add(dt.date(year, 5, 1), "劳动节")
+    add(dt.date(year, 5, 2), "劳动节")
+    add(_solar(Lunar.fromYmd(year, 5, 5)), "端午节")
+    for d in (1, 2, 3):  # before 中秋, so a shared day reads 国庆节、中秋节
+        add(dt.date(year, 10, d), "国庆节")
+    add(_solar(Lunar.fromYmd(year, 8, 15)), "中秋节")
     # 除夕 of a lunar year can fall in the previous solar year only for 春节 on 1 Jan, which never happens.
-    return {d: n for d, n in days.items() if d.year == year}
+    return {d: "、".join(n) for d, n in sorted(days.items()) if d.year == year}
+
+
+BUJIA = "(补假)"  # suffix of a 补假 day's name: 元旦(补假)
+
+
+@lru_cache(maxsize=256)
+def provisional_days_off(year: int) -> dict[dt.date, str]:
+    """{date: name}: the statutory days of `year` plus their 补假 (compensatory days off).
+
+    《全国年节及纪念日放假办法》 art. 6: 全体公民放假的假日，如果适逢星期六、星期日，应当在工作日补假.
+    Each statutory day on a Saturday or Sunday gives one 补假: the next Monday–Friday after its holiday
+    period (its run of consecutive statutory days) that is not already off, named after the holiday
+    ("元旦(补假)"). A date holding two holidays is one day, so one 补假 at most (only if it is a weekend).
+    调休 (weekend days made working days) is not derivable: only the State Council's notice fixes it.
+    """
+    statutory = statutory_holidays(year)
+    off = dict(statutory)
+    one = dt.timedelta(days=1)
+    run: list[dt.date] = []
+    for day in sorted(statutory):
+        run.append(day)
+        if day + one in statutory:
+            continue
+        owed = sum(1 for d in run if d.weekday() >= 5)
+        name = statutory[run[0]].split("、")[0] + BUJIA
+        cursor = run[-1]
+        while owed:
+            cursor += one
+            if cursor.weekday() < 5 and cursor not in off:
+                off[cursor] = name
+                owed -= 1
+        run = []
+    return {d: n for d, n in sorted(off.items()) if d.year == year}
 
 
 def _solar(lunar) -> dt.date:
@@ -141,7 +183,7 @@ class WorkCalendar:
         pkg = _package_day(day)
         if pkg is not None:
             return DayInfo(day, pkg[0], pkg[1], False)
-        statutory = statutory_holidays(day.year).get(day) if provisional else None
+        statutory = provisional_days_off(day.year).get(day) if provisional else None
         if statutory:
             return DayInfo(day, False, statutory, provisional)
         return DayInfo(day, day.weekday() < 5, None, provisional)
@@ -164,7 +206,8 @@ class WorkCalendar:
             while not self.is_workday(stop + one):
                 stop += one
             days = [self.day(start + one * i) for i in range((stop - start).days + 1)]
-            names = list(dict.fromkeys(d.name for d in days if d.name))
+            # "国庆节、中秋节" from its days' names; a 补假 day adds no name of its own
+            names = list(dict.fromkeys(n.removesuffix(BUJIA) for d in days if d.name for n in d.name.split("、")))
             periods.append(HolidayPeriod("、".join(names), start, stop, any(d.provisional for d in days)))
             day = stop + one
         return periods
@@ -199,7 +242,7 @@ class WorkCalendar:
             # statutory days of an unpublished year, loaded notices and local overrides.
             candidates = set(_package_exceptions(year)) | by_year.get(year, set())
             if not self.is_year_known(year):
-                candidates |= set(statutory_holidays(year))
+                candidates |= set(provisional_days_off(year))
             exceptions: dict[dt.date, bool] = {}
             for day in sorted(candidates):
                 work = self.day(day).is_workday

@@ -69,7 +69,7 @@ class Command(LuoshiCommand):
         elif cal.is_year_known(year):
             source = "official schedule from the chinese-calendar package"
         else:
-            source = ("NOT KNOWN: statutory holidays by rule and weekends, no make-up days; deadlines in this year are provisional "
+            source = ("NOT KNOWN: statutory holidays and their 补假 by rule (暂定), weekends, no 调休 working days; deadlines in this year are provisional "
                       f"(load the notice with `luoshi calendar load FILE --year {year} --title ...`)")
         self.stdout.write(f"{year}: {source}")
         for period in cal.holiday_periods(year):
