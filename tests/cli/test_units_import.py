@@ -196,6 +196,34 @@ def test_merged_parent_cell_is_filled_down_never_a_root(tmp_path):
     assert list(Unit.objects.filter(parent=None)) == [city]
 
 
+def test_empty_merged_parent_block_is_reported_by_check_and_import(tmp_path):
+    # Two 市 rows share an empty merged 上级单位 (the block was merged before anyone typed the parent):
+    # they become top-level units, and both --check and the import say so with the rows.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位全称", "简称", "类型", "上级单位"])
+    ws.append(["东湖市人民政府", "东湖市政府", "市", None])
+    ws.append(["东湖市北岸区人民政府", "北岸区", "区县", None])
+    ws.append(["东湖市南山县人民政府", "南山县", "区县", None])
+    ws.append(["北岸区临湖街道办事处", "临湖街道", "乡镇/街道", "东湖市北岸区人民政府"])
+    ws.merge_cells("D3:D4")
+    path = str(tmp_path / "empty-merge.xlsx")
+    wb.save(path)
+    said = "rows 3-4: 上级单位 is a merged cell with no value; these units get no parent (top level)"
+    out = run("units", "import", path, "--check")
+    assert said in out and "would create 4" in out
+    assert not Unit.objects.exists()
+    out = run("units", "import", path)
+    assert said in out and "4 created" in out
+    roots = set(Unit.objects.filter(parent=None).values_list("name", flat=True))
+    assert roots == {"东湖市人民政府", "东湖市北岸区人民政府", "东湖市南山县人民政府"}
+    # The library call (here a re-import, nothing changed) carries the same note, in Chinese too.
+    result = import_units(path)
+    assert result.unchanged == 4
+    assert [(row, zh) for row, _en, zh in result.notes] == [
+        (3, "第3-4行的“上级单位”是空的合并单元格:这些单位将没有上级单位(作为顶级单位),如有上级请填写")]
+
+
 def test_shared_input_with_merged_parent(tmp_path):
     import shutil
     from pathlib import Path

@@ -195,8 +195,8 @@ def _fill_merged(rows: Table, ranges) -> None:
         r2 = min(r2, len(rows))
         top = rows[r1 - 1]
         value = top[c1 - 1] if c1 - 1 < len(top) else ""
-        if not value:
-            continue
+        # An empty merged block is empty in every row, as the sheet shows it (a stale value hidden under
+        # the merge is not used), and is reported: under 上级单位 it makes its units top-level.
         for r in range(r1, r2 + 1):
             row = rows[r - 1]
             if len(row) < c2:
@@ -207,6 +207,16 @@ def _fill_merged(rows: Table, ranges) -> None:
             continue  # a merged header cell: no data row changed
         column = header[c1 - 1] if c1 - 1 < len(header) and header[c1 - 1] else f"column {c1}"
         span = f"{r1}-{r2}" if r2 > r1 else str(r1)
+        if not value:
+            if column == "上级单位":
+                rows.notes.append((r1, f"rows {span}: 上级单位 is a merged cell with no value; these units get no "
+                                       "parent (top level): fill the cell if they have one",
+                                   f"第{span}行的“上级单位”是空的合并单元格:这些单位将没有上级单位(作为顶级单位),"
+                                   "如有上级请填写"))
+            else:
+                rows.notes.append((r1, f"rows {span}: {column} is a merged cell with no value; left empty",
+                                   f"第{span}行的“{column}”是空的合并单元格,按空值处理"))
+            continue
         rows.notes.append((r1, f"rows {span}: {column} is a merged cell; filled down with {value!r}",
                            f"第{span}行的“{column}”是合并单元格,已按“{value}”向下填充"))
 
