@@ -84,3 +84,15 @@ def test_a_control_character_in_stored_text_does_not_break_the_workbook(new_case
     r = c.get("/cases/export.csv")
     text = (b"".join(r.streaming_content) if r.streaming else r.content).decode("utf-8-sig")
     assert "旧数据控制" in text and "\x01" not in text
+
+
+def test_csv_times_are_local_to_the_second(new_case, office):
+    import re
+
+    new_case()
+    c = Client()
+    assert c.login(username=office["dispatcher"].username, password=PASSWORD)
+    r = c.get("/cases/export.csv")
+    text = (b"".join(r.streaming_content) if r.streaming else r.content).decode("utf-8-sig")
+    received = list(csv.reader(io.StringIO(text)))[1][4]                  # 受理时间
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", received), received

@@ -21,7 +21,7 @@ HEADERS = ["案件编号", "类型", "类别", "来源渠道", "受理时间", "
 
 
 def _local(v):
-    return timezone.localtime(v).replace(tzinfo=None) if v else None
+    return timezone.localtime(v).replace(tzinfo=None, microsecond=0) if v else None
 
 
 def rows(user, qs):
