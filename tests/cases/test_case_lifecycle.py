@@ -187,3 +187,23 @@ def test_reporter_told_of_public_steps(new_case, office, django_capture_on_commi
         case, _ = new_case(**COMPLAINANT)
         svc.do_dispatch_case(office["dispatcher"], case)
     assert any("已派遣" in text and to == COMPLAINANT["reporter_phone"] for ch, to, text in senders.OUTBOX)
+
+
+def test_a_second_extension_request_waits_for_the_first_decision(new_case, office, users):
+    # While one 延期申请 waits, the unit cannot file another that would silently replace it (the dispatcher
+    # would approve a date they never saw); after the decision it may ask again.
+    case, _ = new_case()
+    svc.do_dispatch_case(office["dispatcher"], case)
+    case.refresh_from_db()
+    old = case.deadline
+    svc.do_request_extension(users["dong"], case, old + dt.timedelta(days=3), "需要采购材料")
+    with pytest.raises(LuoshiError) as err:
+        svc.do_request_extension(users["dong"], case, old + dt.timedelta(days=200), "再延半年")
+    assert err.value.field == "until" and "待审批" in err.value.message_zh
+    case.refresh_from_db()
+    assert case.extension_until.date() == (old + dt.timedelta(days=3)).date()
+    assert case.extension_reason == "需要采购材料"
+    svc.do_decide_extension(office["dispatcher"], case, False, "不同意")
+    svc.do_request_extension(users["dong"], case, old + dt.timedelta(days=2), "材料到货需两天")
+    case.refresh_from_db()
+    assert case.extension_reason == "材料到货需两天"

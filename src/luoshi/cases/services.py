@@ -382,6 +382,9 @@ def do_request_extension(actor, case: Case, until: dt.datetime, reason: str) -> 
     """延期申请 by the unit; takes effect only when approved."""
     case = _unit_step(actor, case, "ask for an extension", "申请延期")
     _need(case, (Status.DISPATCHED, Status.ACCEPTED, Status.HANDLING), "extend", "申请延期")
+    if case.extension_until:  # one request at a time: a second one would replace the first unseen
+        raise LuoshiError("an extension request is already waiting for a decision",
+                          "已有待审批的延期申请,请等待派遣员审批后再申请", field="until")
     if until is None or (case.deadline and until <= case.deadline):
         raise LuoshiError("the new deadline must be after the current one", "延期后的时限须晚于原时限", field="until")
     case = _move(actor, case, "extension_request", None, note=_text(reason, "延期理由", "reason", max_length=300,
