@@ -112,3 +112,15 @@ def test_page_steps_with_an_odd_id_or_a_past_target_say_what_is_wrong(register, 
     assert msgs == ["计划化解日期不能早于今天"] and AuditEntry.objects.count() == before
     assert _web(users["supervisor"], p, "step", {"step": "¹"}) == ["化解措施不存在"]
     assert Petition.objects.get(pk=p.pk).owner_leader is None
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"petitioner_name": "<b>张</b>"}, "petitioner_name"),
+    ({"petitioner_phone": "138-abc"}, "petitioner_phone"),
+    ({"petitioner_address": "<i>甲区</i>"}, "petitioner_address"),
+])
+def test_a_refused_petitioner_field_is_named_as_in_the_api(users, body, field):
+    base = {"channel": "letter", "petitioner_name": "张三", "title": "路灯不亮", "content": "幸福路路灯坏了一个月。"}
+    r = _post(users["supervisor"], "/api/petitions/", {**base, **body})
+    assert r.status_code == 400 and r.json()["field"] == field
+    assert not Petition.objects.exists()

@@ -12,6 +12,7 @@ resolve (note). GET /api/petitions/statistics/?start=&end= gives the rates by un
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.utils import timezone
@@ -150,11 +151,12 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         s = PetitionCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        p = svc.do_register_petition(
-            request.user, channel=d["channel"], name=d["petitioner_name"], phone=d.get("petitioner_phone", ""),
-            id_number=d.get("id_number", ""), address=d.get("petitioner_address", ""), title=d["title"],
-            content=d["content"], received_on=d.get("received_on"), people=d.get("people", 1),
-            batch=d.get("batch", ""), hotline_ref=d.get("hotline_ref", ""))
+        with _api_field_names():
+            p = svc.do_register_petition(
+                request.user, channel=d["channel"], name=d["petitioner_name"], phone=d.get("petitioner_phone", ""),
+                id_number=d.get("id_number", ""), address=d.get("petitioner_address", ""), title=d["title"],
+                content=d["content"], received_on=d.get("received_on"), people=d.get("people", 1),
+                batch=d.get("batch", ""), hotline_ref=d.get("hotline_ref", ""))
         return Response(PetitionSerializer(p, context={"request": request}).data, status=201)
 
     @extend_schema(request=HotlineTransferSerializer, responses={201: OpenApiTypes.OBJECT},
@@ -167,11 +169,12 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         s = HotlineTransferSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        p = svc.do_register_hotline_transfer(
-            request.user, hotline_ref=d["hotline_ref"], name=d["petitioner_name"],
-            phone=d.get("petitioner_phone", ""), id_number=d.get("id_number", ""),
-            address=d.get("petitioner_address", ""), title=d["title"], content=d["content"],
-            received_on=d.get("received_on"))
+        with _api_field_names():
+            p = svc.do_register_hotline_transfer(
+                request.user, hotline_ref=d["hotline_ref"], name=d["petitioner_name"],
+                phone=d.get("petitioner_phone", ""), id_number=d.get("id_number", ""),
+                address=d.get("petitioner_address", ""), title=d["title"], content=d["content"],
+                received_on=d.get("received_on"))
         return Response({"id": p.pk, "number": p.number, "hotline_ref": p.hotline_ref, "accept_by": p.accept_by},
                         status=201)
 
@@ -200,6 +203,20 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         stats.check_period(start, end)
         rows = stats.unit_stats(visible_petitions(request.user), start, end, today)
         return Response({"start": start, "end": end, "units": rows, "total": stats.totals(rows)})
+
+
+# The services name the petitioner's fields as the register form does; the API's are petitioner_*.
+_API_FIELD = {"name": "petitioner_name", "phone": "petitioner_phone", "address": "petitioner_address"}
+
+
+@contextlib.contextmanager
+def _api_field_names():
+    """Report a refused field under the API's own name (an error said field "name" for petitioner_name)."""
+    try:
+        yield
+    except LuoshiError as e:
+        e.field = _API_FIELD.get(e.field, e.field)
+        raise
 
 
 # Keys of a step's body that must be text (dates included, as YYYY-MM-DD); anything else in them (a number, a
