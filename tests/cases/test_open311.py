@@ -211,3 +211,22 @@ def test_a_control_character_is_refused_and_never_breaks_the_xml_feed(client, ca
         parsed = xmltodict.parse(client.get(url).content)["service_requests"]["request"]
         rows = parsed if isinstance(parsed, list) else [parsed]
         assert "旧数据控制字符" in {r["description"] for r in rows}
+
+
+def test_errors_name_the_open311_parameter_once(client, cats, routing, api_key):
+    # A GeoReport client sent first_name, phone, attribute[subject_unit]: the error names those, once.
+    def desc(**data):
+        r = client.post("/open311/v2/requests.json", {"api_key": api_key, "service_code": "CG-ROAD", "lat": 30.05,
+                                                      "long": 118.05, "description": "路面塌陷", **data})
+        assert r.status_code == 400, r.content
+        return r.json()[0]["description"]
+
+    assert desc(first_name="名" * 100) == "first_name/last_name is longer than 64 characters"
+    assert desc(phone="1" * 40) == "phone is longer than 32 characters"
+    assert desc(email="not-an-address") == "email is not an e-mail address"
+    assert desc(lat=95) == "lat must be between -90 and 90"
+    assert desc(description="") == "description is required"
+    assert desc(service_code="XN-SLOW", **{"attribute[subject_unit]": "999999"}).startswith(
+        "attribute[subject_unit]: unknown unit")
+    assert desc(service_code="XN-SLOW").startswith("attribute[subject_unit]: ")
+    assert Case.objects.count() == 0

@@ -245,6 +245,24 @@ def requests_view(request, fmt):
     return _render(fmt, rows, "service_requests", "request")
 
 
+# The case fields a service error names, as an Open311 client calls them.
+_OPEN311_FIELDS = {"reporter_name": "first_name/last_name", "reporter_phone": "phone", "reporter_email": "email",
+                   "address": "address_string", "subject_unit": "attribute[subject_unit]", "photos": "media"}
+
+
+def _open311_message(exc: LuoshiError) -> str:
+    """The error in the client's own parameter names, the field named once ("lat must be …", not
+    "lat: lat must be …"; "phone is longer …", not "reporter_phone: reporter_phone is longer …")."""
+    msg, field = exc.message_en, exc.field
+    if not field:
+        return msg
+    name = _OPEN311_FIELDS.get(field, field)
+    if msg.startswith(field):
+        rest = msg[len(field):]
+        return name + (rest if not rest.startswith(": ") else ": " + rest[2:])
+    return f"{name}: {msg}"
+
+
 def _create(request, fmt):
     # One fingerprint query stands for the key, category and area look-ups (refcache).
     with refcache.snapshot():
@@ -271,7 +289,7 @@ def _create_in(request, fmt):
             reporter_email=p.get("email", ""), anonymous=not (name or p.get("phone") or p.get("email")),
             subject_unit=subject, channel=Channel.OPEN311, photos=request.FILES.getlist("media"))
     except LuoshiError as exc:
-        return _error(fmt, 400, f"{exc.field + ': ' if exc.field else ''}{exc.message_en}")
+        return _error(fmt, 400, _open311_message(exc))
     return _render(fmt, [{"service_request_id": case.number, "token": case.open311_token,
                           "service_notice": f"查询码 {qcode}(请妥善保存)", "account_id": None}],
                    "service_requests", "request", status=201)
