@@ -31,3 +31,9 @@ def test_a_position_that_is_not_a_finite_number_is_a_400(secret_plan, inspector,
     r = c.post(f"/inspections/plans/{secret_plan.pk}/record/", data)
     assert r.status_code == 400 and "应为数字" in r.content.decode()
     assert not Record.objects.exists() and not AuditEntry.objects.filter(action="inspection.record").exists()
+
+
+def test_the_audit_entry_of_a_record_is_labelled(visited, secret_plan):
+    """The audit page showed “Record object (4)” for an on-site record."""
+    e = AuditEntry.objects.filter(action="inspection.record").latest("seq")
+    assert e.object_repr == f"现场检查记录 #{visited.pk}(检查计划 #{secret_plan.pk})"

@@ -102,6 +102,9 @@ class Record(models.Model):
         ordering = ["-visited_at", "-id"]
         verbose_name = verbose_name_plural = "现场检查记录"
 
+    def __str__(self) -> str:  # the audit entry's label (was “Record object (4)”); no unit or person in it
+        return f"现场检查记录 #{self.pk}(检查计划 #{self.plan_id})"
+
 
 class Answer(models.Model):
     class Result(models.TextChoices):
