@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+
+from luoshi.core.params import get_choice, get_id
 
 from . import permissions as perm
 from .models import CauseType, Person, Proposal
@@ -81,18 +82,15 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
               .prefetch_related("people__unit", "people__measure", "people__suggested_measure",
                                 "people__appeals__new_measure").order_by("-proposed_on", "-id"))
         q = self.request.query_params
-        if q.get("state"):
-            if q["state"] not in Proposal.State.values:
-                raise ValidationError({"state": [f"one of {', '.join(Proposal.State.values)}"]})
-            qs = qs.filter(state=q["state"])
-        if q.get("cause_type"):
-            if q["cause_type"] not in CauseType.values:
-                raise ValidationError({"cause_type": [f"one of {', '.join(CauseType.values)}"]})
-            qs = qs.filter(cause_type=q["cause_type"])
-        if q.get("unit"):
-            if not q["unit"].isdigit():
-                raise ValidationError({"unit": ["a unit id"]})
-            qs = qs.filter(unit_id=int(q["unit"]))
+        state = get_choice(q, "state", Proposal.State, "办理状态")
+        if state:
+            qs = qs.filter(state=state)
+        cause = get_choice(q, "cause_type", CauseType, "问责事由")
+        if cause:
+            qs = qs.filter(cause_type=cause)
+        unit = get_id(q, "unit", "单位")
+        if unit:
+            qs = qs.filter(unit_id=unit)
         return qs
 
     def get_serializer_context(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.pagination import PageNumberPagination
+from luoshi.core.pagination import StrictPageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -23,6 +23,6 @@ class BulletinsView(APIView):
             items.append({"id": d["id"], "number": d["number"], "title": d["title"], "intro": d["intro"],
                           "published_on": d["published_on"], "closing": d["closing"],
                           "cases": [{"heading": h, "text": t} for h, t in d["cases"]]})
-        pager = PageNumberPagination()
+        pager = StrictPageNumberPagination()
         page = pager.paginate_queryset(items, request, view=self)
         return pager.get_paginated_response(page)

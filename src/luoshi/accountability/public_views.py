@@ -3,12 +3,12 @@ accountability itself — the portal app (luoshi.public) is a sibling layer and 
 the pages extend the portal's template "public/base.html"."""
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
 
+from luoshi.core.params import paginate
 from .documents import bulletin_pdf as render_pdf
 from .documents import case_paragraphs
 from .models import Bulletin
@@ -32,7 +32,7 @@ def _bulletin(pk):
 
 @cache_control(public=True, max_age=60)
 def bulletins(request):
-    page = Paginator(published_bulletins(), 20).get_page(request.GET.get("page"))
+    page = paginate(published_bulletins(), 20, request.GET.get("page"))
     return render(request, "accountability/public_bulletins.html", {"section": "bulletins", "page": page})
 
 

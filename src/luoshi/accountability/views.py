@@ -6,13 +6,13 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from luoshi.core.params import get_choice, get_date, paginate
 from luoshi.core.errors import LuoshiError
 from luoshi.core.tabular import append_row
 from luoshi.ledger.models import Task
@@ -39,17 +39,11 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
-    """?start=&end= (YYYY-MM-DD); default: this calendar year. Bad dates fall back to the default;
+    """?start=&end= (YYYY-MM-DD); default: this calendar year. A bad date is a 400 naming it;
     a span over 10 years is cut to 10 years."""
     today = svc.today()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
-    except ValueError:
-        start = dt.date(today.year, 1, 1)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("end") or f"{today.year}-12-31")
-    except ValueError:
-        end = dt.date(today.year, 12, 31)
+    start = get_date(request.GET, "start", "开始日期", dt.date(today.year, 1, 1))
+    end = get_date(request.GET, "end", "结束日期", dt.date(today.year, 12, 31))
     if end < start:
         start, end = end, start
     if (end - start).days > 3660:
@@ -61,15 +55,15 @@ def _period(request) -> tuple[dt.date, dt.date]:
 def index(request):
     user = request.user
     qs = perm.visible_proposals(user).select_related("unit", "task").order_by("-proposed_on", "-id")
-    state = request.GET.get("state", "")
-    cause = request.GET.get("cause", "")
-    if state in Proposal.State.values:
+    state = get_choice(request.GET, "state", Proposal.State, "办理状态")
+    cause = get_choice(request.GET, "cause", CauseType, "问责事由")
+    if state:
         qs = qs.filter(state=state)
-    if cause in CauseType.values:
+    if cause:
         qs = qs.filter(cause_type=cause)
     if not (perm.is_officer(user) or user.sees_everything or user.is_leader or user.is_liaison):
         return forbidden(request)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(qs, 30, request.GET.get("page"))
     scope = perm.people_scope(user)
     rows = [(p, scope is None or p.unit_id in scope) for p in page]
     return render(request, "accountability/index.html", {

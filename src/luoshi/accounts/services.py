@@ -76,10 +76,11 @@ def do_update_user(actor, user: User, **changes) -> User:
     allowed = {"role", "unit", "display_name", "email", "phone", "is_active", "is_staff"}
     unknown = set(changes) - allowed
     if unknown:
-        raise LuoshiError(f"cannot change {', '.join(sorted(unknown))}", "包含不可修改的字段")
-    for key in ("display_name", "email", "phone"):
+        raise LuoshiError(f"cannot change {', '.join(sorted(unknown))}",
+                          f"以下字段不能在此修改:{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+    for key, label in (("display_name", "姓名"), ("email", "邮箱"), ("phone", "电话")):
         if key in changes:
-            changes[key] = check_plain_text(changes[key], key, key, max_length=254)
+            changes[key] = check_plain_text(changes[key], label, key, max_length=254)
     for key, value in changes.items():
         setattr(user, key, value)
     _check_role_unit(user.role, user.unit)

@@ -9,6 +9,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from luoshi.core.params import get_bool
 from luoshi.core.errors import LuoshiError
 
 from . import scoring
@@ -47,7 +48,7 @@ class ScoreView(APIView):
         if plan is None:
             raise Http404
         period = request.query_params.get("period") or None
-        if request.query_params.get("live") in ("1", "true"):
+        if get_bool(request.query_params, "live", "实时计算"):
             if not user.sees_everything:
                 raise Http404
             return Response(scoring.computed_json(scoring.compute(plan, period)))

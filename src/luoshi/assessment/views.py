@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from luoshi.core.errors import LuoshiError
+from luoshi.core.params import get_date
 from luoshi.orgs.models import Unit
 from luoshi.orgs.widgets import picked_units
 
@@ -645,11 +646,8 @@ def govservice(request):
     from .models import ServiceCard, WindowRecord
 
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
-        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
-    except ValueError:
-        start, end = dt.date(today.year, 1, 1), today
+    start = get_date(request.GET, "start", "开始日期", dt.date(today.year, 1, 1))
+    end = get_date(request.GET, "end", "结束日期", today)
     scope = unit_scope(request.user, "assessment")
     centre_ids = list(WindowRecord.objects.values_list("centre_id", flat=True).distinct())
     if scope is not None:

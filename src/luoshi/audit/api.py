@@ -5,6 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
+from luoshi.core.params import get_id
+
 from .models import AuditEntry
 
 
@@ -44,6 +46,7 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
         for name in ("action", "object_type", "object_id"):
             if params.get(name):
                 qs = qs.filter(**{name: params[name]})
-        if params.get("actor", "").isdigit():
-            qs = qs.filter(actor_id=int(params["actor"]))
+        actor = get_id(params, "actor", "操作人")
+        if actor:
+            qs = qs.filter(actor_id=actor)
         return qs

@@ -6,11 +6,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from luoshi.core.params import parse_date
+from luoshi.core.params import paginate, parse_date
 from luoshi.core.views import forbidden
 
 from .labels import AUDIT_LABELS, action_label, object_text, object_type_label
@@ -41,7 +40,7 @@ def audit(request):
                 day += dt.timedelta(days=1)
             qs = qs.filter(**{f"at__{op}": dt.datetime.combine(day, dt.time.min, tzinfo=tz)})
     qs = qs.order_by("-seq")
-    page = Paginator(qs, 50).get_page(g.get("page"))
+    page = paginate(qs, 50, g.get("page"))
     for e in page.object_list:
         e.label = action_label(e.action)
         e.type_label = object_type_label(e.object_type)

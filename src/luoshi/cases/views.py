@@ -7,13 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from luoshi.core.params import get_choice, paginate
 from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
 from luoshi.orgs.widgets import TEXT_SUFFIX, picked_units
@@ -45,10 +45,12 @@ def _forbidden(request, message="您无权访问此页面。"):
 def _filtered(request):
     """The reader's cases (scope rule) filtered by the list's query: (queryset, status, kind, q)."""
     qs = perm.visible_cases(request.user).select_related("category", "responsible_unit", "subject_unit")
-    status, kind, q = request.GET.get("status", ""), request.GET.get("kind", ""), request.GET.get("q", "")[:100]
-    if status in Status.values:
+    status = get_choice(request.GET, "status", Status, "办理状态")
+    kind = get_choice(request.GET, "kind", Kind, "类别")
+    q = request.GET.get("q", "")[:100]
+    if status:
         qs = qs.filter(status=status)
-    if kind in Kind.values:
+    if kind:
         qs = qs.filter(kind=kind)
     if q:
         from django.db.models import Q
@@ -73,7 +75,7 @@ def light_chip(case: Case, now=None) -> tuple[str, str] | None:
 @login_required
 def case_list(request):
     qs, status, kind, q = _filtered(request)
-    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(qs.order_by("-created_at", "-id"), PAGE_SIZE, request.GET.get("page"))
     now = timezone.now()
     rows = [(c, perm.reporter_view(request.user, c), light_chip(c, now)) for c in page]
     from urllib.parse import urlencode

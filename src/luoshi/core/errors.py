@@ -40,10 +40,16 @@ _MARKUP = re.compile(r"<\s*[/!]?\s*[A-Za-z]")
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
+# Labels that do not say which field is meant ("字段中不能包含HTML…" helps nobody)
+GENERIC_LABELS = frozenset({"字段", "内容", "文本", "输入", "数据", "值", "该字段", "此项"})
+
 
 def check_plain_text(value: str | None, label_zh: str, label_en: str, *, max_length: int | None = None,
                      required: bool = False) -> str:
-    """Strip and validate a free-text field; refuse HTML/script and oversize text."""
+    """Strip and validate a free-text field; refuse HTML/script and oversize text. Every message names the
+    field by `label_zh` (its Chinese label, e.g. "具体要求"), so a generic label is a programming error."""
+    if not label_zh or label_zh.strip() in GENERIC_LABELS or not any("\u4e00" <= c <= "\u9fff" for c in label_zh):
+        raise ValueError(f"check_plain_text needs the field's own label, not {label_zh!r} ({label_en})")
     value = (value or "").strip()
     if required and not value:
         raise LuoshiError(f"{label_en} is required", f"{label_zh}不能为空", field=label_en)

@@ -124,6 +124,73 @@ def get_number(params, name: str, label_zh: str = "数值", default=None):
     return parse_number(raw, name, label_zh) if raw else default
 
 
+def _choice_values(choices) -> list[str]:
+    """The accepted values of `choices`: a TextChoices class, a dict, or an iterable of values or
+    (value, label) pairs."""
+    if hasattr(choices, "values") and not isinstance(choices, dict):
+        values = choices.values
+        return [str(v) for v in (values() if callable(values) else values)]
+    return [str(c[0] if isinstance(c, (tuple, list)) else c) for c in choices]
+
+
+def get_choice(params, name: str, choices, label_zh: str, default: str = "", *, many: bool = False):
+    """params[name] as one of `choices` (unknown filter values are a 400, never "nothing" or "everything");
+    `default` when missing/empty. many=True: a comma-separated list, each one of the choices (a list back)."""
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return [] if many and not default else default
+    allowed = _choice_values(choices)
+    wanted = [v.strip() for v in raw.split(",") if v.strip()] if many else [raw]
+    for value in wanted:
+        if value not in allowed:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise BadParameter(f"{name} must be one of: {', '.join(allowed)} (got {shown!r})",
+                               f"{label_zh}“{shown}”无效,可选值:{'、'.join(allowed)}", field=name)
+    return wanted if many else wanted[0]
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def get_bool(params, name: str, label_zh: str, default: bool = False) -> bool:
+    """params[name] as a yes/no switch: 1/true/yes/on or 0/false/no/off (any case); missing/empty → default;
+    anything else (``maybe``) → BadParameter."""
+    raw = (params.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise BadParameter(f"{name} must be 1/true/yes or 0/false/no", f"{label_zh}应为1(是)或0(否)", field=name)
+
+
+def get_int(params, name: str, label_zh: str, default=None, *, lo: int | None = None, hi: int | None = None):
+    """params[name] as a whole number in lo..hi (either bound optional); missing/empty → default."""
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return default
+    s = raw[1:] if raw[:1] == "-" else raw
+    if not (s.isascii() and s.isdigit()) or len(s) > 12:
+        raise BadParameter(f"{name} must be a whole number", f"{label_zh}应为整数", field=name)
+    value = int(raw)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        low, high = "" if lo is None else lo, "" if hi is None else hi
+        raise BadParameter(f"{name} must be between {low} and {high}", f"{label_zh}应在{low}至{high}之间",
+                           field=name)
+    return value
+
+
+def get_year(params, name: str = "year", label_zh: str = "年份", default=None):
+    """A calendar year 2000..2100 (the dates the calendar arithmetic handles)."""
+    return get_int(params, name, label_zh, default, lo=MIN_DATE.year, hi=MAX_DATE.year)
+
+
+def get_month(params, name: str = "month", label_zh: str = "月份", default=None):
+    return get_int(params, name, label_zh, default, lo=1, hi=12)
+
+
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)

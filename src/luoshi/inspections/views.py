@@ -6,12 +6,12 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from luoshi.core.params import paginate
 from luoshi.accounts.models import User
 from luoshi.core.errors import LuoshiError
 from luoshi.orgs.models import Unit
@@ -38,7 +38,7 @@ def _plan(request, pk):
 @login_required
 def index(request):
     qs = visible_plans(request.user).select_related("checklist").prefetch_related("units").order_by("-start_on", "-id")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(qs, 30, request.GET.get("page"))
     return render(request, "inspections/index.html", {"page": page, "office": is_office(request.user)})
 
 
@@ -46,7 +46,7 @@ def index(request):
 def findings(request):
     qs = (visible_findings(request.user).select_related("plan", "unit", "item", "rectification")
           .order_by("-plan__start_on", "-id"))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(qs, 50, request.GET.get("page"))
     return render(request, "inspections/findings.html", {"page": page})
 
 

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from luoshi.core.params import parse_id
+from luoshi.core.params import get_bool, get_choice, parse_id
 
 from . import services
 from .exports import write_ledger_xlsx
@@ -38,13 +38,14 @@ TASK_FILTERS = [
 
 def filter_tasks(qs, params):
     """Apply the list filters (?status= ?unit= ?overdue=1 ?q= ?source=) to an already-visible queryset."""
-    if params.get("status"):
-        qs = qs.filter(status__in=[s.strip() for s in params["status"].split(",") if s.strip()])
+    statuses = get_choice(params, "status", Status, "状态", many=True)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
     unit = params.get("unit", "")
     if unit:
         unit_id = parse_id(unit, "unit", "单位")
         qs = qs.filter(id__in=Task.objects.filter(Q(lead_units=unit_id) | Q(co_units=unit_id)).values("id"))
-    if params.get("overdue") in {"1", "true", "yes"}:
+    if get_bool(params, "overdue", "逾期"):
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=services.today())
     q = params.get("q", "").strip()
     if q:
@@ -263,8 +264,10 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return qs.select_related("unit", "requested_by", "decided_by").order_by("-created_at", "-id")
 
     def filter_queryset(self, queryset):
-        if self.action == "list" and self.request.query_params.get("decision"):
-            queryset = queryset.filter(decision=self.request.query_params["decision"])
+        decision = get_choice(self.request.query_params, "decision", ExtensionRequest.Decision, "审批结果") \
+            if self.action == "list" else ""
+        if decision:
+            queryset = queryset.filter(decision=decision)
         return queryset
 
     @extend_schema(request=ExtensionDecideSerializer, responses={200: ExtensionSerializer},

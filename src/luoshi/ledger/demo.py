@@ -169,7 +169,10 @@ def _achieved(target, rng) -> Decimal:
         factor = Decimal("1.05") if miss else Decimal(str(round(1 - rng.random() * 0.05, 3)))
     else:
         factor = Decimal(1)
-    return (v * factor).quantize(Decimal("0.01"))
+    value = (v * factor).quantize(Decimal("0.01"))
+    if target.unit.strip() in ("%", "％"):  # a rate: never over 100 % (96 × 1.04 is not 99.84 → 100.1)
+        value = min(value, Decimal(100))
+    return value
 
 
 def _lead_liaison(ctx, task):

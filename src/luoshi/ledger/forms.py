@@ -237,9 +237,14 @@ class ExtensionForm(forms.Form):
 
 
 class DecideExtensionForm(forms.Form):
-    extension = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect,
-                                 error_messages={"required": "请选择是否同意"})
+    extension = forms.IntegerField(label="延期申请", widget=forms.HiddenInput, min_value=1,
+                                   error_messages={"required": "缺少要审批的延期申请,请刷新页面后重试",
+                                                   "invalid": "延期申请编号应为整数,请刷新页面后重试",
+                                                   "min_value": "延期申请编号无效,请刷新页面后重试"})
+    decision = forms.ChoiceField(label="审批结果", choices=[("approve", "同意"), ("refuse", "不同意")],
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": "请选择是否同意",
+                                                 "invalid_choice": "应为“同意”或“不同意”"})
     note = text_field("审批意见", required=False, textarea=True, rows=2)
 
 

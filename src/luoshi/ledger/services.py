@@ -145,6 +145,8 @@ def _clean_targets(targets) -> list[dict]:
                               field="targets") from None
         # the column holds 16 digits, 4 after the point: |value| < 1e12 (luoshi.core.params)
         value = parse_number(value, "targets", "目标值").quantize(Decimal("0.0001"))
+        _check_target_range(value, t.get("unit"), metric, "目标值", "target value", "targets",
+                            negative_ok=not is_percent(t.get("unit")))
         out.append({"metric": metric, "op": op, "value": value,
                     "unit": check_plain_text(t.get("unit"), "单位", "target unit", max_length=20),
                     "text": check_plain_text(t.get("text"), "目标原文", "target text", max_length=300)})
@@ -288,14 +290,16 @@ def do_update_task(actor, task: Task, **changes) -> Task:
     before = snapshot(task, TASK_FIELDS)
     unknown = set(changes) - set(EDITABLE) - {"lead_units", "co_units", "targets"}
     if unknown:
-        raise LuoshiError(f"cannot change {', '.join(sorted(unknown))}", "包含不可修改的字段")
+        names = "、".join(FIELD_LABELS.get(k, k) for k in sorted(unknown))
+        raise LuoshiError(f"cannot change {', '.join(sorted(unknown))}", f"以下字段不能在此修改:{names}",
+                          field=sorted(unknown)[0])
     if task.status != Status.DRAFT and ({"deadline", "deadline_working_days"} & set(changes)):
         raise LuoshiError("after assignment the deadline changes only through an extension",
                           "交办后修改完成时限请走延期申请", field="deadline")
     for key in ("title", "requirement", "section", "responsible_leader"):
         if key in changes:
             limit = {"title": 300, "section": 500, "responsible_leader": 100}.get(key, 20000)
-            setattr(task, key, check_plain_text(changes[key], "字段", key, max_length=limit,
+            setattr(task, key, check_plain_text(changes[key], FIELD_LABELS[key], key, max_length=limit,
                                                 required=key == "title"))
     if "recurrence" in changes:
         task.recurrence = _clean_recurrence(changes["recurrence"])
@@ -469,8 +473,33 @@ def _clean_achieved(task: Task, achieved) -> dict[int, Decimal]:
         except (InvalidOperation, ValueError):
             raise LuoshiError(f"achieved value {raw!r} of {tg.metric!r} is not a number",
                               f"“{tg.metric}”的目标完成值“{raw}”不是数字", field="achieved") from None
-        out[tg.pk] = parse_number(value, "achieved", "目标完成值").quantize(Decimal("0.0001"))
+        value = parse_number(value, "achieved", "目标完成值").quantize(Decimal("0.0001"))
+        _check_target_range(value, tg.unit, tg.metric, "目标完成值", "achieved value", "achieved",
+                            negative_ok=tg.value < 0)
+        out[tg.pk] = value
     return out
+
+
+def is_percent(unit: str | None) -> bool:
+    return (unit or "").strip() in ("%", "％", "百分比")
+
+
+def _check_target_range(value: Decimal, unit, metric: str, label_zh: str, label_en: str, field: str, *,
+                        negative_ok: bool = False) -> None:
+    """A count or rate is never negative (unless its target itself is), and a percentage (unit %) is at
+    most 100: −5 against "≥90%" or 100.1% are refused with a message naming the target."""
+    if value < 0 and not negative_ok:
+        raise LuoshiError(f"{label_en} of {metric!r} must not be negative ({value.normalize():f})",
+                          f"“{metric}”的{label_zh}不能为负数(填写的是{value.normalize():f})", field=field)
+    if is_percent(unit) and value > 100:
+        raise LuoshiError(f"{label_en} of {metric!r} is a percentage: at most 100 ({value.normalize():f}%)",
+                          f"“{metric}”的{label_zh}是百分比,不能超过100%(填写的是{value.normalize():f}%)",
+                          field=field)
+
+
+def target_met(tg: Target, achieved: Decimal) -> bool:
+    a, v = achieved, tg.value
+    return {">=": a >= v, "<=": a <= v, "=": a == v, ">": a > v, "<": a < v}[tg.op]
 
 
 @transaction.atomic
@@ -493,6 +522,12 @@ def do_request_completion(actor, task: Task, note: str = "", achieved=None) -> T
                           f"当前完成进度为{task.progress}%,未达100%申请办结须填写办结说明(说明未完成部分及原因)",
                           field="note")
     values = _clean_achieved(task, achieved) if task.status in (Status.SIGNED, Status.IN_PROGRESS) else {}
+    missed = [tg for tg in task.targets.order_by("id") if tg.pk in values and not target_met(tg, values[tg.pk])]
+    if missed and not note:
+        names = "、".join(f"“{tg.metric}”(目标{tg.get_op_display()}{tg.value.normalize():f}{tg.unit},"
+                         f"完成{values[tg.pk].normalize():f}{tg.unit})" for tg in missed)
+        raise LuoshiError(f"{len(missed)} target(s) not reached: explain in the note why the task should be closed",
+                          f"量化目标未达到:{names},申请办结须填写办结说明(说明未达标原因)", field="note")
     done_text = []
     for tg in task.targets.order_by("id"):
         if tg.pk in values:

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.audit.models import AuditEntry
 from luoshi.audit.labels import action_label
-from luoshi.core.params import get_id
+from luoshi.core.params import get_choice, get_id, paginate
 from luoshi.core.errors import LuoshiError, NotAllowed
 from luoshi.core.views import forbidden
 from luoshi.ledger import services as svc
@@ -110,12 +109,10 @@ def _ledger_params(request):
     params["unit_name"] = params["unit_name"][:50]
     params["unit"] = str(get_id(params, "unit", "单位", ""))
     params["source"] = str(get_id(params, "source", "任务来源", ""))
-    if params["status"] not in Status.values:
-        params["status"] = ""
-    if params["due"] not in DUE_FILTERS:
-        params["due"] = ""
-    if params["sort"] not in SORTS:
-        params["sort"] = ""
+    # an unknown filter value is a 400 naming it (never "every task" quietly)
+    params["status"] = get_choice(params, "status", Status, "状态")
+    params["due"] = get_choice(params, "due", DUE_FILTERS, "时限")
+    params["sort"] = get_choice(params, "sort", SORTS, "排序")
     params["q"] = params["q"][:100]
     return params
 
@@ -156,7 +153,7 @@ def ledger(request):
     params = _ledger_params(request)
     qs = sort_tasks(_with_units(_ledger_queryset(request, params, cal)), params["sort"]).prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("id")))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(qs, PAGE_SIZE, request.GET.get("page"))
     rows = _decorate(page.object_list, cal)
     active = {k: v for k, v in params.items() if v}
     visible = visible_tasks(request.user)
@@ -470,7 +467,7 @@ def source_list(request):
     if not request.user.sees_everything:
         return forbidden(request, "只有督查员可以查看任务来源。")
     qs = Source.objects.order_by("-date", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(qs, PAGE_SIZE, request.GET.get("page"))
     return render(request, "ledger/sources.html", {"page": page})
 
 

@@ -7,6 +7,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from luoshi.core.params import get_bool
+
 from . import services as svc
 from .models import Notification
 
@@ -43,7 +45,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         qs = svc.inbox(self.request.user)
-        if self.action == "list" and self.request.query_params.get("unread") in {"1", "true", "yes"}:
+        if self.action == "list" and get_bool(self.request.query_params, "unread", "仅看未读"):
             qs = qs.filter(read_at__isnull=True)
         return qs
 

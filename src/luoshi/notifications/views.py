@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from luoshi.core.params import get_bool, paginate
 from . import services as svc
 
 
 @login_required
 def inbox(request):
-    qs = svc.inbox(request.user, unread_only=bool(request.GET.get("unread")))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    qs = svc.inbox(request.user, unread_only=get_bool(request.GET, "unread", "仅看未读"))
+    page = paginate(qs, 30, request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "unread": svc.unread_count(request.user)})
 
 

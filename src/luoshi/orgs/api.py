@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from luoshi.core import scope as core_scope
 from luoshi.core.errors import LuoshiError, deny
-from luoshi.core.params import parse_id
+from luoshi.core.params import get_bool, parse_id
 
 from .models import Unit
 from .services import UNIT_SETS, children_map, do_save_unit, search_units, subtree_ids
@@ -63,7 +63,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         qs = Unit.objects.order_by("sort_order", "id")
-        if self.request.query_params.get("active") in {"1", "true"}:
+        if get_bool(self.request.query_params, "active", "仅看启用单位"):
             qs = qs.filter(is_active=True)
         parent = self.request.query_params.get("parent")
         if parent:

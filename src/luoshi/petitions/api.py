@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from luoshi.accounts.models import Role, User
 from luoshi.core.errors import LuoshiError
+from luoshi.core.params import get_bool, get_choice, get_id
 from luoshi.orgs.models import Unit
 
 from . import services as svc, stats
@@ -130,20 +131,16 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                                                  "repeat_of")
         p = self.request.query_params
         if self.action == "list":
-            status = p.get("status", "").strip()
+            status = get_choice(p, "status", Status, "状态")
             if status:
-                if status not in Status.values:
-                    raise LuoshiError("unknown status", "状态取值无效", field="status")
                 qs = qs.filter(status=status)
-            if p.get("backlog") in ("1", "true"):
+            if get_bool(p, "backlog", "积案"):
                 qs = qs.filter(backlog=True)
-            if p.get("owner") == "me":
+            if get_choice(p, "owner", ("me",), "包案领导"):
                 qs = qs.filter(owner_leader=self.request.user)
-            unit = p.get("unit", "").strip()
+            unit = get_id(p, "unit", "责任单位")
             if unit:
-                if _pk(unit) is None:
-                    raise LuoshiError("unit must be an id", "单位应为数字编号", field="unit")
-                qs = qs.filter(handling_unit_id=int(unit))
+                qs = qs.filter(handling_unit_id=unit)
         return qs.order_by("-received_on", "-id")
 
     @extend_schema(request=PetitionCreateSerializer, responses={201: PetitionSerializer})

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.pagination import PageNumberPagination
+from luoshi.core.pagination import StrictPageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,7 +39,7 @@ class _Public(APIView):
     authentication_classes = []
 
     def page(self, request, items):
-        pager = PageNumberPagination()
+        pager = StrictPageNumberPagination()
         page = pager.paginate_queryset(items, request, view=self)
         return pager.get_paginated_response(page)
 

@@ -1,11 +1,11 @@
 """The citizen portal (公示, /public/): no login, Chinese, reads only through `queries`."""
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
+from luoshi.core.params import get_choice, get_int, get_month, paginate
 from luoshi.ledger.models import PublicKind
 
 from . import queries
@@ -24,16 +24,14 @@ def index(request):
 
 @cache_control(public=True, max_age=60)
 def listed(request):
-    page = Paginator(queries.listed_items(), 20).get_page(request.GET.get("page"))
+    page = paginate(queries.listed_items(), 20, request.GET.get("page"))
     return render(request, "public/listed.html", _ctx(request, "listed", page=page))
 
 
 @cache_control(public=True, max_age=60)
 def tasks(request):
-    kind = request.GET.get("kind", "")
-    if kind not in (PublicKind.LIVELIHOOD, PublicKind.COMMITMENT):
-        kind = ""
-    page = Paginator(queries.public_tasks(kind or None), 20).get_page(request.GET.get("page"))
+    kind = get_choice(request.GET, "kind", (PublicKind.LIVELIHOOD, PublicKind.COMMITMENT), "类别")
+    page = paginate(queries.public_tasks(kind or None), 20, request.GET.get("page"))
     return render(request, "public/tasks.html", _ctx(request, "tasks", page=page, kind=kind,
                                                      kinds=[c for c in PublicKind.choices if c[0]]))
 
@@ -65,13 +63,8 @@ def cases(request):
     import datetime as dt
 
     today = dt.date.today()
-    try:
-        year = int(request.GET.get("year") or today.year)
-        month = int(request.GET["month"]) if request.GET.get("month") else None
-    except ValueError:
-        year, month = today.year, None
-    if not (2000 <= year <= today.year + 1) or (month is not None and not 1 <= month <= 12):
-        year, month = today.year, None
+    year = get_int(request.GET, "year", "年份", today.year, lo=2000, hi=today.year + 1)
+    month = get_month(request.GET)
     data = queries.case_statistics(year, month)
     if data is None:
         raise Http404

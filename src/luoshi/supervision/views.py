@@ -6,13 +6,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from luoshi.core.params import get_date
+from luoshi.core.params import get_choice, get_date, paginate
 from luoshi.core.errors import LuoshiError
 from luoshi.core.scope import unit_scope
 from luoshi.ledger.models import Task
@@ -58,13 +57,13 @@ def _own_unit(user):
 @login_required
 def notices(request):
     qs = notice_svc.visible_notices(request.user).select_related("task", "lead_unit").order_by("-issued_on", "-id")
-    state = request.GET.get("state", "")
-    light = request.GET.get("light", "")
-    if state in SupervisionNotice.State.values:
+    state = get_choice(request.GET, "state", SupervisionNotice.State, "办理状态")
+    light = get_choice(request.GET, "light", ("blue", "yellow", "red"), "灯色")
+    if state:
         qs = qs.filter(state=state)
-    if light in Color.values:
+    if light:
         qs = qs.filter(light=light)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(qs, 30, request.GET.get("page"))
     own_unit = _own_unit(request.user)
     for n in page:  # a liaison's unit only copied: 供参阅, not a to-do it cannot act on
         n.for_reading = bool(own_unit and n.lead_unit_id != own_unit)
@@ -156,14 +155,14 @@ def lights(request):
     user = request.user
     if not _can_see_stats(user):
         return forbidden(request)
-    wanted = request.GET.get("light") or ""
-    colors = [wanted] if wanted in Color.values else ["red", "yellow"]
+    wanted = get_choice(request.GET, "light", ("red", "yellow"), "灯色")
+    colors = [wanted] if wanted else ["red", "yellow"]
     states = SupervisionState.objects.all()
     if not user.sees_everything:
         states = states.filter(task__in=visible_tasks(user).values("id"))
     qs = (states.filter(light__in=colors).select_related("task")
           .prefetch_related("task__lead_units").order_by("-light", "since", "task_id"))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(qs, 50, request.GET.get("page"))
     page.object_list = with_reasons_now(page.object_list)
     if user.sees_everything:
         counts = stats.light_totals()

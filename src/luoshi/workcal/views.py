@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from luoshi.core.params import get_year
+
 from .calendar import _package_years
 from .models import CalendarDay, HolidayNotice
 from .services import CalendarImportError, current_calendar, do_load_holiday_notice, do_set_local_day, \
@@ -18,7 +20,9 @@ from .services import CalendarImportError, current_calendar, do_load_holiday_not
 
 
 class NoticeForm(forms.Form):
-    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100,
+                              error_messages={"required": "请填写年份", "invalid": "年份应为整数(如 2026)",
+                                              "min_value": "年份不能早于2000年", "max_value": "年份不能晚于2100年"})
     title = forms.CharField(label="通知名称", max_length=200)
     table = forms.FileField(label="节假日安排表(CSV或Excel:日期, 放假/上班, 说明)")
 
@@ -48,12 +52,7 @@ def _year_rows(year: int):
 @login_required
 def calendar_page(request):
     today = dt.date.today()
-    try:
-        year = int(request.GET.get("year", today.year))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        year = today.year
+    year = get_year(request.GET, default=today.year)
     can_edit = request.user.is_luoshi_admin
     notice_form, day_form = NoticeForm(prefix="n"), LocalDayForm(prefix="d")
     status = 200
