@@ -78,7 +78,8 @@ def test_a_unit_filter_that_is_no_id(users, query):
     c.force_login(users["supervisor"])
     r = c.get(f"/api/petitions/?{query}")
     assert r.status_code == 400 and r.json()["field"] == "unit"
-    assert c.get(f"/petitions/?{query}").status_code == 200  # the page ignores it, as any non-id
+    page = c.get(f"/petitions/?{query}")  # the page too: a 400 naming the filter (luoshi.core.params)
+    assert page.status_code == 400 and "责任单位应为有效的数字编号" in page.content.decode()
 
 
 @pytest.mark.parametrize("query, zh", [
