@@ -7,6 +7,7 @@
 #                  so the README's `luoshi …` commands find the same database without any export)
 # LUOSHI_PORT      port to serve on (default: 8000)
 # LUOSHI_ISSUER    the issuing body on generated documents (default here: 临江市人民政府督查室)
+# LUOSHI_PETITION_OFFICE  the 信访 office on petition documents (default here: 临江市信访局)
 #
 # An existing database is kept (run `.venv/bin/luoshi demo --force` to rebuild it).
 set -euo pipefail
@@ -35,5 +36,6 @@ fi
 
 # The demo city's supervision office signs the demo's 通报 and 督办单 (GB/T 9704 发文机关标志).
 export LUOSHI_ISSUER="${LUOSHI_ISSUER:-临江市人民政府督查室}"
+export LUOSHI_PETITION_OFFICE="${LUOSHI_PETITION_OFFICE:-临江市信访局}"
 say "Serving at http://127.0.0.1:${LUOSHI_PORT:-8000}/  (Ctrl-C to stop)"
 exec "$VENV/bin/luoshi" serve --host 127.0.0.1 --port "${LUOSHI_PORT:-8000}"

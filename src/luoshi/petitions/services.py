@@ -190,6 +190,7 @@ def _register(actor, *, channel: str, name: str, title: str, content: str, phone
 
     petitioner = None
     id_h = masked = ""
+    changed: list[str] = []
     if id_number:
         norm = privacy.normalise_id(id_number)
         id_h, masked = privacy.id_hash(norm), privacy.mask_id(norm)
@@ -230,7 +231,10 @@ def _register(actor, *, channel: str, name: str, title: str, content: str, phone
     _audit(actor, action, p, {
         "number": p.number, "channel": channel, "hotline_ref": hotline_ref, "people": people, "collective": p.collective,
         "received_on": received_on, "accept_by": p.accept_by, "repeat_of": p.repeat_of.number if p.repeat_of_id
-        else None, "status": p.status, "has_id_number": bool(id_h)})
+        else None, "status": p.status, "has_id_number": bool(id_h),
+        # the same ID number as an earlier petitioner: their record takes the new contact details; which fields
+        # changed is recorded (never the values: the audit page must not identify a petitioner)
+        "petitioner_fields_updated": changed})
     return p
 
 
