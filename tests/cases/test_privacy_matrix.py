@@ -102,3 +102,23 @@ def test_other_liaisons_see_nothing(complaint, users):
     assert api.get("/api/cases/").json()["count"] == 0
     assert api.get(f"/api/cases/{complaint.pk}/").status_code == 404
     assert _login(users["edu"]).get(f"/cases/{complaint.pk}/").status_code == 404
+
+
+def test_investigating_office_sees_its_complainant_but_the_problem_rule_holds(complaint, new_case, office, users,
+                                                                              units):
+    """The 效能投诉 above is dispatched to 督查室 (the investigating office): its 督查员 must be able to contact the
+    complainant; a liaison of that same unit must not; a problem report dispatched to the same unit stays hidden."""
+    from tests.conftest import make_user
+
+    liaison = make_user("dcs_liaison", "liaison", units["duchashi"])
+    body = _login(users["supervisor"]).get(f"/cases/{complaint.pk}/").content.decode()
+    assert COMPLAINANT["reporter_name"] in body and COMPLAINANT["reporter_phone"] in body
+    body = _login(liaison).get(f"/cases/{complaint.pk}/").content.decode()
+    for s in SECRETS:
+        assert s not in body
+    problem, _ = new_case(**COMPLAINANT)
+    svc.do_dispatch_case(office["dispatcher"], problem, unit=units["duchashi"])
+    body = _login(users["supervisor"]).get(f"/cases/{problem.pk}/").content.decode()
+    assert problem.number in body
+    for s in SECRETS:
+        assert s not in body

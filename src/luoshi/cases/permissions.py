@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from luoshi.core.scope import unit_scope
 from luoshi.orgs.services import subtree_ids
 
-from .models import Case
+from .models import Case, Kind
 
 OPERATOR, DISPATCHER = "operator", "dispatcher"   # accounts.Role values (话务员, 派遣员)
 OFFICE_ROLES = {"supervisor", "admin", OPERATOR, DISPATCHER}
@@ -66,10 +66,12 @@ def is_handler(user, case: Case) -> bool:
 
 
 def can_see_reporter(user, case: Case) -> bool:
-    """The reporter's identity: office only, and never anyone of the unit concerned."""
+    """The reporter's identity: office only, and never anyone of the unit concerned. A 效能投诉 is the
+    exception for its responsible unit: that unit is the office investigating the complaint (调查, reply to the
+    complainant), never the unit complained about, so its office-role staff see whom to contact."""
     if not is_office(user):
         return False
-    if user.unit_id and user.unit_id == case.responsible_unit_id:
+    if user.unit_id and user.unit_id == case.responsible_unit_id and case.kind != Kind.COMPLAINT:
         return False
     if case.subject_unit_id and user.unit_id and user.unit_id in subtree_ids(case.subject_unit_id):
         return False
