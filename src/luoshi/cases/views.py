@@ -191,7 +191,7 @@ def hotline(request):
 def stats_page(request):
     from .stats import case_stats, parse_period
 
-    by = request.GET.get("by", "unit") if request.GET.get("by") in ("unit", "category") else "unit"
+    by = get_choice(request.GET, "by", ("unit", "category"), "分组方式", default="unit")
     try:
         start, end = parse_period(request.GET.get("period", ""))
     except LuoshiError as exc:
