@@ -16,10 +16,11 @@ class CasesConfig(AppConfig):
 
         from .sweep import (case_lights, case_lights_in, describe_items, overdue_items, overdue_keys,
                             supervision_event, supervision_events)
+        from .stats import supervision_rates
 
         register_kind("cases", "诉求案件", lights=case_lights, overdue=overdue_items, on_event=supervision_event,
                       lights_in=case_lights_in, links={"all": "/cases/"}, overdue_keys=overdue_keys,
-                      describe=describe_items, on_events=supervision_events)
+                      describe=describe_items, on_events=supervision_events, rates=supervision_rates)
         from luoshi.supervision.hooks import finding_referred
 
         from .referrals import on_finding_referred

@@ -17,7 +17,7 @@ from django.utils import timezone
 from luoshi.core.errors import LuoshiError
 
 from . import permissions as perm
-from .models import UNIT_STATUSES, CaseEvent, Rating, Status
+from .models import UNIT_STATUSES, Case, CaseEvent, Rating, Status
 
 
 def parse_period(value: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -42,7 +42,8 @@ def _pct(a, b):
 
 
 def case_stats(user, start=None, end=None, by: str = "unit") -> list[dict]:
-    qs = perm.visible_cases(user)
+    """Rows per unit/category of the cases `user` may read (user None: every case — the daily 通报)."""
+    qs = perm.visible_cases(user) if user is not None else Case.objects.all()
     if start:
         qs = qs.filter(created_at__gte=start)
     if end:
@@ -51,7 +52,8 @@ def case_stats(user, start=None, end=None, by: str = "unit") -> list[dict]:
     if key is None:
         raise LuoshiError("by must be unit or category", "分组方式应为 unit 或 category", field="by")
     now = timezone.now()
-    rows = (qs.exclude(**{f"{key}__isnull": True}).values(key).annotate(
+    fields = [key, "responsible_unit"] if by == "unit" else [key]
+    rows = (qs.exclude(**{f"{key}__isnull": True}).values(*fields).annotate(
         total=Count("id"),
         dispatched=Count("id", filter=Q(dispatched_at__isnull=False)),
         on_time=Count("id", filter=Q(replied_at__isnull=False, replied_at__lte=F("deadline"))),
@@ -76,7 +78,8 @@ def case_stats(user, start=None, end=None, by: str = "unit") -> list[dict]:
     for r in rows:
         if by == "unit":
             r["returned"] = returns.get(r[key], 0)
-        out.append({"name": r[key], "total": r["total"], "dispatched": r["dispatched"],
+        out.append({"name": r[key], **({"unit_id": r["responsible_unit"]} if by == "unit" else {}),
+                    "total": r["total"], "dispatched": r["dispatched"],
                     "overdue_open": r["overdue_open"],
                     "on_time_rate": _pct(r["on_time"], r["replied"] + r["overdue_open"]),
                     "closing_rate": _pct(r["closed"], r["total"]),
@@ -84,3 +87,19 @@ def case_stats(user, start=None, end=None, by: str = "unit") -> list[dict]:
                     "return_rate": _pct(r["returned"], r["dispatched"] + r["returned"]),
                     "rework_rate": _pct(r["reworked"], r["replied"])})
     return out
+
+
+RATE_COLUMNS = [("on_time_rate", "按期处置率"), ("closing_rate", "结案率"), ("satisfaction_rate", "满意率"),
+                ("return_rate", "退单率"), ("rework_rate", "返工率")]
+
+
+def supervision_rates(user, start: dt.date, end: dt.date) -> dict:
+    """The 通报/dashboard rates (supervision.kinds `rates`): case_stats by responsible unit for the cases
+    created on the dates [start, end], as `user` may read them (visible_cases; None = every case)."""
+    tz = timezone.get_current_timezone()
+    s = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+    e = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    rows = [{"unit_id": r["unit_id"], "unit": r["name"], "total": r["total"], **{k: r[k] for k, _ in RATE_COLUMNS}}
+            for r in case_stats(user, s, e, by="unit")]
+    rows.sort(key=lambda r: (-r["total"], r["unit"]))
+    return {"title": "诉求案件办理情况", "columns": RATE_COLUMNS, "rows": rows}

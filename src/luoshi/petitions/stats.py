@@ -113,3 +113,20 @@ def monthly_resolution(qs, year: int) -> list[dict]:
         r = base.filter(resolved_on__lte=end).count()
         out.append({"month": f"{year}-{m:02d}", "backlog": n, "resolved": r, "rate": _rate(r, n)})
     return out
+
+
+RATE_COLUMNS = [("timely_acceptance_rate", "及时受理率"), ("on_time_rate", "按期办结率"),
+                ("satisfaction_rate", "群众满意率"), ("repeat_rate", "重复信访率"),
+                ("backlog_resolution_rate", "积案化解率")]
+
+
+def supervision_rates(user, start: dt.date, end: dt.date) -> dict:
+    """The 通报/dashboard rates (supervision.kinds `rates`): unit_stats for the dates [start, end] as `user`
+    may read them (scope.visible_petitions; None = every petition), in percent with one decimal."""
+    from .scope import visible_petitions
+
+    qs = visible_petitions(user) if user is not None else Petition.objects.all()
+    rows = [{"unit_id": r["unit_id"], "unit": r["unit"], "total": r["received"],
+             **{k: None if r[k] is None else round(r[k] * 100, 1) for k, _ in RATE_COLUMNS}}
+            for r in unit_stats(qs, start, end)]
+    return {"title": "信访事项办理情况", "columns": RATE_COLUMNS, "rows": rows}

@@ -86,7 +86,9 @@ def bulletin_data(start: dt.date, end: dt.date, on: dt.date | None = None, user=
     except Exception:  # an unreadable key never stops the 通报
         cp = None
     anchor = cp.text_zh() if cp else ""
+    from .kinds import scoped_kind_rates
+
     return {"title": title, "summary": summary, "cards": cards, "overdue": overdue, "ranking": ranking,
-            "items": items,
+            "items": items, "rates": scoped_kind_rates(user, start, end),
             "audit_anchor": anchor,
             "start": start, "end": end, "on": on}

@@ -47,6 +47,7 @@ class SupervisedKind:
     overdue_keys: Callable | None = None
     describe: Callable | None = None
     on_events: Callable | None = None
+    rates: Callable | None = None  # rates(user, start, end) → {"title", "columns", "rows"} (see register_kind)
 
     @property
     def scope_domain(self) -> str:
@@ -77,17 +78,22 @@ _KINDS: dict[str, SupervisedKind] = {}
 def register_kind(name: str, label: str, *, lights: Callable, overdue: Callable | None = None,
                   on_event: Callable | None = None, domain: str = "", lights_in: Callable | None = None,
                   links: dict | None = None, overdue_keys: Callable | None = None,
-                  describe: Callable | None = None, on_events: Callable | None = None) -> None:
+                  describe: Callable | None = None, on_events: Callable | None = None,
+                  rates: Callable | None = None) -> None:
     """Register (or replace) a supervised kind (see the module docstring for the callables). `domain`: the
     luoshi.core.scope domain that decides who reads its notices, 通报 rows and lights (default: the kind's
     name). `lights_in(now, units)`: the same counts as `lights(now)` restricted in the database to the unit
     ids `units` (None = every unit) — what the pages use (scoped_kind_lights); without it the pages filter
     `lights(now)`. `links`: the kind's own list per light ({"red": url, "yellow": url, "all": url}).
-    `overdue_keys`/`describe`/`on_events`: the sweep's light path (module docstring); the first two go together."""
+    `overdue_keys`/`describe`/`on_events`: the sweep's light path (module docstring); the first two go together.
+    `rates(user, start, end)`: the kind's rates per unit for the 通报 and the dashboard over the dates
+    [start, end] (inclusive), read by `user` under the one scope rule (None = the whole city, for the daily
+    job): {"title": "诉求案件办理情况", "columns": [(key, "按期处置率"), …], "rows": [{"unit_id", "unit",
+    "total", key: percent with one decimal or None}]}. Units only, never a person."""
     if (overdue_keys is None) != (describe is None):
         raise ValueError("overdue_keys and describe go together")
     _KINDS[name] = SupervisedKind(name, label, lights, overdue, on_event, domain, lights_in, links, overdue_keys,
-                                  describe, on_events)
+                                  describe, on_events, rates)
 
 
 def kinds() -> list[SupervisedKind]:
@@ -146,6 +152,37 @@ def scoped_kind_lights(user, now=None, *, top: int = 10) -> list[dict]:
                 for u, v in worst]
         out.append({"name": k.name, "label": k.label, "totals": totals, "units": rows, "unit_count": len(by_unit),
                     "links": dict(k.links or {})})
+    return out
+
+
+def scoped_kind_rates(user, start, end) -> list[dict]:
+    """The rates per unit of every kind that gives `rates` (诉求案件 按期处置率…, 信访事项 及时受理率…) for
+    the dates [start, end], as `user` may read them (None = the whole city). A kind whose scope is empty for
+    the user is left out; rows of units outside the user's scope are dropped (the one scope rule); a kind
+    whose counting fails is logged and given with "error": True. Returns [{"name", "label", "title",
+    "columns": [{"key", "label"}], "rows": [{"unit_id", "unit", "total", key: pct|None, "cells": [str]}]}]."""
+    from luoshi.core.scope import unit_scope
+
+    out = []
+    for k in kinds():
+        if k.rates is None:
+            continue
+        units = unit_scope(user, k.scope_domain) if user is not None else None
+        if units is not None and not units:
+            continue
+        try:
+            got = k.rates(user, start, end)
+        except Exception:  # noqa: BLE001 - another app's bug must not take the 通报 down
+            log.exception("rates of supervised kind %s failed", k.name)
+            out.append({"name": k.name, "label": k.label, "title": f"{k.label}办理情况", "error": True,
+                        "columns": [], "rows": []})
+            continue
+        cols = [{"key": c, "label": lab} for c, lab in got["columns"]]
+        rows = [r for r in got["rows"] if units is None or r.get("unit_id") in units]
+        for r in rows:
+            r["cells"] = ["—" if r.get(c["key"]) is None else f"{r[c['key']]:.1f}%" for c in cols]
+        out.append({"name": k.name, "label": k.label, "title": got.get("title") or f"{k.label}办理情况",
+                    "columns": cols, "rows": rows})
     return out
 
 

@@ -80,6 +80,19 @@ def bulletin_document(bulletin: dict) -> OfficialDocument:
             body.append(Table(["编号", "事项", "承办单位", "挂牌日期", "当前督办层级"],
                               [[r["number"], r["title"], r["unit"], r["listed_on"], r["rung"]]
                                for r in k["listed"]], [4.4, 3.8, 4.2, 2.6, 2.5]))
+    n = 3 + sum(1 for x in bulletin.get("items", []) if x["total"])
+    for k in bulletin.get("rates", []):  # 诉求案件/信访事项办理情况: the kinds' rates per unit over the period
+        num = "一二三四五六七八九十"[n] if n < 10 else str(n + 1)
+        n += 1
+        body.append(("h1", f"{num}、{k['title']}({bulletin['start']:%Y年%m月%d日}至{bulletin['end']:%Y年%m月%d日})"))
+        if k.get("error"):
+            body.append("统计暂不可用。")
+        elif k["rows"]:
+            body.append(Table(["单位", "件数"] + [c["label"] for c in k["columns"]],
+                              [[r["unit"], r["total"], *r["cells"]] for r in k["rows"]],
+                              [4.5, 1.4] + [2.0] * len(k["columns"])))
+        else:
+            body.append("统计期内无。")
     return OfficialDocument(title=bulletin["title"], number=bulletin.get("number", ""), body=body,
                             addressee=bulletin.get("addressee", "各区县人民政府,市直各单位"), date=bulletin["on"],
                             annex=[bulletin["audit_anchor"]] if bulletin.get("audit_anchor") else [])

@@ -249,16 +249,25 @@ def dashboard(request):
     units = unit_scope(request.user, "ledger")  # a district 领导 sees the district only
     by_unit = stats.lights_by_unit(limit=20, units=units)
     trend = stats.weekly_trend(on, weeks=12, units=units)
+    from .kinds import scoped_kind_rates
+
+    rates = scoped_kind_rates(request.user, on.replace(day=1), on)  # 本月 so far, per kind and unit
     data = {"units": [r["unit"] for r in by_unit],
             "lights": {c: [r[c] for r in by_unit] for c in ("green", "blue", "yellow", "red")},
-            "trend": trend}
+            "trend": trend,
+            "rates": [{"name": k["name"], "title": k["title"], "start": on.replace(day=1).isoformat(),
+                       "end": on.isoformat(), "error": bool(k.get("error")), "columns": k["columns"],
+                       "rows": [{key: r.get(key) for key in ["unit_id", "unit", "total"] +
+                                 [c["key"] for c in k["columns"]]} for r in k["rows"]]} for k in rates]}
     if request.GET.get("format") == "json":
         return JsonResponse(data)
     totals = stats.light_totals(units)
     from .kinds import scoped_kind_lights
 
     return render(request, "supervision/dashboard.html", {"data": data, "kinds": scoped_kind_lights(request.user),
-                                                          "totals": totals, "labels": LIGHT_LABELS})
+                                                          "totals": totals, "labels": LIGHT_LABELS,
+                                                          "rates": rates, "rates_start": on.replace(day=1),
+                                                          "on": on})
 
 
 @login_required
@@ -282,4 +291,7 @@ def statistics(request):
     units = unit_scope(request.user, "ledger")  # a 领导 gets their subtree's rows (rank among all units)
     if units is not None:
         rows = [r for r in rows if r["unit_id"] in units]
-    return render(request, "supervision/statistics.html", {"rows": rows, "start": start, "end": end})
+    from .kinds import scoped_kind_rates
+
+    return render(request, "supervision/statistics.html", {"rows": rows, "start": start, "end": end,
+                                                           "rates": scoped_kind_rates(request.user, start, end)})

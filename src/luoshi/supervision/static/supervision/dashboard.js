@@ -23,5 +23,23 @@
       return {name: names[c], type: 'line', data: d.trend.series[c], itemStyle: {color: colors[c]}};
     })
   });
-  window.luoshiCharts = {byUnit: byUnit, trend: trend};
+  var charts = {byUnit: byUnit, trend: trend};
+  (d.rates || []).forEach(function (k) {  // 诉求案件/信访事项办理情况: one grouped bar per rate, units on the axis
+    var el = document.getElementById('rates-chart-' + k.name);
+    if (!el || k.error || !k.rows.length) { return; }
+    var rows = k.rows.slice(0, 20);
+    el.style.height = Math.max(300, 80 + rows.length * 36) + 'px';
+    var c = echarts.init(el);
+    c.setOption({
+      tooltip: {trigger: 'axis', valueFormatter: function (v) { return v == null ? '—' : v + '%'; }},
+      legend: {top: 4, right: 0}, grid: {left: 8, right: 24, top: 48, containLabel: true},
+      xAxis: {type: 'value', min: 0, max: 100, axisLabel: {formatter: '{value}%'}},
+      yAxis: {type: 'category', data: rows.map(function (r) { return r.unit; }), inverse: true, axisLabel: {interval: 0}},
+      series: k.columns.map(function (col) {
+        return {name: col.label, type: 'bar', data: rows.map(function (r) { return r[col.key]; })};
+      })
+    });
+    charts['rates_' + k.name] = c;
+  });
+  window.luoshiCharts = charts;
 })();
