@@ -161,3 +161,13 @@ def test_dashboard_rates_charts_draw_in_chromium(browser, live_server, new_case,
         page.locator("#dash-rates-cases").screenshot(path=os.environ["LUOSHI_SHOT"])
     assert errors == []
     ctx.close()
+
+
+def test_the_citywide_bulletin_without_a_reader_has_every_unit(new_case, office, units, users, register):  # noqa: F811
+    from luoshi.supervision.bulletins import bulletin_data
+
+    today = _data(new_case, office, units, users, register)
+    got = {k["name"]: {r["unit"]: r for r in k["rows"]} for k in bulletin_data(today.replace(day=1), today)["rates"]}
+    assert set(got["cases"]) == {units["dong"].name, units["edu"].name}
+    assert set(got["petitions"]) == {units["xi"].name, units["fgw"].name}
+    assert got["cases"][units["dong"].name]["cells"] == ["50.0%", "50.0%", "100.0%", "33.3%", "0.0%"]
