@@ -19,6 +19,7 @@ from luoshi.supervision.kinds import scoped_kind_rates
 from tests.petitions.conftest import ID2, register  # noqa: F401 - the petitions' registration fixture
 
 from .conftest import COMPLAINANT
+from .test_case_stats import dong_mix
 from .test_case_supervision import pdf_text
 
 SECRETS = [COMPLAINANT["reporter_name"], COMPLAINANT["reporter_phone"], "张三丰", "13812341234"]
@@ -31,19 +32,8 @@ def docx_text(data: bytes) -> str:
 
 
 def _data(new_case, office, units, users, register):  # noqa: F811
-    disp, dong = office["dispatcher"], users["dong"]
-    a, _ = new_case()
-    svc.do_dispatch_case(disp, a, unit=units["dong"])
-    svc.do_sign_case(dong, a)
-    svc.do_reply_case(dong, a, "已处理")                               # on time
-    svc.do_verify_case(disp, a, ok=True)
-    svc.do_visit_case(disp, a, "satisfied")
-    svc.do_close_case(disp, a)
-    b, _ = new_case()
-    svc.do_dispatch_case(disp, b, unit=units["dong"], at=timezone.now() - dt.timedelta(days=10))   # overdue, open
-    c, _ = new_case()
-    svc.do_dispatch_case(disp, c, unit=units["dong"])
-    svc.do_return_case(dong, c, "不属于本单位")
+    disp = office["dispatcher"]
+    dong_mix(new_case, office, users, units)
     d, _ = new_case(kind="complaint")                                  # a complaint, outside the district
     svc.do_dispatch_case(disp, d, unit=units["edu"])
     today = timezone.localdate()
