@@ -34,28 +34,28 @@ def _beside_data_dir(suffix: str) -> Path:
     return data.parent / f"{data.name}-{suffix}"
 
 
+def _audit_file(setting: str, name: str) -> Path:
+    """The file named by `setting` if set, else ``<data dir>-<name>`` beside the data directory
+    (``<data dir>/<name>`` only if the directory above is not writable or the file already lives inside)."""
+    configured = getattr(settings, setting, "") or ""
+    if configured:
+        return Path(configured).expanduser()
+    beside = _beside_data_dir(name)
+    inside = Path(settings.DATA_DIR) / name
+    if beside.exists() or not inside.exists() and os.access(beside.parent, os.W_OK):
+        return beside
+    return inside
+
+
 def key_path() -> Path:
     """Where the audit key lives: LUOSHI_AUDIT_KEY_FILE, else ``<data dir>-audit.key`` beside the data
     directory (``<data dir>/audit.key`` only if the directory above is not writable)."""
-    configured = getattr(settings, "LUOSHI_AUDIT_KEY_FILE", "") or ""
-    if configured:
-        return Path(configured).expanduser()
-    beside = _beside_data_dir("audit.key")
-    inside = Path(settings.DATA_DIR) / "audit.key"
-    if beside.exists() or not inside.exists() and os.access(beside.parent, os.W_OK):
-        return beside
-    return inside
+    return _audit_file("LUOSHI_AUDIT_KEY_FILE", "audit.key")
 
 
 def checkpoint_path() -> Path:
-    configured = getattr(settings, "LUOSHI_AUDIT_CHECKPOINT_FILE", "") or ""
-    if configured:
-        return Path(configured).expanduser()
-    beside = _beside_data_dir("audit-checkpoints.jsonl")
-    inside = Path(settings.DATA_DIR) / "audit-checkpoints.jsonl"
-    if beside.exists() or not inside.exists() and os.access(beside.parent, os.W_OK):
-        return beside
-    return inside
+    """Where the append-only audit checkpoints go: LUOSHI_AUDIT_CHECKPOINT_FILE, else beside the data directory."""
+    return _audit_file("LUOSHI_AUDIT_CHECKPOINT_FILE", "audit-checkpoints.jsonl")
 
 
 def inside_data_dir(path: Path) -> bool:
